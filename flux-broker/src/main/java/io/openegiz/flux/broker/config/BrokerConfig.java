@@ -1,0 +1,123 @@
+package io.openegiz.flux.broker.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The broker's validated settings. Built by {@link ConfigParser} from a mosquitto.conf-compatible
+ * file or by {@link #builder()} in code; every value here has already passed validation.
+ *
+ * @param listeners where to accept connections (at least one)
+ * @param allowAnonymous whether clients without credentials may connect
+ * @param maxInflightMessages receive maximum both ways: inbound QoS 1/2 the broker accepts unacknowledged
+ *     per client, and outbound QoS 1/2 it has in flight to a client (FR-2.6, default 100)
+ * @param maxQueuedMessages per-client queue of messages awaiting delivery (default 1000)
+ * @param maxQueuedBytes per-client queue limit in bytes of payload; 0 means no byte limit
+ * @param messageSizeLimit largest PUBLISH payload accepted, in bytes (FR-2.7, default 262144)
+ * @param maxPacketSize largest MQTT packet accepted from a client, in bytes
+ * @param maxKeepalive largest keep alive granted, seconds; larger requests are lowered (5.0) or refused (3.1.1)
+ * @param persistentClientExpiration how long a disconnected persistent session lives (FR-2.9, default 24 h);
+ *     also the cap on an MQTT 5 session expiry interval
+ * @param allowZeroLengthClientid whether an empty client id gets an assigned one
+ * @param persistence whether sessions and messages are stored on disk (durability issue)
+ * @param persistenceLocation folder of the store
+ * @param connectTimeout how long a new connection may take to send CONNECT
+ */
+public record BrokerConfig(
+    List<ListenerConfig> listeners,
+    boolean allowAnonymous,
+    int maxInflightMessages,
+    int maxQueuedMessages,
+    long maxQueuedBytes,
+    int messageSizeLimit,
+    int maxPacketSize,
+    int maxKeepalive,
+    Duration persistentClientExpiration,
+    boolean allowZeroLengthClientid,
+    boolean persistence,
+    Path persistenceLocation,
+    Duration connectTimeout) {
+
+  public static final int DEFAULT_MAX_INFLIGHT = 100;
+  public static final int DEFAULT_MAX_QUEUED_MESSAGES = 1000;
+  public static final long DEFAULT_MAX_QUEUED_BYTES = 64L * 1024 * 1024;
+  public static final int DEFAULT_MESSAGE_SIZE_LIMIT = 256 * 1024;
+  /** Room for topic, properties and header on top of the largest payload. */
+  public static final int PACKET_OVERHEAD_ALLOWANCE = 64 * 1024;
+  public static final int DEFAULT_MAX_KEEPALIVE = 65535;
+  public static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofHours(24);
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  public BrokerConfig {
+    listeners = List.copyOf(listeners);
+  }
+
+  /** A builder starting from the defaults: one plain listener on 127.0.0.1:1883. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Returns a builder holding this configuration's values. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.listeners = listeners;
+    b.allowAnonymous = allowAnonymous;
+    b.maxInflightMessages = maxInflightMessages;
+    b.maxQueuedMessages = maxQueuedMessages;
+    b.maxQueuedBytes = maxQueuedBytes;
+    b.messageSizeLimit = messageSizeLimit;
+    b.maxPacketSize = maxPacketSize;
+    b.maxKeepalive = maxKeepalive;
+    b.persistentClientExpiration = persistentClientExpiration;
+    b.allowZeroLengthClientid = allowZeroLengthClientid;
+    b.persistence = persistence;
+    b.persistenceLocation = persistenceLocation;
+    b.connectTimeout = connectTimeout;
+    return b;
+  }
+
+  /** Mutable builder; {@link #build()} checks the invariants the parser also checks. */
+  public static final class Builder {
+    private List<ListenerConfig> listeners = List.of(new ListenerConfig(1883, "127.0.0.1", "default"));
+    private boolean allowAnonymous = true;
+    private int maxInflightMessages = DEFAULT_MAX_INFLIGHT;
+    private int maxQueuedMessages = DEFAULT_MAX_QUEUED_MESSAGES;
+    private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
+    private int messageSizeLimit = DEFAULT_MESSAGE_SIZE_LIMIT;
+    private int maxPacketSize = 0;
+    private int maxKeepalive = DEFAULT_MAX_KEEPALIVE;
+    private Duration persistentClientExpiration = DEFAULT_SESSION_EXPIRY;
+    private boolean allowZeroLengthClientid = true;
+    private boolean persistence = false;
+    private Path persistenceLocation = Path.of("flux-data");
+    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+
+    public Builder listeners(List<ListenerConfig> v) { listeners = v; return this; }
+    public Builder listener(int port, String address) { listeners = List.of(new ListenerConfig(port, address, "builder")); return this; }
+    public Builder allowAnonymous(boolean v) { allowAnonymous = v; return this; }
+    public Builder maxInflightMessages(int v) { maxInflightMessages = v; return this; }
+    public Builder maxQueuedMessages(int v) { maxQueuedMessages = v; return this; }
+    public Builder maxQueuedBytes(long v) { maxQueuedBytes = v; return this; }
+    public Builder messageSizeLimit(int v) { messageSizeLimit = v; return this; }
+    /** 0 derives it from the message size limit plus {@link #PACKET_OVERHEAD_ALLOWANCE}. */
+    public Builder maxPacketSize(int v) { maxPacketSize = v; return this; }
+    public Builder maxKeepalive(int v) { maxKeepalive = v; return this; }
+    public Builder persistentClientExpiration(Duration v) { persistentClientExpiration = v; return this; }
+    public Builder allowZeroLengthClientid(boolean v) { allowZeroLengthClientid = v; return this; }
+    public Builder persistence(boolean v) { persistence = v; return this; }
+    public Builder persistenceLocation(Path v) { persistenceLocation = v; return this; }
+    public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
+
+    public BrokerConfig build() {
+      if (listeners.isEmpty()) {
+        throw new IllegalArgumentException("at least one listener is required");
+      }
+      int packet = maxPacketSize > 0 ? maxPacketSize
+          : (int) Math.min(268_435_455L, (long) messageSizeLimit + PACKET_OVERHEAD_ALLOWANCE);
+      return new BrokerConfig(listeners, allowAnonymous, maxInflightMessages, maxQueuedMessages,
+          maxQueuedBytes, messageSizeLimit, packet, maxKeepalive, persistentClientExpiration,
+          allowZeroLengthClientid, persistence, persistenceLocation, connectTimeout);
+    }
+  }
+}
