@@ -1,0 +1,20 @@
+package io.openegiz.flux.broker;
+
+import io.openegiz.flux.broker.config.BrokerConfig;
+import io.openegiz.flux.broker.metrics.BrokerMetrics;
+import io.openegiz.flux.broker.routing.Router;
+import io.openegiz.flux.broker.routing.SubscriptionTree;
+import io.openegiz.flux.broker.security.Authenticator;
+import io.openegiz.flux.broker.security.Authorizer;
+import io.openegiz.flux.broker.session.SessionRegistry;
+import java.time.Clock;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The broker-wide services a connection works with, assembled once by {@link FluxBroker}.
+ *
+ * @param scheduler timers that outlive a connection (session expiry, delayed wills)
+ */
+public record BrokerContext(BrokerConfig config, SessionRegistry sessions, SubscriptionTree subscriptions,
+    Router router, Authenticator authenticator, Authorizer authorizer, BrokerMetrics metrics, Clock clock,
+    ScheduledExecutorService scheduler) {}

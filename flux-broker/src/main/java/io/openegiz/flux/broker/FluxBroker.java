@@ -1,0 +1,195 @@
+package io.openegiz.flux.broker;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.openegiz.flux.broker.config.BrokerConfig;
+import io.openegiz.flux.broker.config.ListenerConfig;
+import io.openegiz.flux.broker.metrics.CountingMetrics;
+import io.openegiz.flux.broker.routing.Router;
+import io.openegiz.flux.broker.routing.SubscriptionTree;
+import io.openegiz.flux.broker.security.AnonymousAuthenticator;
+import io.openegiz.flux.broker.security.Authenticator;
+import io.openegiz.flux.broker.security.Authorizer;
+import io.openegiz.flux.broker.session.SessionLimits;
+import io.openegiz.flux.broker.session.SessionRegistry;
+import io.openegiz.flux.broker.store.InMemoryRetainedStore;
+import io.openegiz.flux.broker.store.RetainedStore;
+import io.openegiz.flux.broker.transport.MqttChannelInitializer;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker as a library: build it, {@link #start()} it, {@link #close()} it. Start and stop are
+ * idempotent. The CLI, the other modules and the tests all run the broker through this class.
+ */
+public final class FluxBroker implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(FluxBroker.class);
+
+  private final BrokerConfig config;
+  private final CountingMetrics metrics = new CountingMetrics();
+  private final Authenticator authenticator;
+  private final Authorizer authorizer;
+  private final RetainedStore retained;
+  private final Clock clock;
+  private final List<Channel> serverChannels = new ArrayList<>();
+  private final List<InetSocketAddress> boundAddresses = new ArrayList<>();
+  private EventLoopGroup boss;
+  private EventLoopGroup workers;
+  private ScheduledExecutorService scheduler;
+  private BrokerContext context;
+  private boolean started;
+  private boolean stopped;
+
+  private FluxBroker(Builder b) {
+    this.config = b.config;
+    this.authenticator = b.authenticator != null ? b.authenticator : new AnonymousAuthenticator(config.allowAnonymous());
+    this.authorizer = b.authorizer != null ? b.authorizer : Authorizer.ALLOW_ALL;
+    this.retained = b.retained != null ? b.retained : new InMemoryRetainedStore();
+    this.clock = b.clock;
+  }
+
+  public static Builder builder(BrokerConfig config) {
+    return new Builder(config);
+  }
+
+  /** Binds every listener; fails (and releases what it bound) if one cannot be bound. */
+  public synchronized FluxBroker start() {
+    if (started) {
+      return this;
+    }
+    started = true;
+    boolean epoll = Epoll.isAvailable();
+    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    boss = new MultiThreadIoEventLoopGroup(1, io);
+    workers = new MultiThreadIoEventLoopGroup(0, io);
+    scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "flux-timers");
+      t.setDaemon(true);
+      return t;
+    });
+    SubscriptionTree tree = new SubscriptionTree();
+    Router router = new Router(tree, retained, authorizer);
+    SessionRegistry sessions = new SessionRegistry(tree,
+        new SessionLimits(config.maxQueuedMessages(), config.maxQueuedBytes()), metrics, clock, scheduler,
+        router::publish);
+    router.sessions(sessions);
+    context = new BrokerContext(config, sessions, tree, router, authenticator, authorizer, metrics, clock, scheduler);
+    Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    try {
+      for (ListenerConfig l : config.listeners()) {
+        bind(l, channelType);
+      }
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+    return this;
+  }
+
+  private void bind(ListenerConfig l, Class<? extends ServerChannel> channelType) {
+    String name = l.bindAddress() + ":" + l.port();
+    ServerBootstrap b = new ServerBootstrap()
+        .group(boss, workers)
+        .channel(channelType)
+        .option(ChannelOption.SO_BACKLOG, 4096)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new MqttChannelInitializer(context, name));
+    try {
+      Channel ch = b.bind(l.bindAddress(), l.port()).syncUninterruptibly().channel();
+      serverChannels.add(ch);
+      InetSocketAddress bound = (InetSocketAddress) ch.localAddress();
+      boundAddresses.add(bound);
+      LOG.info("listening for MQTT on {}:{} ({})", l.bindAddress(), bound.getPort(), l.source());
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot listen on " + name + " (" + l.source() + "): " + e.getMessage(), e);
+    }
+  }
+
+  /** The addresses actually bound, in listener order (port 0 resolved). */
+  public synchronized List<InetSocketAddress> boundAddresses() {
+    return List.copyOf(boundAddresses);
+  }
+
+  /** Port of the first listener: convenient for tests that bind port 0. */
+  public int port() {
+    return boundAddresses().get(0).getPort();
+  }
+
+  public CountingMetrics metrics() {
+    return metrics;
+  }
+
+  /** The running broker's services, for tests and exporters; null before start. */
+  public synchronized BrokerContext context() {
+    return context;
+  }
+
+  public BrokerConfig config() {
+    return config;
+  }
+
+  /**
+   * Stops accepting, lets event loops finish the work in hand (queued writes are flushed), then
+   * closes every connection. Idempotent.
+   */
+  @Override
+  public synchronized void close() {
+    if (!started || stopped) {
+      return;
+    }
+    stopped = true;
+    for (Channel ch : serverChannels) {
+      ch.close().syncUninterruptibly();
+    }
+    if (workers != null) {
+      workers.shutdownGracefully(100, 5_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+    }
+    if (boss != null) {
+      boss.shutdownGracefully(0, 1_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
+    }
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+    }
+    LOG.info("broker stopped");
+  }
+
+  /** Builds a broker; only the configuration is required. */
+  public static final class Builder {
+    private final BrokerConfig config;
+    private Authenticator authenticator;
+    private Authorizer authorizer;
+    private RetainedStore retained;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(BrokerConfig config) {
+      this.config = config;
+    }
+
+    public Builder authenticator(Authenticator a) { this.authenticator = a; return this; }
+    public Builder authorizer(Authorizer a) { this.authorizer = a; return this; }
+    public Builder retainedStore(RetainedStore r) { this.retained = r; return this; }
+    public Builder clock(Clock c) { this.clock = c; return this; }
+
+    public FluxBroker build() {
+      return new FluxBroker(this);
+    }
+  }
+}

@@ -1,0 +1,232 @@
+package io.openegiz.flux.broker.protocol;
+
+import io.netty.handler.codec.mqtt.MqttConnAckMessage;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectPayload;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.openegiz.flux.broker.config.BrokerConfig;
+import io.openegiz.flux.broker.routing.Message;
+import io.openegiz.flux.broker.routing.Topics;
+import io.openegiz.flux.broker.security.Authenticator;
+import io.openegiz.flux.broker.security.ClientIdentity;
+import io.openegiz.flux.broker.session.SessionRegistry;
+import java.util.Arrays;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/** Turns a CONNECT into a CONNACK: validation, authentication, session open or resume, takeover. */
+final class ConnectProcessor {
+  /** The topic alias maximum the broker grants to clients. */
+  static final int TOPIC_ALIAS_MAXIMUM = 10;
+
+  private final MqttConnectionHandler c;
+
+  ConnectProcessor(MqttConnectionHandler c) {
+    this.c = c;
+  }
+
+  /** What a validated CONNECT asks for. */
+  private record Request(String clientId, boolean assigned, boolean cleanStart, long expirySeconds,
+      int keepAlive, boolean keepAliveLowered, boolean expiryLowered, boolean responseInfo) {}
+
+  void connect(MqttConnectMessage m) {
+    MqttConnectVariableHeader h = m.variableHeader();
+    MqttConnectPayload p = m.payload();
+    c.v5 = h.version() == MqttVersion.MQTT_5.protocolLevel();
+    c.state = MqttConnectionHandler.State.AUTHENTICATING;
+    MqttProperties props = h.properties();
+    if (props.getProperty(MqttProperties.AUTHENTICATION_METHOD) != null) {
+      refuse((byte) 0x05, ReasonCode.BAD_AUTHENTICATION_METHOD, "authentication method "
+          + props.getProperty(MqttProperties.AUTHENTICATION_METHOD).value() + " is not supported");
+      return;
+    }
+    Request r = validate(h, p, props);
+    if (r == null) {
+      return;
+    }
+    Authenticator.Credentials creds = new Authenticator.Credentials(r.clientId(), p.userName(),
+        p.passwordInBytes(), c.ctx.channel().remoteAddress(), c.listener);
+    c.ctx.channel().config().setAutoRead(false); // nothing else is read until the client is known
+    c.broker.authenticator().authenticate(creds).whenComplete((result, error) -> c.ctx.executor().execute(() -> {
+      if (creds.password() != null) {
+        Arrays.fill(creds.password(), (byte) 0);
+      }
+      if (error != null) {
+        MqttConnectionHandler.LOG.warn("client {}: authentication failed with an error", r.clientId(), error);
+        refuse(ReasonCode.V3_SERVER_UNAVAILABLE, ReasonCode.UNSPECIFIED_ERROR, "authentication error");
+      } else if (!result.allowed()) {
+        refuse(result.badCredentials() ? ReasonCode.V3_BAD_USERNAME_OR_PASSWORD : ReasonCode.V3_NOT_AUTHORIZED,
+            result.badCredentials() ? ReasonCode.BAD_USERNAME_OR_PASSWORD : ReasonCode.NOT_AUTHORIZED,
+            "client " + r.clientId() + " refused: " + result.reason());
+      } else if (c.ctx.channel().isActive()) {
+        accept(r, h, p);
+      }
+    }));
+  }
+
+  private Request validate(MqttConnectVariableHeader h, MqttConnectPayload p, MqttProperties props) {
+    BrokerConfig cfg = c.broker.config();
+    String id = p.clientIdentifier();
+    boolean assigned = false;
+    if (id == null || id.isEmpty()) {
+      if (!cfg.allowZeroLengthClientid() || (!c.v5 && !h.isCleanSession())) { // [MQTT-3.1.3-8]
+        refuse(ReasonCode.V3_IDENTIFIER_REJECTED, ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+            "empty client id" + (cfg.allowZeroLengthClientid() ? " needs a clean session" : " is not allowed"));
+        return null;
+      }
+      id = "flux-" + UUID.randomUUID();
+      assigned = true;
+    }
+    if (h.isWillFlag()) {
+      String bad = Topics.validateTopicName(p.willTopic() == null ? "" : p.willTopic());
+      if (bad != null) {
+        refuse(ReasonCode.V3_IDENTIFIER_REJECTED, ReasonCode.TOPIC_NAME_INVALID, "will topic: " + bad);
+        return null;
+      }
+      if (h.willQos() > 2) {
+        refuse(ReasonCode.V3_IDENTIFIER_REJECTED, ReasonCode.MALFORMED_PACKET, "will QoS 3"); // [MQTT-3.1.2-12]
+        return null;
+      }
+    } else if (h.isWillRetain() || h.willQos() != 0) {
+      refuse(ReasonCode.V3_IDENTIFIER_REJECTED, ReasonCode.MALFORMED_PACKET, "will flags set without a will"); // [MQTT-3.1.2-11]
+      return null;
+    }
+    int keepAlive = h.keepAliveTimeSeconds();
+    boolean lowered = false;
+    if (cfg.maxKeepalive() < 65535 && (keepAlive == 0 || keepAlive > cfg.maxKeepalive())) {
+      if (!c.v5) { // 3.1.1 cannot be told another keep alive: refuse, as Mosquitto does
+        refuse(ReasonCode.V3_IDENTIFIER_REJECTED, ReasonCode.UNSPECIFIED_ERROR,
+            "keep alive " + keepAlive + " s is above max_keepalive " + cfg.maxKeepalive());
+        return null;
+      }
+      keepAlive = cfg.maxKeepalive();
+      lowered = true;
+    }
+    long cap = cfg.persistentClientExpiration().toSeconds();
+    long expiry;
+    if (c.v5) {
+      Integer requested = PropertiesMapper.intValue(props, MqttProperties.SESSION_EXPIRY_INTERVAL);
+      expiry = requested == null ? 0 : requested & 0xFFFFFFFFL;
+      c.sessionExpiryWasZero = expiry == 0;
+      if (!clientLimits(props)) {
+        return null;
+      }
+    } else {
+      expiry = h.isCleanSession() ? 0 : cap;
+    }
+    boolean expiryLowered = expiry > cap;
+    Integer responseInfo = PropertiesMapper.intValue(props, MqttProperties.REQUEST_RESPONSE_INFORMATION);
+    return new Request(id, assigned, h.isCleanSession(), Math.min(expiry, cap), keepAlive, lowered,
+        expiryLowered, responseInfo != null && responseInfo == 1);
+  }
+
+  /** Reads the client's own limits from an MQTT 5 CONNECT; false (refused) when one is invalid. */
+  private boolean clientLimits(MqttProperties props) {
+    Integer receiveMax = PropertiesMapper.intValue(props, MqttProperties.RECEIVE_MAXIMUM);
+    Integer packetMax = PropertiesMapper.intValue(props, MqttProperties.MAXIMUM_PACKET_SIZE);
+    if ((receiveMax != null && receiveMax == 0) || (packetMax != null && packetMax == 0)) {
+      refuse((byte) 0, ReasonCode.PROTOCOL_ERROR, "receive maximum or maximum packet size of 0"); // [MQTT-3.1.2-...]
+      return false;
+    }
+    c.clientReceiveMaximum = receiveMax == null ? 65535 : receiveMax;
+    c.clientMaximumPacketSize = packetMax == null ? Long.MAX_VALUE : packetMax & 0xFFFFFFFFL;
+    Integer aliasMax = PropertiesMapper.intValue(props, MqttProperties.TOPIC_ALIAS_MAXIMUM);
+    c.clientTopicAliasMaximum = aliasMax == null ? 0 : aliasMax;
+    Integer problem = PropertiesMapper.intValue(props, MqttProperties.REQUEST_PROBLEM_INFORMATION);
+    c.requestProblemInformation = problem == null || problem != 0;
+    return true;
+  }
+
+  private void accept(Request r, MqttConnectVariableHeader h, MqttConnectPayload p) {
+    c.identity = new ClientIdentity(r.clientId(), p.userName(), c.ctx.channel().remoteAddress(), c.listener);
+    c.will = will(h, p, r.clientId());
+    SessionRegistry.Connected opened = c.broker.sessions().connect(c.identity, r.cleanStart(), r.expirySeconds(), c);
+    if (opened.previous() != null) {
+      opened.previous().takenOver();
+    }
+    c.session = opened.session();
+    c.state = MqttConnectionHandler.State.CONNECTED;
+    c.ctx.writeAndFlush(connAck(r, opened.sessionPresent()));
+    if (r.keepAlive() > 0) {
+      long idleMillis = r.keepAlive() * 1500L; // [MQTT-3.1.2-22]
+      c.ctx.pipeline().addBefore(c.ctx.name(), io.openegiz.flux.broker.transport.HandlerNames.KEEP_ALIVE,
+          new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
+    }
+    c.broker.metrics().clientConnected();
+    MqttConnectionHandler.LOG.debug("client {} connected from {} (MQTT {}, session present {})", r.clientId(),
+        c.ctx.channel().remoteAddress(), c.v5 ? "5.0" : "3.1.1", opened.sessionPresent());
+    c.broker.sessions().attach(c.session, c);
+    c.ctx.channel().config().setAutoRead(true);
+  }
+
+  private SessionRegistry.Will will(MqttConnectVariableHeader h, MqttConnectPayload p, String clientId) {
+    if (p.willTopic() == null) {
+      return null;
+    }
+    MqttProperties wp = p.willProperties();
+    long delay = 0;
+    long expiresAt = 0;
+    Message.Properties forwarded = Message.Properties.NONE;
+    if (c.v5) {
+      Integer d = PropertiesMapper.intValue(wp, MqttProperties.WILL_DELAY_INTERVAL);
+      delay = d == null ? 0 : d & 0xFFFFFFFFL;
+      Integer e = PropertiesMapper.intValue(wp, MqttProperties.PUBLICATION_EXPIRY_INTERVAL);
+      if (e != null) {
+        expiresAt = c.broker.clock().millis() + (e & 0xFFFFFFFFL) * 1000; // counted from CONNECT, a simplification
+      }
+      forwarded = PropertiesMapper.fromPublish(wp);
+    }
+    // [MQTT-3.1.2-14] the will's QoS and retain come from the CONNECT flags
+    Message msg = new Message(p.willTopic(), p.willMessageInBytes() == null ? new byte[0] : p.willMessageInBytes(),
+        h.willQos(), h.isWillRetain(), clientId, expiresAt, forwarded);
+    return new SessionRegistry.Will(msg, delay);
+  }
+
+  private MqttConnAckMessage connAck(Request r, boolean sessionPresent) {
+    MqttMessageBuilders.ConnAckBuilder b = MqttMessageBuilders.connAck()
+        .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED).sessionPresent(sessionPresent);
+    if (c.v5) {
+      BrokerConfig cfg = c.broker.config();
+      b.properties(pb -> {
+        pb.receiveMaximum(cfg.maxInflightMessages()); // FR-2.6
+        pb.maximumPacketSize(cfg.maxPacketSize());
+        pb.topicAliasMaximum(TOPIC_ALIAS_MAXIMUM);
+        pb.retainAvailable(true);
+        pb.wildcardSubscriptionAvailable(true);
+        pb.subscriptionIdentifiersAvailable(true);
+        pb.sharedSubscriptionAvailable(true);
+        if (r.assigned()) pb.assignedClientId(r.clientId()); // [MQTT-3.2.2-16]
+        if (r.keepAliveLowered()) pb.serverKeepAlive(r.keepAlive()); // [MQTT-3.2.2-21]
+        if (r.expiryLowered()) pb.sessionExpiryInterval(r.expirySeconds());
+        if (r.responseInfo()) pb.responseInformation("flux/response/" + r.clientId());
+      });
+    }
+    return b.build();
+  }
+
+  /**
+   * Refuses the CONNECT with a CONNACK carrying the 3.1.1 return code or the MQTT 5 reason code, and
+   * closes [MQTT-3.2.2-6]. A 3.1.1 refusal without a matching return code just closes.
+   */
+  void refuse(byte v3Code, byte v5Reason, String why) {
+    MqttConnectionHandler.LOG.info("client at {}: CONNECT refused: {}", c.ctx.channel().remoteAddress(), why);
+    c.state = MqttConnectionHandler.State.CLOSING;
+    MqttConnAckMessage ack;
+    if (c.v5) {
+      ack = MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.valueOf(v5Reason))
+          .properties(pb -> pb.reasonString(why)).build();
+    } else if (v3Code != 0) {
+      ack = MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.valueOf(v3Code)).build();
+    } else {
+      c.ctx.close();
+      return;
+    }
+    c.ctx.writeAndFlush(ack).addListener(ChannelFutureListener.CLOSE);
+  }
+}

@@ -1,0 +1,465 @@
+package io.openegiz.flux.broker.protocol;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
+import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.openegiz.flux.broker.BrokerContext;
+import io.openegiz.flux.broker.metrics.DropReason;
+import io.openegiz.flux.broker.routing.Message;
+import io.openegiz.flux.broker.security.ClientIdentity;
+import io.openegiz.flux.broker.session.Outbound;
+import io.openegiz.flux.broker.session.Session;
+import io.openegiz.flux.broker.session.SessionRegistry;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One MQTT connection after the codec: the CONNECT gate, packet dispatch, inbound QoS flows and the
+ * {@link Outbound} side its session writes through. Everything here runs on the channel's event loop.
+ * CONNECT handling lives in {@link ConnectProcessor} and SUBSCRIBE/UNSUBSCRIBE in {@link SubscribeProcessor}.
+ */
+public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implements Outbound {
+  static final Logger LOG = LoggerFactory.getLogger("io.openegiz.flux.broker.connection");
+
+  enum State { AWAIT_CONNECT, AUTHENTICATING, CONNECTED, CLOSING }
+
+  final BrokerContext broker;
+  final String listener;
+  ChannelHandlerContext ctx;
+  State state = State.AWAIT_CONNECT;
+  boolean v5;
+  Session session;
+  ClientIdentity identity;
+  SessionRegistry.Will will;
+  boolean normalDisconnect;
+  boolean sessionExpiryWasZero;
+  int clientReceiveMaximum = 65535;
+  long clientMaximumPacketSize = Long.MAX_VALUE;
+  int clientTopicAliasMaximum;
+  boolean requestProblemInformation = true;
+  private final Map<String, Integer> outboundAliases = new HashMap<>();
+  private final Map<Integer, String> inboundAliases = new HashMap<>();
+  private ScheduledFuture<?> connectTimeout;
+  private final ConnectProcessor connects;
+  private final SubscribeProcessor subscribes;
+
+  public MqttConnectionHandler(BrokerContext broker, String listener) {
+    this.broker = broker;
+    this.listener = listener;
+    this.connects = new ConnectProcessor(this);
+    this.subscribes = new SubscribeProcessor(this);
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    long timeout = broker.config().connectTimeout().toMillis();
+    connectTimeout = ctx.executor().schedule(() -> {
+      if (state == State.AWAIT_CONNECT) {
+        close("no CONNECT within " + timeout + " ms");
+      }
+    }, timeout, TimeUnit.MILLISECONDS);
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    try {
+      if (state == State.CLOSING) {
+        return; // [MQTT-4.13.1-1] nothing more is processed once the connection is being closed
+      }
+      MqttMessage m = (MqttMessage) msg;
+      if (m.decoderResult().isFailure()) {
+        decodeFailure(m.decoderResult().cause());
+      } else {
+        dispatch(m);
+      }
+    } finally {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  private void dispatch(MqttMessage m) {
+    MqttMessageType type = m.fixedHeader().messageType();
+    if (state == State.AWAIT_CONNECT) {
+      if (type != MqttMessageType.CONNECT) {
+        close("first packet was " + type + ", not CONNECT"); // [MQTT-3.1.0-1]
+        return;
+      }
+      connectTimeout.cancel(false);
+      connects.connect((io.netty.handler.codec.mqtt.MqttConnectMessage) m);
+      return;
+    }
+    switch (type) {
+      case PUBLISH -> publish((MqttPublishMessage) m);
+      case PUBACK -> session.acknowledge(this, packetId(m));
+      case PUBREC -> pubrec(m);
+      case PUBREL -> pubrel(packetId(m));
+      case PUBCOMP -> session.completed(this, packetId(m));
+      case SUBSCRIBE -> subscribes.subscribe((io.netty.handler.codec.mqtt.MqttSubscribeMessage) m);
+      case UNSUBSCRIBE -> subscribes.unsubscribe((io.netty.handler.codec.mqtt.MqttUnsubscribeMessage) m);
+      case PINGREQ -> ctx.write(new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false,
+          MqttQoS.AT_MOST_ONCE, false, 0)), ctx.voidPromise());
+      case DISCONNECT -> disconnect(m);
+      case AUTH -> auth(m);
+      case CONNECT -> protocolError("second CONNECT on one connection"); // [MQTT-3.1.0-2]
+      default -> protocolError(type + " is not sent by clients");
+    }
+  }
+
+  private static int packetId(MqttMessage m) {
+    return ((MqttMessageIdVariableHeader) m.variableHeader()).messageId();
+  }
+
+  // ---- inbound PUBLISH -------------------------------------------------------------------------
+
+  private void publish(MqttPublishMessage p) {
+    int qos = p.fixedHeader().qosLevel().value();
+    int id = p.variableHeader().packetId();
+    MqttProperties props = p.variableHeader().properties();
+    String topic = resolveTopic(p.variableHeader().topicName(), props);
+    if (topic == null) {
+      return;
+    }
+    byte[] payload = ByteBufUtil.getBytes(p.payload());
+    broker.metrics().messageReceived(payload.length);
+    if (qos > 0 && session.inboundQos2Count() >= broker.config().maxInflightMessages()) {
+      disconnect(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "more than " + broker.config().maxInflightMessages()
+          + " QoS 2 messages unacknowledged (receive maximum)"); // [MQTT-3.3.4-9]
+      return;
+    }
+    byte refusal = refusal(topic, payload, props);
+    if (refusal == ReasonCode.PAYLOAD_FORMAT_INVALID && qos == 0) {
+      disconnect(ReasonCode.PAYLOAD_FORMAT_INVALID, "payload is not valid UTF-8 but its format indicator says so");
+      return;
+    }
+    if (qos == 2 && !session.beginInboundQos2(id)) {
+      ack(MqttMessageType.PUBREC, id, ReasonCode.SUCCESS); // a resend before PUBREL: never routed twice
+      return;
+    }
+    byte reason = refusal;
+    if (refusal == ReasonCode.SUCCESS) {
+      int delivered = broker.router().publish(toMessage(topic, payload, p, props));
+      reason = delivered == 0 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
+    } else if (qos == 2) {
+      session.releaseInboundQos2(id); // a refused QoS 2 exchange ends at PUBREC [MQTT-4.3.3-?]
+    }
+    if (qos > 0) {
+      ack(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC, id, v5 ? reason : 0);
+    }
+  }
+
+  /** Applies a topic alias [MQTT-3.3.2-12]; null (connection closed) when it is invalid. */
+  private String resolveTopic(String topic, MqttProperties props) {
+    MqttProperties.MqttProperty<?> aliasProp = props.getProperty(MqttProperties.TOPIC_ALIAS);
+    if (aliasProp != null) {
+      int alias = (Integer) aliasProp.value();
+      if (alias == 0 || alias > ConnectProcessor.TOPIC_ALIAS_MAXIMUM) {
+        disconnect(ReasonCode.TOPIC_ALIAS_INVALID, "topic alias " + alias + " is outside 1.."
+            + ConnectProcessor.TOPIC_ALIAS_MAXIMUM);
+        return null;
+      }
+      if (topic.isEmpty()) {
+        String known = inboundAliases.get(alias);
+        if (known == null) {
+          protocolError("topic alias " + alias + " used before it was set");
+        }
+        return known;
+      }
+      inboundAliases.put(alias, topic);
+    }
+    String invalid = io.openegiz.flux.broker.routing.Topics.validateTopicName(topic);
+    if (invalid != null) {
+      disconnect(ReasonCode.TOPIC_NAME_INVALID, "PUBLISH topic \"" + topic + "\": " + invalid);
+      return null;
+    }
+    return topic;
+  }
+
+  /** Why a PUBLISH is refused without closing the connection, or SUCCESS. */
+  private byte refusal(String topic, byte[] payload, MqttProperties props) {
+    if (payload.length > broker.config().messageSizeLimit()) {
+      broker.metrics().messageDropped(DropReason.OVERSIZE_PAYLOAD);
+      LOG.info("client {}: PUBLISH to {} dropped: payload {} bytes exceeds message_size_limit {}",
+          identity.clientId(), topic, payload.length, broker.config().messageSizeLimit());
+      return ReasonCode.PACKET_TOO_LARGE;
+    }
+    MqttProperties.MqttProperty<?> format = props.getProperty(MqttProperties.PAYLOAD_FORMAT_INDICATOR);
+    if (format != null && Integer.valueOf(1).equals(format.value()) && !Utf8.isWellFormed(payload)) {
+      return ReasonCode.PAYLOAD_FORMAT_INVALID; // [MQTT-3.3.2-4]
+    }
+    if (!broker.authorizer().canPublish(identity, topic)) {
+      broker.metrics().messageDropped(DropReason.NOT_AUTHORIZED);
+      return ReasonCode.NOT_AUTHORIZED;
+    }
+    return ReasonCode.SUCCESS;
+  }
+
+  private Message toMessage(String topic, byte[] payload, MqttPublishMessage p, MqttProperties props) {
+    long expiresAt = 0;
+    MqttProperties.MqttProperty<?> expiry = props.getProperty(MqttProperties.PUBLICATION_EXPIRY_INTERVAL);
+    if (expiry != null) {
+      expiresAt = broker.clock().millis() + ((Integer) expiry.value() & 0xFFFFFFFFL) * 1000;
+    }
+    return new Message(topic, payload, p.fixedHeader().qosLevel().value(), p.fixedHeader().isRetain(),
+        identity.clientId(), expiresAt, v5 ? PropertiesMapper.fromPublish(props) : Message.Properties.NONE);
+  }
+
+  private void pubrec(MqttMessage m) {
+    int id = packetId(m);
+    byte rc = m.variableHeader() instanceof MqttPubReplyMessageVariableHeader h ? h.reasonCode() : 0;
+    if (!session.received(this, id, (rc & 0x80) != 0)) {
+      writePubrel(id, ReasonCode.PACKET_ID_NOT_FOUND);
+    }
+  }
+
+  private void pubrel(int id) {
+    boolean known = session.releaseInboundQos2(id);
+    ack(MqttMessageType.PUBCOMP, id, known || !v5 ? ReasonCode.SUCCESS : ReasonCode.PACKET_ID_NOT_FOUND);
+  }
+
+  void ack(MqttMessageType type, int packetId, byte reason) {
+    MqttFixedHeader fh = new MqttFixedHeader(type, false,
+        type == MqttMessageType.PUBREL ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE, false, 0);
+    Object vh = v5 && reason != 0
+        ? new MqttPubReplyMessageVariableHeader(packetId, reason, MqttProperties.NO_PROPERTIES)
+        : MqttMessageIdVariableHeader.from(packetId);
+    ctx.write(new MqttMessage(fh, vh), ctx.voidPromise());
+  }
+
+  // ---- DISCONNECT, AUTH, errors ----------------------------------------------------------------
+
+  private void disconnect(MqttMessage m) {
+    byte reason = 0;
+    if (m.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader h) {
+      reason = h.reasonCode();
+      MqttProperties.MqttProperty<?> expiry = h.properties().getProperty(MqttProperties.SESSION_EXPIRY_INTERVAL);
+      if (expiry != null) {
+        long requested = (Integer) expiry.value() & 0xFFFFFFFFL;
+        if (sessionExpiryWasZero && requested != 0) {
+          protocolError("DISCONNECT sets a session expiry after CONNECT set 0"); // [MQTT-3.14.2-2]
+          return;
+        }
+        session.expiryIntervalSeconds(Math.min(requested, broker.config().persistentClientExpiration().toSeconds()));
+      }
+    }
+    normalDisconnect = reason != ReasonCode.DISCONNECT_WITH_WILL; // [MQTT-3.14.4-3]
+    state = State.CLOSING;
+    ctx.close();
+  }
+
+  private void auth(MqttMessage m) {
+    boolean hasMethod = m.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader h
+        && h.properties().getProperty(MqttProperties.AUTHENTICATION_METHOD) != null;
+    if (hasMethod) {
+      disconnect(ReasonCode.BAD_AUTHENTICATION_METHOD, "AUTH with an authentication method this broker does not support");
+    } else {
+      protocolError("AUTH without an authentication method");
+    }
+  }
+
+  private void decodeFailure(Throwable cause) {
+    if (state == State.AWAIT_CONNECT) {
+      if (cause instanceof MqttUnacceptableProtocolVersionException) {
+        connects.refuse(ReasonCode.V3_UNACCEPTABLE_PROTOCOL_VERSION, ReasonCode.UNSUPPORTED_PROTOCOL_VERSION,
+            "unsupported protocol version");
+        return;
+      }
+      if (cause instanceof MqttIdentifierRejectedException) {
+        connects.refuse(ReasonCode.V3_IDENTIFIER_REJECTED, ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+            "client identifier rejected");
+        return;
+      }
+    }
+    String what = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    if (what.startsWith("invalid publish topic name")) {
+      disconnect(ReasonCode.TOPIC_NAME_INVALID, what);
+    } else {
+      disconnect(ReasonCode.MALFORMED_PACKET, "malformed packet: " + what);
+    }
+  }
+
+  void protocolError(String why) {
+    disconnect(ReasonCode.PROTOCOL_ERROR, "protocol error: " + why);
+  }
+
+  /**
+   * Ends the connection because of the client: logs once, sends DISCONNECT with the reason code to
+   * an MQTT 5 client that completed CONNECT, then closes.
+   */
+  void disconnect(byte reason, String why) {
+    if (state == State.CLOSING) {
+      return;
+    }
+    if (v5 && state == State.CONNECTED) {
+      LOG.info("client {} ({}): {}; sending DISCONNECT 0x{}", clientId(), ctx.channel().remoteAddress(), why,
+          Integer.toHexString(reason & 0xFF));
+      state = State.CLOSING;
+      MqttMessage d = MqttMessageBuilders.disconnect().reasonCode(reason)
+          .properties(reasonString(why)).build();
+      ctx.writeAndFlush(d).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      close(why);
+    }
+  }
+
+  MqttProperties reasonString(String why) {
+    MqttProperties p = new MqttProperties();
+    if (requestProblemInformation) {
+      p.add(new MqttProperties.StringProperty(MqttProperties.REASON_STRING, why));
+    }
+    return p;
+  }
+
+  void close(String why) {
+    if (state != State.CLOSING) {
+      LOG.info("client {} ({}): {}; closing", clientId(), ctx.channel().remoteAddress(), why);
+      state = State.CLOSING;
+    }
+    ctx.channel().config().setAutoRead(false);
+    ctx.flush();
+    ctx.close();
+  }
+
+  String clientId() {
+    return identity == null ? "(before CONNECT)" : identity.clientId();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof MqttFrameDecoder.PacketTooLarge t) {
+      disconnect(ReasonCode.PACKET_TOO_LARGE, "packet of " + t.declaredSize()
+          + " bytes exceeds the maximum packet size " + t.limit()); // [MQTT-3.2.2-15]
+    } else if (evt instanceof MqttFrameDecoder.MalformedLength) {
+      disconnect(ReasonCode.MALFORMED_PACKET, "malformed remaining length");
+    } else if (evt instanceof IdleStateEvent) {
+      disconnect(ReasonCode.KEEP_ALIVE_TIMEOUT, "no packet within 1.5 x keep alive"); // [MQTT-3.1.2-22]
+    } else {
+      ctx.fireUserEventTriggered(evt);
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    ctx.flush();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (connectTimeout != null) {
+      connectTimeout.cancel(false);
+    }
+    if (session != null) {
+      broker.sessions().disconnected(session, this, normalDisconnect ? null : will);
+      broker.metrics().clientDisconnected();
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof IOException) {
+      LOG.debug("client {} ({}): {}", clientId(), ctx.channel().remoteAddress(), cause.toString());
+      ctx.close();
+    } else {
+      LOG.warn("client {} ({}): internal error, closing", clientId(), ctx.channel().remoteAddress(), cause);
+      disconnect(ReasonCode.UNSPECIFIED_ERROR, "internal error");
+    }
+  }
+
+  // ---- Outbound: what the session writes -------------------------------------------------------
+
+  @Override
+  public EventExecutor executor() {
+    return ctx.executor();
+  }
+
+  @Override
+  public int receiveMaximum() {
+    return Math.min(clientReceiveMaximum, broker.config().maxInflightMessages());
+  }
+
+  @Override
+  public boolean writePublish(Session.Delivery d, int packetId, boolean dup) {
+    Message m = d.message();
+    if (m.encodedSizeEstimate(d.subscriptionIds().size()) > clientMaximumPacketSize) {
+      broker.metrics().messageDropped(DropReason.TOO_LARGE_FOR_CLIENT); // [MQTT-3.1.2-25]
+      return false;
+    }
+    String topic = m.topic();
+    MqttProperties props = MqttProperties.NO_PROPERTIES;
+    if (v5) {
+      props = PropertiesMapper.toPublish(m, d.subscriptionIds(), broker.clock().millis());
+      if (clientTopicAliasMaximum > 0) {
+        topic = applyOutboundAlias(topic, props);
+      }
+    }
+    MqttFixedHeader fh = new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(d.qos()),
+        d.retain(), 0);
+    ctx.write(new MqttPublishMessage(fh, new MqttPublishVariableHeader(topic, d.qos() == 0 ? -1 : packetId, props),
+        Unpooled.wrappedBuffer(m.payload())), ctx.voidPromise());
+    broker.metrics().messageSent(m.payload().length);
+    return true;
+  }
+
+  private String applyOutboundAlias(String topic, MqttProperties props) {
+    Integer alias = outboundAliases.get(topic);
+    if (alias != null) {
+      props.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS, alias));
+      return "";
+    }
+    if (outboundAliases.size() < clientTopicAliasMaximum) {
+      int next = outboundAliases.size() + 1;
+      outboundAliases.put(topic, next);
+      props.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS, next));
+    }
+    return topic;
+  }
+
+  @Override
+  public void writePubrel(int packetId) {
+    writePubrel(packetId, ReasonCode.SUCCESS);
+  }
+
+  private void writePubrel(int packetId, byte reason) {
+    ack(MqttMessageType.PUBREL, packetId, reason);
+  }
+
+  @Override
+  public void flush() {
+    ctx.flush();
+  }
+
+  @Override
+  public void takenOver() {
+    ctx.executor().execute(() -> disconnect(ReasonCode.SESSION_TAKEN_OVER,
+        "session taken over by a new connection with the same client id"));
+  }
+}

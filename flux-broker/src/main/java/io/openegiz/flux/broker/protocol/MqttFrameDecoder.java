@@ -1,0 +1,74 @@
+package io.openegiz.flux.broker.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.List;
+
+/**
+ * Splits the byte stream into whole MQTT packets before the codec sees them, and refuses a packet
+ * larger than the limit as soon as its fixed header arrives. Netty's MqttDecoder would otherwise
+ * buffer a declared 256 MB packet in full before checking its size.
+ */
+public final class MqttFrameDecoder extends ByteToMessageDecoder {
+
+  /** Fired (as a user event) when a packet's declared size exceeds the limit; the stream is then discarded. */
+  public record PacketTooLarge(int declaredSize, int limit) {}
+
+  /** Fired when the remaining length is not a valid variable byte integer. */
+  public record MalformedLength() {}
+
+  private final int maxPacketSize;
+  private boolean failed;
+
+  public MqttFrameDecoder(int maxPacketSize) {
+    this.maxPacketSize = maxPacketSize;
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    if (failed) {
+      in.skipBytes(in.readableBytes());
+      return;
+    }
+    while (in.readableBytes() >= 2) {
+      int start = in.readerIndex();
+      int remaining = 0;
+      int multiplier = 1;
+      int headerLength = 1;
+      boolean complete = false;
+      for (int i = 0; i < 4; i++) {
+        if (in.readableBytes() < headerLength + 1) {
+          return;
+        }
+        int digit = in.getUnsignedByte(start + headerLength);
+        headerLength++;
+        remaining += (digit & 0x7F) * multiplier;
+        multiplier *= 128;
+        if ((digit & 0x80) == 0) {
+          complete = true;
+          break;
+        }
+      }
+      if (!complete) {
+        fail(ctx, in, new MalformedLength());
+        return;
+      }
+      long total = (long) headerLength + remaining;
+      if (total > maxPacketSize) {
+        fail(ctx, in, new PacketTooLarge((int) Math.min(Integer.MAX_VALUE, total), maxPacketSize));
+        return;
+      }
+      if (in.readableBytes() < total) {
+        return;
+      }
+      out.add(in.readRetainedSlice((int) total));
+    }
+  }
+
+  private void fail(ChannelHandlerContext ctx, ByteBuf in, Object event) {
+    failed = true;
+    in.skipBytes(in.readableBytes());
+    ctx.fireUserEventTriggered(event);
+  }
+}

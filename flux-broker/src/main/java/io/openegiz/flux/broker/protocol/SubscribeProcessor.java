@@ -1,0 +1,140 @@
+package io.openegiz.flux.broker.protocol;
+
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessageIdAndPropertiesVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttSubAckMessage;
+import io.netty.handler.codec.mqtt.MqttSubAckPayload;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttSubscriptionOption;
+import io.netty.handler.codec.mqtt.MqttTopicSubscription;
+import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
+import io.netty.handler.codec.mqtt.MqttUnsubAckPayload;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.openegiz.flux.broker.routing.Subscription;
+import io.openegiz.flux.broker.routing.Topics;
+import java.util.ArrayList;
+import java.util.List;
+
+/** SUBSCRIBE and UNSUBSCRIBE: validation, authorisation, the topic tree, SUBACK/UNSUBACK, retained messages. */
+final class SubscribeProcessor {
+  private final MqttConnectionHandler c;
+
+  SubscribeProcessor(MqttConnectionHandler c) {
+    this.c = c;
+  }
+
+  /** A subscription accepted by this SUBSCRIBE, kept to send its retained messages after the SUBACK. */
+  private record Accepted(Subscription subscription, boolean existed) {}
+
+  void subscribe(MqttSubscribeMessage m) {
+    List<MqttTopicSubscription> topics = m.payload().topicSubscriptions();
+    if (topics.isEmpty()) {
+      c.protocolError("SUBSCRIBE without topic filters"); // [MQTT-3.8.3-3]
+      return;
+    }
+    int subscriptionId = 0;
+    MqttProperties.MqttProperty<?> idProp = m.idAndPropertiesVariableHeader().properties()
+        .getProperty(MqttProperties.SUBSCRIPTION_IDENTIFIER);
+    if (idProp != null) {
+      subscriptionId = (Integer) idProp.value();
+      if (subscriptionId == 0) {
+        c.protocolError("subscription identifier 0"); // [MQTT-3.8.2-...]
+        return;
+      }
+    }
+    List<Integer> codes = new ArrayList<>(topics.size());
+    List<Accepted> accepted = new ArrayList<>(topics.size());
+    for (MqttTopicSubscription t : topics) {
+      Integer code = subscribeOne(t, subscriptionId, accepted);
+      if (code == null) {
+        return; // connection closed
+      }
+      codes.add(code);
+    }
+    MqttFixedHeader fh = new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0);
+    c.ctx.write(new MqttSubAckMessage(fh,
+        new MqttMessageIdAndPropertiesVariableHeader(m.variableHeader().messageId(), MqttProperties.NO_PROPERTIES),
+        new MqttSubAckPayload(codes)), c.ctx.voidPromise());
+    for (Accepted a : accepted) {
+      int rh = a.subscription().retainHandling();
+      if (a.subscription().shareGroup() == null && (rh == 0 || (rh == 1 && !a.existed()))) { // [MQTT-3.3.1-9..11]
+        c.broker.router().deliverRetained(c.session, a.subscription());
+      }
+    }
+  }
+
+  /** Subscribes one filter; returns the SUBACK code, or null when the connection was closed. */
+  private Integer subscribeOne(MqttTopicSubscription t, int subscriptionId, List<Accepted> accepted) {
+    String raw = t.topicFilter();
+    MqttSubscriptionOption o = t.option();
+    Topics.SharedFilter shared;
+    String invalid = raw == null ? "filter is not valid UTF-8" : null;
+    try {
+      shared = invalid == null ? Topics.parseShared(raw) : null;
+    } catch (IllegalArgumentException e) {
+      shared = null;
+      invalid = e.getMessage();
+    }
+    if (invalid == null) {
+      invalid = Topics.validateTopicFilter(shared.filter());
+    }
+    if (invalid != null) {
+      MqttConnectionHandler.LOG.info("client {}: SUBSCRIBE \"{}\" refused: {}", c.clientId(), raw, invalid);
+      return failure(ReasonCode.TOPIC_FILTER_INVALID);
+    }
+    if (shared.group() != null && o.isNoLocal()) {
+      c.protocolError("no local on shared subscription " + raw); // [MQTT-3.8.3-4]
+      return null;
+    }
+    if (!c.broker.authorizer().canSubscribe(c.identity, raw)) {
+      return failure(ReasonCode.NOT_AUTHORIZED);
+    }
+    int qos = o.qos().value();
+    Subscription s = new Subscription(c.identity.clientId(), shared.filter(), shared.group(), qos,
+        c.v5 && o.isNoLocal(), c.v5 && o.isRetainAsPublished(), c.v5 ? o.retainHandling().value() : 0,
+        subscriptionId);
+    Subscription previous = c.broker.subscriptions().subscribe(s); // replaces: [MQTT-3.8.4-3]
+    c.session.subscriptions().put(key(shared.group(), shared.filter()), s);
+    accepted.add(new Accepted(s, previous != null));
+    return qos;
+  }
+
+  private int failure(byte v5Reason) {
+    return c.v5 ? v5Reason & 0xFF : 0x80;
+  }
+
+  void unsubscribe(MqttUnsubscribeMessage m) {
+    List<String> filters = m.payload().topics();
+    if (filters.isEmpty()) {
+      c.protocolError("UNSUBSCRIBE without topic filters"); // [MQTT-3.10.3-2]
+      return;
+    }
+    List<Short> codes = new ArrayList<>(filters.size());
+    for (String raw : filters) {
+      short code;
+      try {
+        Topics.SharedFilter shared = Topics.parseShared(raw);
+        boolean removed = c.broker.subscriptions().unsubscribe(c.identity.clientId(), shared.group(), shared.filter());
+        c.session.subscriptions().remove(key(shared.group(), shared.filter()));
+        code = removed ? ReasonCode.SUCCESS : ReasonCode.NO_SUBSCRIPTION_EXISTED;
+      } catch (IllegalArgumentException e) {
+        code = (short) (ReasonCode.TOPIC_FILTER_INVALID & 0xFF);
+      }
+      codes.add(code);
+    }
+    MqttFixedHeader fh = new MqttFixedHeader(MqttMessageType.UNSUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0);
+    Object vh = c.v5
+        ? new MqttMessageIdAndPropertiesVariableHeader(m.variableHeader().messageId(), MqttProperties.NO_PROPERTIES)
+        : MqttMessageIdVariableHeader.from(m.variableHeader().messageId());
+    c.ctx.write(new MqttUnsubAckMessage(fh, (MqttMessageIdVariableHeader) vh,
+        c.v5 ? new MqttUnsubAckPayload(codes) : null), c.ctx.voidPromise());
+  }
+
+  static String key(String group, String filter) {
+    return group == null ? filter : "$share/" + group + "/" + filter;
+  }
+}

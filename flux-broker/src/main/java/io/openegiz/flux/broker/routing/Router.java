@@ -1,0 +1,125 @@
+package io.openegiz.flux.broker.routing;
+
+import io.openegiz.flux.broker.security.Authorizer;
+import io.openegiz.flux.broker.session.Session;
+import io.openegiz.flux.broker.session.SessionRegistry;
+import io.openegiz.flux.broker.store.RetainedStore;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Routes a published message to every matching session, and retained messages to new subscriptions. */
+public final class Router {
+  private final SubscriptionTree tree;
+  private final RetainedStore retained;
+  private final Authorizer authorizer;
+  private SessionRegistry sessions;
+
+  public Router(SubscriptionTree tree, RetainedStore retained, Authorizer authorizer) {
+    this.tree = tree;
+    this.retained = retained;
+    this.authorizer = authorizer;
+  }
+
+  /** Sessions are created after the router (they publish wills through it). */
+  public void sessions(SessionRegistry registry) {
+    this.sessions = registry;
+  }
+
+  /** Publishes a message: stores it if retained, and delivers it; returns how many sessions got it. */
+  public int publish(Message m) {
+    if (m.retain()) {
+      retained.put(m);
+    }
+    Collector c = new Collector(m);
+    tree.match(m.topic(), c);
+    return c.deliver();
+  }
+
+  /** Sends the retained messages matching a new subscription [MQTT-3.3.1-9]. */
+  public void deliverRetained(Session s, Subscription sub) {
+    retained.forEachMatching(sub.filter(), m -> {
+      if (authorizer.canReceive(s.identity(), m.topic())) {
+        List<Integer> ids = sub.subscriptionId() == 0 ? List.of() : List.of(sub.subscriptionId());
+        s.offer(new Session.Delivery(m, Math.min(m.qos(), sub.qos()), true, ids)); // [MQTT-3.3.1-8]
+      }
+    });
+  }
+
+  /** Gathers the matches of one publish, one delivery per client with the highest QoS [MQTT-3.3.4-2]. */
+  private final class Collector implements SubscriptionTree.MatchSink {
+    private final Message message;
+    private Subscription first;
+    private Map<String, List<Subscription>> byClient;
+
+    Collector(Message message) {
+      this.message = message;
+    }
+
+    @Override
+    public void subscription(Subscription s) {
+      if (s.noLocal() && s.clientId().equals(message.publisherId())) {
+        return; // [MQTT-3.8.3-3]
+      }
+      add(s);
+    }
+
+    @Override
+    public void sharedGroup(SharedGroup g) {
+      Subscription s = g.next(id -> {
+        Session session = sessions.get(id);
+        return session != null && session.online();
+      });
+      if (s != null) {
+        add(s);
+      }
+    }
+
+    private void add(Subscription s) {
+      if (first == null) {
+        first = s;
+        return;
+      }
+      if (byClient == null) {
+        byClient = new HashMap<>();
+        byClient.computeIfAbsent(first.clientId(), k -> new ArrayList<>(2)).add(first);
+      }
+      byClient.computeIfAbsent(s.clientId(), k -> new ArrayList<>(2)).add(s);
+    }
+
+    int deliver() {
+      if (first == null) {
+        return 0;
+      }
+      if (byClient == null) {
+        return deliver(first.clientId(), List.of(first)) ? 1 : 0;
+      }
+      int n = 0;
+      for (Map.Entry<String, List<Subscription>> e : byClient.entrySet()) {
+        if (deliver(e.getKey(), e.getValue())) n++;
+      }
+      return n;
+    }
+
+    private boolean deliver(String clientId, List<Subscription> subs) {
+      Session session = sessions.get(clientId);
+      if (session == null || !authorizer.canReceive(session.identity(), message.topic())) {
+        return false;
+      }
+      int qos = 0;
+      boolean retain = false;
+      List<Integer> ids = List.of();
+      for (Subscription s : subs) {
+        qos = Math.max(qos, Math.min(message.qos(), s.qos()));
+        retain |= s.retainAsPublished() && message.retain(); // [MQTT-3.3.1-12], [MQTT-3.3.1-13]
+        if (s.subscriptionId() != 0) {
+          if (ids.isEmpty()) ids = new ArrayList<>(2);
+          ids.add(s.subscriptionId());
+        }
+      }
+      session.offer(new Session.Delivery(message, qos, retain, ids));
+      return true;
+    }
+  }
+}

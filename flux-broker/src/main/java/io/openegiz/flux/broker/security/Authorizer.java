@@ -1,0 +1,18 @@
+package io.openegiz.flux.broker.security;
+
+/** Topic-level permissions, checked on SUBSCRIBE, on PUBLISH and again on delivery. */
+public interface Authorizer {
+
+  boolean canPublish(ClientIdentity client, String topic);
+
+  boolean canSubscribe(ClientIdentity client, String filter);
+
+  boolean canReceive(ClientIdentity client, String topic);
+
+  /** Allows everything: the behaviour without an ACL file, as Mosquitto. */
+  Authorizer ALLOW_ALL = new Authorizer() {
+    @Override public boolean canPublish(ClientIdentity c, String t) { return true; }
+    @Override public boolean canSubscribe(ClientIdentity c, String f) { return true; }
+    @Override public boolean canReceive(ClientIdentity c, String t) { return true; }
+  };
+}

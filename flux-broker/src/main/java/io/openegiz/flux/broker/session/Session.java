@@ -1,0 +1,308 @@
+package io.openegiz.flux.broker.session;
+
+import io.openegiz.flux.broker.metrics.BrokerMetrics;
+import io.openegiz.flux.broker.metrics.DropReason;
+import io.openegiz.flux.broker.routing.Message;
+import io.openegiz.flux.broker.routing.Subscription;
+import io.openegiz.flux.broker.security.ClientIdentity;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One client's session: its subscriptions, the messages queued for it, the QoS 1/2 messages in
+ * flight each way. Publishers on any thread only append to the lock-free inbox and schedule a drain;
+ * all other state is touched on the connection's event loop, under the session's monitor so that a
+ * takeover by a connection on another loop sees it whole.
+ */
+public final class Session {
+
+  /** A message on its way to this session's client, with the QoS and flags of this delivery. */
+  public record Delivery(Message message, int qos, boolean retain, List<Integer> subscriptionIds) {}
+
+  private static final class Inflight {
+    final Delivery delivery;
+    boolean released; // PUBREC received, PUBREL sent: waiting for PUBCOMP
+
+    Inflight(Delivery delivery) {
+      this.delivery = delivery;
+    }
+  }
+
+  /** Most messages one drain writes before yielding the event loop to other connections. */
+  private static final int DRAIN_BATCH = 512;
+
+  private final String clientId;
+  private final SessionLimits limits;
+  private final BrokerMetrics metrics;
+  private final Clock clock;
+  private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+  private final ConcurrentLinkedQueue<Delivery> inbox = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queuedMessages = new AtomicInteger();
+  private final AtomicLong queuedBytes = new AtomicLong();
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final LinkedHashMap<Integer, Inflight> inflight = new LinkedHashMap<>();
+  private final Set<Integer> inboundQos2 = new HashSet<>();
+  private int lastPacketId;
+  private volatile Outbound connection;
+  private volatile ClientIdentity identity;
+  private volatile long expiryIntervalSeconds;
+  private volatile boolean ended;
+  private ScheduledFuture<?> expiryTask;
+  private ScheduledFuture<?> pendingWill;
+
+  Session(String clientId, SessionLimits limits, BrokerMetrics metrics, Clock clock) {
+    this.clientId = clientId;
+    this.limits = limits;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  public String clientId() { return clientId; }
+  public ClientIdentity identity() { return identity; }
+  void identity(ClientIdentity id) { identity = id; }
+  public boolean online() { return connection != null; }
+  public long expiryIntervalSeconds() { return expiryIntervalSeconds; }
+  public void expiryIntervalSeconds(long s) { expiryIntervalSeconds = s; }
+  boolean ended() { return ended; }
+
+  /** This session's subscriptions by key (share group + filter). */
+  public Map<String, Subscription> subscriptions() { return subscriptions; }
+
+  /** Messages waiting in the queue (not counting those in flight). */
+  public int queuedMessages() { return queuedMessages.get(); }
+
+  /**
+   * Queues a message for the client. Called from any thread. A QoS 0 message for an offline client
+   * and anything beyond the queue limits is dropped and counted.
+   */
+  public void offer(Delivery d) {
+    int bytes = d.message().payload().length;
+    if (ended) {
+      return;
+    }
+    if (d.qos() == 0 && connection == null) {
+      metrics.messageDropped(DropReason.OFFLINE_QOS0);
+      return;
+    }
+    if (queuedMessages.get() >= limits.maxQueuedMessages()
+        || (limits.maxQueuedBytes() > 0 && queuedBytes.get() + bytes > limits.maxQueuedBytes())) {
+      metrics.messageDropped(DropReason.QUEUE_FULL);
+      return;
+    }
+    queuedMessages.incrementAndGet();
+    queuedBytes.addAndGet(bytes);
+    inbox.offer(d);
+    scheduleDrain();
+  }
+
+  private void scheduleDrain() {
+    Outbound c = connection;
+    if (c != null && drainScheduled.compareAndSet(false, true)) {
+      c.executor().execute(() -> {
+        drainScheduled.set(false);
+        drain(c);
+      });
+    }
+  }
+
+  /** Sends queued messages while the client's receive window has room. Runs on c's event loop. */
+  void drain(Outbound c) {
+    boolean more;
+    synchronized (this) {
+      if (connection != c) {
+        return;
+      }
+      more = drainLocked(c);
+    }
+    c.flush();
+    if (more) {
+      scheduleDrain();
+    }
+  }
+
+  private boolean drainLocked(Outbound c) {
+    int window = c.receiveMaximum();
+    long now = clock.millis();
+    int written = 0;
+    Delivery d;
+    while ((d = inbox.peek()) != null) {
+      if (d.qos() > 0 && inflight.size() >= window) {
+        return false;
+      }
+      if (written >= DRAIN_BATCH) {
+        return true;
+      }
+      inbox.poll();
+      queuedMessages.decrementAndGet();
+      queuedBytes.addAndGet(-d.message().payload().length);
+      if (d.message().expired(now)) {
+        metrics.messageDropped(DropReason.EXPIRED); // [MQTT-3.3.2-5]
+        continue;
+      }
+      if (d.qos() == 0) {
+        c.writePublish(d, 0, false);
+      } else {
+        int id = nextPacketId();
+        if (c.writePublish(d, id, false)) {
+          inflight.put(id, new Inflight(d));
+        }
+      }
+      written++;
+    }
+    return false;
+  }
+
+  private int nextPacketId() {
+    // [MQTT-2.2.1-3] a packet id is not reused while its exchange is unfinished.
+    do {
+      lastPacketId = lastPacketId == 65535 ? 1 : lastPacketId + 1;
+    } while (inflight.containsKey(lastPacketId));
+    return lastPacketId;
+  }
+
+  /** PUBACK for a QoS 1 delivery; false if the packet id was not in flight. */
+  public boolean acknowledge(Outbound c, int packetId) {
+    synchronized (this) {
+      Inflight f = inflight.get(packetId);
+      if (f == null || f.delivery.qos() != 1) {
+        return false;
+      }
+      inflight.remove(packetId);
+    }
+    drain(c);
+    return true;
+  }
+
+  /** PUBREC for a QoS 2 delivery: sends PUBREL, or finishes the exchange on an error reason code. */
+  public boolean received(Outbound c, int packetId, boolean failed) {
+    synchronized (this) {
+      Inflight f = inflight.get(packetId);
+      if (f == null || f.delivery.qos() != 2) {
+        return false;
+      }
+      if (failed) {
+        inflight.remove(packetId);
+      } else {
+        f.released = true;
+        c.writePubrel(packetId);
+      }
+    }
+    if (failed) {
+      drain(c);
+    }
+    return true;
+  }
+
+  /** PUBCOMP for a QoS 2 delivery. */
+  public boolean completed(Outbound c, int packetId) {
+    synchronized (this) {
+      Inflight f = inflight.get(packetId);
+      if (f == null || !f.released) {
+        return false;
+      }
+      inflight.remove(packetId);
+    }
+    drain(c);
+    return true;
+  }
+
+  /** Records an inbound QoS 2 PUBLISH; false if it is a duplicate whose PUBREL has not come yet. */
+  public synchronized boolean beginInboundQos2(int packetId) {
+    return inboundQos2.add(packetId);
+  }
+
+  /** PUBREL from the client; false if the packet id was unknown. */
+  public synchronized boolean releaseInboundQos2(int packetId) {
+    return inboundQos2.remove(packetId);
+  }
+
+  public synchronized int inboundQos2Count() {
+    return inboundQos2.size();
+  }
+
+  /**
+   * Binds the session to a new connection (on that connection's event loop) and resends, in order,
+   * everything that was in flight: PUBLISH with DUP, or PUBREL where PUBREC had come [MQTT-4.4.0-1].
+   */
+  void attach(Outbound c) {
+    synchronized (this) {
+      connection = c;
+      for (Map.Entry<Integer, Inflight> e : inflight.entrySet()) {
+        if (e.getValue().released) {
+          c.writePubrel(e.getKey());
+        } else {
+          c.writePublish(e.getValue().delivery, e.getKey(), true);
+        }
+      }
+    }
+    drain(c);
+  }
+
+  /** Unbinds the connection if it is still the current one; true when it was. */
+  synchronized boolean detach(Outbound c) {
+    if (connection != c) {
+      return false;
+    }
+    connection = null;
+    return true;
+  }
+
+  synchronized Outbound connection() {
+    return connection;
+  }
+
+  /** Ends the session: everything still queued or in flight is counted as dropped. */
+  void end() {
+    List<Delivery> lost = new ArrayList<>();
+    synchronized (this) {
+      ended = true;
+      connection = null;
+      for (Inflight f : inflight.values()) lost.add(f.delivery);
+      inflight.clear();
+      inboundQos2.clear();
+      cancelTimers();
+    }
+    for (Iterator<Delivery> it = inbox.iterator(); it.hasNext(); ) {
+      lost.add(it.next());
+      it.remove();
+    }
+    queuedMessages.set(0);
+    queuedBytes.set(0);
+    lost.forEach(d -> metrics.messageDropped(DropReason.SESSION_ENDED));
+  }
+
+  synchronized void expiryTask(ScheduledFuture<?> f) {
+    if (expiryTask != null) expiryTask.cancel(false);
+    expiryTask = f;
+  }
+
+  synchronized void pendingWill(ScheduledFuture<?> f) {
+    if (pendingWill != null) pendingWill.cancel(false);
+    pendingWill = f;
+  }
+
+  /** Cancels a scheduled expiry and delayed will; true if a delayed will was pending. */
+  synchronized boolean cancelTimers() {
+    boolean willPending = pendingWill != null && pendingWill.cancel(false);
+    if (expiryTask != null) expiryTask.cancel(false);
+    expiryTask = null;
+    pendingWill = null;
+    return willPending;
+  }
+
+  synchronized int inflightCount() {
+    return inflight.size();
+  }
+}

@@ -1,0 +1,145 @@
+package io.openegiz.flux.broker.session;
+
+import io.openegiz.flux.broker.metrics.BrokerMetrics;
+import io.openegiz.flux.broker.routing.Message;
+import io.openegiz.flux.broker.routing.Subscription;
+import io.openegiz.flux.broker.routing.SubscriptionTree;
+import io.openegiz.flux.broker.security.ClientIdentity;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * All sessions by client id: creation, resumption, takeover, expiry and wills. Connect and
+ * disconnect of one client id are serialised here; message flow never takes this lock.
+ */
+public final class SessionRegistry {
+  private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
+
+  /** A will waiting for its connection to end. */
+  public record Will(Message message, long delaySeconds) {}
+
+  /** What {@link #connect} did: the session to use, whether it existed, the connection it replaced. */
+  public record Connected(Session session, boolean sessionPresent, Outbound previous) {}
+
+  private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+  private final SubscriptionTree tree;
+  private final SessionLimits limits;
+  private final BrokerMetrics metrics;
+  private final Clock clock;
+  private final ScheduledExecutorService scheduler;
+  private final Consumer<Message> willSink;
+
+  public SessionRegistry(SubscriptionTree tree, SessionLimits limits, BrokerMetrics metrics, Clock clock,
+      ScheduledExecutorService scheduler, Consumer<Message> willSink) {
+    this.tree = tree;
+    this.limits = limits;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.scheduler = scheduler;
+    this.willSink = willSink;
+  }
+
+  /** The session of a client id, or null. */
+  public Session get(String clientId) {
+    return sessions.get(clientId);
+  }
+
+  public Collection<Session> all() {
+    return sessions.values();
+  }
+
+  /**
+   * Opens or resumes the session for a new connection. An existing connection with the same client
+   * id is detached (the caller closes it); a clean start discards the old session [MQTT-3.1.2-4].
+   */
+  public synchronized Connected connect(ClientIdentity identity, boolean cleanStart, long expirySeconds,
+      Outbound connection) {
+    String id = identity.clientId();
+    Session s = sessions.get(id);
+    Outbound previous = null;
+    if (s != null) {
+      previous = s.connection();
+      if (previous != null) {
+        s.detach(previous);
+      }
+      s.cancelTimers(); // a delayed will is not sent when the client comes back in time [MQTT-3.1.3-9]
+    }
+    boolean present = s != null && !cleanStart;
+    if (s != null && cleanStart) {
+      endSession(s);
+      s = null;
+    }
+    if (s == null) {
+      s = new Session(id, limits, metrics, clock);
+      sessions.put(id, s);
+    }
+    s.identity(identity);
+    s.expiryIntervalSeconds(expirySeconds);
+    return new Connected(s, present, previous);
+  }
+
+  /** Binds the session to its connection; call on the connection's event loop after CONNACK is written. */
+  public void attach(Session s, Outbound connection) {
+    s.attach(connection);
+  }
+
+  /**
+   * The connection ended. Publishes or schedules the will (null after a normal DISCONNECT), and ends
+   * the session now or schedules its expiry.
+   */
+  public synchronized void disconnected(Session s, Outbound connection, Will will) {
+    if (!s.detach(connection)) {
+      // Taken over: the session lives on with the new connection; the will still goes out [MQTT-3.1.4-3].
+      if (will != null && will.delaySeconds() == 0) {
+        willSink.accept(will.message());
+      }
+      return;
+    }
+    long expiry = s.expiryIntervalSeconds();
+    if (will != null) {
+      long delay = Math.min(will.delaySeconds(), expiry);
+      if (delay <= 0) {
+        willSink.accept(will.message());
+      } else {
+        s.pendingWill(scheduler.schedule(() -> willSink.accept(will.message()), delay, TimeUnit.SECONDS));
+      }
+    }
+    if (expiry <= 0) {
+      removeIfCurrent(s);
+    } else {
+      s.expiryTask(scheduler.schedule(() -> expire(s), expiry, TimeUnit.SECONDS));
+    }
+  }
+
+  private synchronized void expire(Session s) {
+    if (!s.online() && sessions.get(s.clientId()) == s) {
+      LOG.debug("session {} expired", s.clientId());
+      removeIfCurrent(s);
+    }
+  }
+
+  private void removeIfCurrent(Session s) {
+    sessions.remove(s.clientId(), s);
+    endSession(s);
+  }
+
+  private void endSession(Session s) {
+    for (Subscription sub : s.subscriptions().values()) {
+      tree.unsubscribe(sub.clientId(), sub.shareGroup(), sub.filter());
+    }
+    s.subscriptions().clear();
+    s.end();
+  }
+
+  /** Number of sessions, online and offline. */
+  public int size() {
+    return sessions.size();
+  }
+}

@@ -1,0 +1,19 @@
+package io.openegiz.flux.broker.transport;
+
+/**
+ * Names of the pipeline's handlers, in pipeline order. The order is the design:
+ * bytes are counted first, flushes consolidated, then packets framed (with the size limit) before the
+ * codec decodes them, and the connection handler sees whole packets only.
+ */
+public final class HandlerNames {
+  private HandlerNames() {}
+
+  public static final String BYTE_COUNTER = "byteCounter";
+  public static final String FLUSH_CONSOLIDATION = "flushConsolidation";
+  public static final String FRAME_DECODER = "frameDecoder";
+  public static final String MQTT_DECODER = "mqttDecoder";
+  public static final String MQTT_ENCODER = "mqttEncoder";
+  /** Added after CONNECT when the client has a keep alive. */
+  public static final String KEEP_ALIVE = "keepAlive";
+  public static final String CONNECTION = "connection";
+}

@@ -1,0 +1,39 @@
+package io.openegiz.flux.broker.transport;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.openegiz.flux.broker.BrokerContext;
+import io.openegiz.flux.broker.protocol.MqttConnectionHandler;
+import io.openegiz.flux.broker.protocol.MqttFrameDecoder;
+
+/** The one place the MQTT pipeline is assembled; see {@link HandlerNames} for the order and why. */
+public final class MqttChannelInitializer extends ChannelInitializer<SocketChannel> {
+  /** Client ids longer than this are refused; MQTT allows 65535 bytes, nobody needs that many. */
+  private static final int MAX_CLIENT_ID_LENGTH = 65535;
+
+  private final BrokerContext broker;
+  private final String listener;
+  private final ByteCounter byteCounter;
+
+  public MqttChannelInitializer(BrokerContext broker, String listener) {
+    this.broker = broker;
+    this.listener = listener;
+    this.byteCounter = new ByteCounter(broker.metrics());
+  }
+
+  @Override
+  protected void initChannel(SocketChannel ch) {
+    int maxPacket = broker.config().maxPacketSize();
+    ChannelPipeline p = ch.pipeline();
+    p.addLast(HandlerNames.BYTE_COUNTER, byteCounter);
+    p.addLast(HandlerNames.FLUSH_CONSOLIDATION, new FlushConsolidationHandler(256, true));
+    p.addLast(HandlerNames.FRAME_DECODER, new MqttFrameDecoder(maxPacket));
+    p.addLast(HandlerNames.MQTT_DECODER, new MqttDecoder(maxPacket, MAX_CLIENT_ID_LENGTH));
+    p.addLast(HandlerNames.MQTT_ENCODER, MqttEncoder.INSTANCE);
+    p.addLast(HandlerNames.CONNECTION, new MqttConnectionHandler(broker, listener));
+  }
+}
