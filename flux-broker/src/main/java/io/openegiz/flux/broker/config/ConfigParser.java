@@ -106,16 +106,6 @@ public final class ConfigParser {
     return finish(s);
   }
 
-  /** The keys Flux reads, for documentation and tooling. */
-  public static Set<String> supportedKeys() {
-    return Collections.unmodifiableSet(KEYS.keySet());
-  }
-
-  /** The Mosquitto keys Flux accepts but ignores. */
-  public static Set<String> compatibilityOnlyKeys() {
-    return new TreeSet<>(COMPATIBILITY_ONLY);
-  }
-
   // ---------------------------------------------------------------- reading lines
 
   /** One {@code key value...} line; {@code rest} is the raw text after the key, for path values. */
