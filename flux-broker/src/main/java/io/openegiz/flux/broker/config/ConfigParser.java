@@ -100,8 +100,13 @@ public final class ConfigParser {
   /** Validates {@code lines} as the content of a file called {@code fileName} (used in messages). */
   public static Result parse(String fileName, List<String> lines) throws ConfigException {
     State s = new State(fileName);
-    for (Directive d : expandIncludes(s, directives(fileName, lines))) {
-      apply(s, d);
+    for (Directive d : directives(fileName, lines)) {
+      if (d.key().equals("include_dir")) {
+        // Expanded in place so that the included lines, and their errors, keep their position.
+        included(s, d).forEach(inc -> apply(s, inc));
+      } else {
+        apply(s, d);
+      }
     }
     return finish(s);
   }
@@ -134,16 +139,12 @@ public final class ConfigParser {
     return out;
   }
 
-  /** Replaces each {@code include_dir} with the lines of its {@code *.conf} files, in name order. */
-  private static List<Directive> expandIncludes(State s, List<Directive> main) {
+  /** The lines of the {@code *.conf} files of an {@code include_dir}, in Mosquitto's order. */
+  private static List<Directive> included(State s, Directive include) {
     List<Directive> out = new ArrayList<>();
-    for (Directive d : main) {
-      if (!d.key().equals("include_dir")) {
-        out.add(d);
-      } else if (s.arityOk(d, KEYS.get("include_dir"))) {
-        for (Path file : includedFiles(s, d)) {
-          out.addAll(includedDirectives(s, d, file));
-        }
+    if (s.arityOk(include, KEYS.get("include_dir"))) {
+      for (Path file : includedFiles(s, include)) {
+        out.addAll(includedDirectives(s, include, file));
       }
     }
     return out;
@@ -185,15 +186,7 @@ public final class ConfigParser {
       s.error(include, file + " cannot be read: " + describe(e));
       return List.of();
     }
-    List<Directive> out = new ArrayList<>();
-    for (Directive d : directives(file.toString(), lines)) {
-      if (d.key().equals("include_dir")) {
-        s.error(d, "allowed only in the main configuration file, as in Mosquitto");
-      } else {
-        out.add(d);
-      }
-    }
-    return out;
+    return directives(file.toString(), lines);
   }
 
   // ---------------------------------------------------------------- keys
@@ -214,7 +207,8 @@ public final class ConfigParser {
     k.put("persistence_location", new Key("a path to a directory", 1, Integer.MAX_VALUE,
         ConfigParser::persistenceLocation));
     k.put("include_dir", new Key("a directory whose *.conf files are read in name order", 1,
-        Integer.MAX_VALUE, (s, d) -> { })); // expanded before the keys are applied
+        Integer.MAX_VALUE, (s, d) -> s.error(d, "allowed only in the main configuration file, as in Mosquitto")));
+    // The main file's include_dir lines never reach this handler: parse() expands them.
     k.put("persistent_client_expiration", new Key("a positive whole number followed by a unit: h (hours),"
         + " d (days), w (weeks), m (months of 30 days, not minutes), y (years of 365 days), or s (seconds,"
         + " Flux only), e.g. 2h or 14d", 1, 1, ConfigParser::persistentClientExpiration));

@@ -485,6 +485,16 @@ class ConfigParserTest {
     }
 
     @Test
+    void errorsInIncludedFilesKeepTheirPlaceInFileOrder() throws IOException {
+      Path conf = Files.createDirectory(dir.resolve("conf.d"));
+      Files.writeString(conf.resolve("limits.conf"), "max_keepalive x\n");
+
+      assertThat(errors("persistence maybe", "include_dir " + conf, "max_inflight_messages y"))
+          .extracting(error -> error.substring(0, error.indexOf(": ", error.indexOf(".conf:"))))
+          .containsExactly("flux.conf:1", conf.resolve("limits.conf") + ":1", "flux.conf:3");
+    }
+
+    @Test
     void includeDirMustNotHoldTheMainFile() throws IOException {
       Path main = Files.writeString(dir.resolve("main.conf"), "include_dir " + dir + "\n");
       try {
