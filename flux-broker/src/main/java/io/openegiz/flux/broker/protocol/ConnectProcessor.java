@@ -99,7 +99,8 @@ final class ConnectProcessor {
     }
     int keepAlive = h.keepAliveTimeSeconds();
     boolean lowered = false;
-    if (cfg.maxKeepalive() < 65535 && (keepAlive == 0 || keepAlive > cfg.maxKeepalive())) {
+    // max_keepalive 0 (or 65535) means no maximum, as in Mosquitto.
+    if (cfg.maxKeepalive() > 0 && cfg.maxKeepalive() < 65535 && (keepAlive == 0 || keepAlive > cfg.maxKeepalive())) {
       if (!c.v5) { // 3.1.1 cannot be told another keep alive: refuse, as Mosquitto does
         refuse(ReasonCode.V3_IDENTIFIER_REJECTED, ReasonCode.UNSPECIFIED_ERROR,
             "keep alive " + keepAlive + " s is above max_keepalive " + cfg.maxKeepalive());
