@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# flux: the Flux command. Finds a JDK >= 21, builds Flux on first use or when sources changed,
+# then runs the CLI with the given arguments (./flux --help).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+. "$ROOT/bin/java-env.sh"
+flux_find_jdk
+
+JAR="$ROOT/flux-cli/target/flux-cli.jar"
+STAMP="$ROOT/flux-cli/target/.flux-build-stamp"
+needs_build() {
+  [ -f "$JAR" ] && [ -f "$STAMP" ] || return 0
+  # Any source, resource or pom newer than the last build means a rebuild.
+  [ -n "$(find "$ROOT" -path "$ROOT/.git" -prune -o -path '*/target' -prune -o \
+      \( -name '*.java' -o -name 'pom.xml' -o -path '*/src/main/resources/*' \) -newer "$STAMP" -print -quit)" ]
+}
+if needs_build; then
+  echo "flux: building (first run or sources changed)..." >&2
+  (cd "$ROOT" && ./mvnw -q -B -DskipTests -pl flux-cli -am install) >&2
+  touch "$STAMP"
+fi
+exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED ${FLUX_JAVA_OPTS:-} \
+  -cp "$JAR:$ROOT/flux-cli/target/lib/*" io.openegiz.flux.cli.FluxCommand "$@"
