@@ -63,6 +63,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   private final Map<String, Integer> outboundAliases = new HashMap<>();
   private final Map<Integer, String> inboundAliases = new HashMap<>();
   private ScheduledFuture<?> connectTimeout;
+  private int pausedOn; // subscriber queues this publisher waits on (backpressure)
   private final ConnectProcessor connects;
   private final SubscribeProcessor subscribes;
 
@@ -166,13 +167,29 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     }
     byte reason = refusal;
     if (refusal == ReasonCode.SUCCESS) {
-      int delivered = broker.router().publish(toMessage(topic, payload, p, props));
+      int delivered = broker.router().publish(toMessage(topic, payload, p, props), this::pauseFor);
       reason = delivered == 0 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
     } else if (qos == 2) {
       session.releaseInboundQos2(id); // a refused QoS 2 exchange ends at PUBREC [MQTT-4.3.3-?]
     }
     if (qos > 0) {
       ack(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC, id, v5 ? reason : 0);
+    }
+  }
+
+  /**
+   * Backpressure, not loss: a subscriber's queue is above its high watermark, so stop reading this
+   * publisher's socket until that queue has drained to its low watermark.
+   */
+  private void pauseFor(Session subscriber) {
+    pausedOn++;
+    ctx.channel().config().setAutoRead(false);
+    subscriber.awaitRoom(() -> ctx.executor().execute(this::resumeOne));
+  }
+
+  private void resumeOne() {
+    if (--pausedOn == 0 && state == State.CONNECTED) {
+      ctx.channel().config().setAutoRead(true);
     }
   }
 
@@ -359,6 +376,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
           + " bytes exceeds the maximum packet size " + t.limit()); // [MQTT-3.2.2-15]
     } else if (evt instanceof MqttFrameDecoder.MalformedLength) {
       disconnect(ReasonCode.MALFORMED_PACKET, "malformed remaining length");
+    } else if (evt instanceof IdleStateEvent && pausedOn > 0) {
+      return; // we stopped reading, not the client: not a keep-alive failure
     } else if (evt instanceof IdleStateEvent) {
       disconnect(ReasonCode.KEEP_ALIVE_TIMEOUT, "no packet within 1.5 x keep alive"); // [MQTT-3.1.2-22]
     } else {

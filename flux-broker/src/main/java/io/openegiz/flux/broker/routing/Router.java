@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** Routes a published message to every matching session, and retained messages to new subscriptions. */
 public final class Router {
@@ -29,10 +30,18 @@ public final class Router {
 
   /** Publishes a message: stores it if retained, and delivers it; returns how many sessions got it. */
   public int publish(Message m) {
+    return publish(m, null);
+  }
+
+  /**
+   * Publishes a message; {@code pressure} is told of every subscriber session whose queue is above
+   * its high watermark, so the publisher can pause reading until it drains.
+   */
+  public int publish(Message m, Consumer<Session> pressure) {
     if (m.retain()) {
       retained.put(m);
     }
-    Collector c = new Collector(m);
+    Collector c = new Collector(m, pressure);
     tree.match(m.topic(), c);
     return c.deliver();
   }
@@ -50,11 +59,13 @@ public final class Router {
   /** Gathers the matches of one publish, one delivery per client with the highest QoS [MQTT-3.3.4-2]. */
   private final class Collector implements SubscriptionTree.MatchSink {
     private final Message message;
+    private final Consumer<Session> pressure;
     private Subscription first;
     private Map<String, List<Subscription>> byClient;
 
-    Collector(Message message) {
+    Collector(Message message, Consumer<Session> pressure) {
       this.message = message;
+      this.pressure = pressure;
     }
 
     @Override
@@ -118,8 +129,11 @@ public final class Router {
           ids.add(s.subscriptionId());
         }
       }
-      session.offer(new Session.Delivery(message, qos, retain, ids));
-      return true;
+      Session.Offer result = session.offer(new Session.Delivery(message, qos, retain, ids));
+      if (result == Session.Offer.QUEUED_UNDER_PRESSURE && pressure != null) {
+        pressure.accept(session);
+      }
+      return result != Session.Offer.DROPPED;
     }
   }
 }

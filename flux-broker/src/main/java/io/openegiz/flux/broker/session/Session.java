@@ -52,6 +52,7 @@ public final class Session {
   private final AtomicInteger queuedMessages = new AtomicInteger();
   private final AtomicLong queuedBytes = new AtomicLong();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final Set<Runnable> waiters = ConcurrentHashMap.newKeySet();
   private final LinkedHashMap<Integer, Inflight> inflight = new LinkedHashMap<>();
   private final Set<Integer> inboundQos2 = new HashSet<>();
   private int lastPacketId;
@@ -83,28 +84,72 @@ public final class Session {
   /** Messages waiting in the queue (not counting those in flight). */
   public int queuedMessages() { return queuedMessages.get(); }
 
+  /** What became of an offered message. */
+  public enum Offer {
+    /** Queued. */
+    QUEUED,
+    /** Queued, but the queue is above its high watermark: the publisher should pause (see {@link #awaitRoom}). */
+    QUEUED_UNDER_PRESSURE,
+    /** Not queued; counted as a drop. */
+    DROPPED
+  }
+
   /**
-   * Queues a message for the client. Called from any thread. A QoS 0 message for an offline client
-   * and anything beyond the queue limits is dropped and counted.
+   * Queues a message for the client. Called from any thread. A QoS 0 message is dropped (and counted)
+   * when the client is offline or the queue is full. A QoS 1/2 message for a connected client is never
+   * dropped for the message count: past the high watermark the publisher is asked to pause instead;
+   * only max_queued_bytes, the memory bound, refuses it. For an offline session, max_queued_messages
+   * is a hard limit, so that an absent subscriber cannot stall the publishers.
    */
-  public void offer(Delivery d) {
+  public Offer offer(Delivery d) {
     int bytes = d.message().payload().length;
     if (ended) {
-      return;
+      return Offer.DROPPED;
     }
-    if (d.qos() == 0 && connection == null) {
+    boolean online = connection != null;
+    if (d.qos() == 0 && !online) {
       metrics.messageDropped(DropReason.OFFLINE_QOS0);
-      return;
+      return Offer.DROPPED;
     }
-    if (queuedMessages.get() >= limits.maxQueuedMessages()
-        || (limits.maxQueuedBytes() > 0 && queuedBytes.get() + bytes > limits.maxQueuedBytes())) {
+    int queued = queuedMessages.get();
+    boolean overCount = queued >= limits.maxQueuedMessages();
+    boolean overBytes = limits.maxQueuedBytes() > 0 && queuedBytes.get() + bytes > limits.maxQueuedBytes();
+    if (overBytes || (overCount && (d.qos() == 0 || !online))) {
       metrics.messageDropped(DropReason.QUEUE_FULL);
-      return;
+      return Offer.DROPPED;
     }
     queuedMessages.incrementAndGet();
     queuedBytes.addAndGet(bytes);
     inbox.offer(d);
     scheduleDrain();
+    return online && d.qos() > 0 && queued + 1 >= highWatermark() ? Offer.QUEUED_UNDER_PRESSURE : Offer.QUEUED;
+  }
+
+  private int highWatermark() {
+    return Math.max(1, limits.maxQueuedMessages());
+  }
+
+  private int lowWatermark() {
+    return highWatermark() / 2;
+  }
+
+  /**
+   * Registers a paused publisher to be resumed once this queue is back under its low watermark (or the
+   * client goes offline). Resumes it at once if that has already happened, so no wake-up is lost.
+   */
+  public void awaitRoom(Runnable resume) {
+    waiters.add(resume);
+    if (queuedMessages.get() <= lowWatermark() || connection == null) {
+      wakeWaiters();
+    }
+  }
+
+  private void wakeWaiters() {
+    for (Iterator<Runnable> it = waiters.iterator(); it.hasNext(); ) {
+      Runnable r = it.next();
+      it.remove();
+      r.run();
+    }
   }
 
   private void scheduleDrain() {
@@ -127,6 +172,9 @@ public final class Session {
       more = drainLocked(c);
     }
     c.flush();
+    if (!waiters.isEmpty() && queuedMessages.get() <= lowWatermark()) {
+      wakeWaiters();
+    }
     if (more) {
       scheduleDrain();
     }
@@ -251,11 +299,14 @@ public final class Session {
   }
 
   /** Unbinds the connection if it is still the current one; true when it was. */
-  synchronized boolean detach(Outbound c) {
-    if (connection != c) {
-      return false;
+  boolean detach(Outbound c) {
+    synchronized (this) {
+      if (connection != c) {
+        return false;
+      }
+      connection = null;
     }
-    connection = null;
+    wakeWaiters(); // an offline session applies its hard limit instead of pausing publishers
     return true;
   }
 
@@ -280,6 +331,7 @@ public final class Session {
     }
     queuedMessages.set(0);
     queuedBytes.set(0);
+    wakeWaiters();
     lost.forEach(d -> metrics.messageDropped(DropReason.SESSION_ENDED));
   }
 
