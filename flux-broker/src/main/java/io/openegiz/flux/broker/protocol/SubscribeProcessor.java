@@ -15,6 +15,7 @@ import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
 import io.netty.handler.codec.mqtt.MqttUnsubAckPayload;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.openegiz.flux.broker.routing.Subscription;
+import io.openegiz.flux.broker.routing.SharedFilter;
 import io.openegiz.flux.broker.routing.Topics;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,7 +72,7 @@ final class SubscribeProcessor {
   private Integer subscribeOne(MqttTopicSubscription t, int subscriptionId, List<Accepted> accepted) {
     String raw = t.topicFilter();
     MqttSubscriptionOption o = t.option();
-    Topics.SharedFilter shared;
+    SharedFilter shared;
     String invalid = raw == null ? "filter is not valid UTF-8" : null;
     try {
       shared = invalid == null ? Topics.parseShared(raw) : null;
@@ -117,7 +118,7 @@ final class SubscribeProcessor {
     for (String raw : filters) {
       short code;
       try {
-        Topics.SharedFilter shared = Topics.parseShared(raw);
+        SharedFilter shared = Topics.parseShared(raw);
         boolean removed = c.broker.subscriptions().unsubscribe(c.identity.clientId(), shared.group(), shared.filter());
         c.session.subscriptions().remove(key(shared.group(), shared.filter()));
         code = removed ? ReasonCode.SUCCESS : ReasonCode.NO_SUBSCRIPTION_EXISTED;

@@ -57,7 +57,7 @@ public final class Router {
   }
 
   /** Gathers the matches of one publish, one delivery per client with the highest QoS [MQTT-3.3.4-2]. */
-  private final class Collector implements SubscriptionTree.MatchSink {
+  private final class Collector implements MatchSink {
     private final Message message;
     private final Consumer<Session> pressure;
     private Subscription first;

@@ -1,46 +1,269 @@
 package io.openegiz.flux.broker.routing;
 
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** TEMPORARY stub: a scan, replaced by the real tree from the routing branch. */
+/**
+ * A concurrent topic tree of subscriptions, one node per filter level. Matching walks only the
+ * branches a topic can reach and takes no lock; subscribe and unsubscribe lock one node at a time
+ * (two while pruning, parent first), so many event loops can match while others change the tree.
+ */
 public final class SubscriptionTree {
-  /** Receives matches. */
-  public interface MatchSink {
-    void subscription(Subscription s);
-    void sharedGroup(SharedGroup g);
+
+  private final TopicNode root = new TopicNode("", null);
+  private final AtomicInteger count = new AtomicInteger();
+  private final int maxLevels;
+
+  /** A tree accepting filters of up to {@link Topics#DEFAULT_MAX_LEVELS} levels. */
+  public SubscriptionTree() {
+    this(Topics.DEFAULT_MAX_LEVELS);
   }
 
-  private final Map<String, Subscription> subs = new ConcurrentHashMap<>();
-  private final Map<String, SharedGroup> groups = new ConcurrentHashMap<>();
+  /** A tree accepting filters of up to {@code maxLevels} levels. */
+  public SubscriptionTree(int maxLevels) {
+    if (maxLevels < 1) {
+      throw new IllegalArgumentException("maxLevels must be positive: " + maxLevels);
+    }
+    this.maxLevels = maxLevels;
+  }
 
+  /**
+   * Adds {@code s}, replacing the subscription with the same client id, share group and filter
+   * (MQTT 5 section 3.8.4: a repeated SUBSCRIBE replaces the existing subscription).
+   *
+   * @return the replaced subscription, or null when it is new
+   * @throws IllegalArgumentException when the filter or the share name is invalid
+   */
   public Subscription subscribe(Subscription s) {
-    if (s.shareGroup() != null) {
-      SharedGroup g = groups.computeIfAbsent(s.shareGroup() + "\0" + s.filter(), k -> new SharedGroup());
-      g.members.removeIf(m -> m.clientId().equals(s.clientId()));
-      g.members.add(s);
-      return null;
+    String reason = Topics.validateTopicFilter(s.filter(), maxLevels);
+    if (reason == null && s.shareGroup() != null) {
+      reason = validateShareName(s.shareGroup());
     }
-    return subs.put(s.clientId() + "\0" + s.filter(), s);
+    if (reason != null) {
+      throw new IllegalArgumentException(reason);
+    }
+    String[] levels = split(s.filter());
+    while (true) {
+      TopicNode leaf = descendCreating(levels);
+      if (leaf == null) {
+        continue; // walked into a node being pruned; start again from the root
+      }
+      synchronized (leaf) {
+        if (leaf.isDead()) {
+          continue;
+        }
+        Subscription replaced = s.shareGroup() == null
+            ? leaf.putSubscription(s)
+            : leaf.getOrCreateGroup(s.shareGroup(), s.filter()).put(s);
+        if (replaced == null) {
+          count.incrementAndGet();
+        }
+        return replaced;
+      }
+    }
   }
 
+  /**
+   * Removes the subscription of {@code clientId} to {@code filter} in {@code shareGroup} (null
+   * when not shared), pruning nodes left empty.
+   *
+   * @return true when there was such a subscription
+   */
   public boolean unsubscribe(String clientId, String shareGroup, String filter) {
-    if (shareGroup != null) {
-      SharedGroup g = groups.get(shareGroup + "\0" + filter);
-      return g != null && g.members.removeIf(m -> m.clientId().equals(clientId));
+    String[] levels = split(filter);
+    while (true) {
+      TopicNode node = find(levels);
+      if (node == null) {
+        return false;
+      }
+      boolean removed;
+      boolean empty;
+      synchronized (node) {
+        if (node.isDead()) {
+          continue; // pruned meanwhile; a fresh node may hold the subscription now
+        }
+        removed = shareGroup == null
+            ? node.removeSubscription(clientId)
+            : node.removeFromGroup(shareGroup, clientId);
+        empty = removed && node.isEmpty();
+      }
+      if (removed) {
+        count.decrementAndGet();
+      }
+      if (empty) {
+        prune(node);
+      }
+      return removed;
     }
-    return subs.remove(clientId + "\0" + filter) != null;
   }
 
+  /** Removes every subscription in {@code subscriptions}, e.g. those of a session being ended. */
+  public int unsubscribeAll(Iterable<Subscription> subscriptions) {
+    int removed = 0;
+    for (Subscription s : subscriptions) {
+      if (unsubscribe(s.clientId(), s.shareGroup(), s.filter())) {
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  /**
+   * Reports every subscription matching {@code topic} (a valid topic name) to {@code sink}: one
+   * call per matching non-shared subscription and one per matching shared group.
+   */
   public void match(String topic, MatchSink sink) {
-    for (Subscription s : subs.values()) if (Topics.matches(s.filter(), topic)) sink.subscription(s);
-    for (Map.Entry<String, SharedGroup> e : groups.entrySet()) {
-      String filter = e.getKey().substring(e.getKey().indexOf('\0') + 1);
-      if (!e.getValue().members.isEmpty() && Topics.matches(filter, topic)) sink.sharedGroup(e.getValue());
+    String[] levels = split(topic);
+    // [MQTT-4.7.2-1] topics starting with '$' are not matched by a leading '+' or '#'.
+    if (topic.isEmpty() || topic.charAt(0) != '$') {
+      TopicNode hash = root.hash();
+      if (hash != null) {
+        deliver(hash, sink);
+      }
+      TopicNode plus = root.plus();
+      if (plus != null) {
+        matchFrom(plus, levels, 1, sink);
+      }
+    }
+    TopicNode literal = root.literal(levels[0]);
+    if (literal != null) {
+      matchFrom(literal, levels, 1, sink);
     }
   }
 
+  /** The number of subscriptions held, shared group members included. */
   public int subscriptionCount() {
-    return subs.size();
+    return count.get();
+  }
+
+  /** Number of nodes below the root; for tests of pruning. */
+  int nodeCount() {
+    return countNodes(root) - 1;
+  }
+
+  /** {@code node} has consumed {@code levels[0 .. i-1]}. Recursion depth is bounded by maxLevels. */
+  private static void matchFrom(TopicNode node, String[] levels, int i, MatchSink sink) {
+    TopicNode hash = node.hash();
+    if (hash != null) {
+      deliver(hash, sink); // [MQTT-4.7.1-2] '#' also matches the parent: "sport/#" matches "sport"
+    }
+    if (i == levels.length) {
+      deliver(node, sink);
+      return;
+    }
+    TopicNode plus = node.plus();
+    if (plus != null) {
+      matchFrom(plus, levels, i + 1, sink); // '+' matches any one level, the empty one included
+    }
+    TopicNode literal = node.literal(levels[i]);
+    if (literal != null) {
+      matchFrom(literal, levels, i + 1, sink);
+    }
+  }
+
+  private static void deliver(TopicNode node, MatchSink sink) {
+    ConcurrentHashMap<String, Subscription> subs = node.subscriptions();
+    if (subs != null) {
+      for (Subscription s : subs.values()) {
+        sink.subscription(s);
+      }
+    }
+    ConcurrentHashMap<String, SharedGroup> groups = node.groups();
+    if (groups != null) {
+      for (SharedGroup g : groups.values()) {
+        if (!g.isEmpty()) {
+          sink.sharedGroup(g);
+        }
+      }
+    }
+  }
+
+  /** Walks to the node for {@code levels}, creating missing nodes; null if it met a dead node. */
+  private TopicNode descendCreating(String[] levels) {
+    TopicNode node = root;
+    for (String level : levels) {
+      TopicNode child = node.child(level);
+      if (child == null) {
+        synchronized (node) {
+          if (node.isDead()) {
+            return null;
+          }
+          child = node.getOrCreateChild(level);
+        }
+      }
+      node = child;
+    }
+    return node;
+  }
+
+  private TopicNode find(String[] levels) {
+    TopicNode node = root;
+    for (int i = 0; i < levels.length && node != null; i++) {
+      node = node.child(levels[i]);
+    }
+    return node;
+  }
+
+  /**
+   * Unlinks empty nodes bottom-up. Holding parent then child monitors makes the emptiness check
+   * and the unlink atomic against a subscribe, which locks the node and sees it dead.
+   */
+  private static void prune(TopicNode start) {
+    TopicNode node = start;
+    while (node.parent != null) {
+      TopicNode parent = node.parent;
+      synchronized (parent) {
+        synchronized (node) {
+          if (node.isDead() || !node.isEmpty()) {
+            return;
+          }
+          node.markDead();
+          parent.removeChild(node);
+        }
+      }
+      node = parent;
+    }
+  }
+
+  private static int countNodes(TopicNode node) {
+    int n = 1;
+    for (TopicNode child : node.children()) {
+      n += countNodes(child);
+    }
+    return n;
+  }
+
+  private static String validateShareName(String group) {
+    if (group.isEmpty()) {
+      return "share name is empty"; // [MQTT-4.8.2-1]
+    }
+    for (int i = 0; i < group.length(); i++) {
+      char c = group.charAt(i);
+      if (c == '/' || c == '+' || c == '#') {
+        return "share name contains '/', '+' or '#'"; // [MQTT-4.8.2-1]
+      }
+    }
+    return null;
+  }
+
+  /** Splits on '/', keeping empty levels; avoids the regex path of String.split. */
+  static String[] split(String s) {
+    int levels = 1;
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) == '/') {
+        levels++;
+      }
+    }
+    String[] out = new String[levels];
+    int start = 0;
+    int k = 0;
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) == '/') {
+        out[k++] = s.substring(start, i);
+        start = i + 1;
+      }
+    }
+    out[k] = s.substring(start);
+    return out;
   }
 }
