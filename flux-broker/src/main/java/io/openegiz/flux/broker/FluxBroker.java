@@ -8,6 +8,10 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.openegiz.flux.broker.protocol.MqttConnectionHandler;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
@@ -49,6 +53,7 @@ public final class FluxBroker implements AutoCloseable {
   private final RetainedStore retained;
   private final Clock clock;
   private final List<Channel> serverChannels = new ArrayList<>();
+  private final ChannelGroup connections = new DefaultChannelGroup("flux-connections", GlobalEventExecutor.INSTANCE);
   private final List<InetSocketAddress> boundAddresses = new ArrayList<>();
   private EventLoopGroup boss;
   private EventLoopGroup workers;
@@ -111,7 +116,7 @@ public final class FluxBroker implements AutoCloseable {
         .option(ChannelOption.SO_BACKLOG, 4096)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new MqttChannelInitializer(context, name));
+        .childHandler(new MqttChannelInitializer(context, name, connections));
     try {
       Channel ch = b.bind(l.bindAddress(), l.port()).syncUninterruptibly().channel();
       serverChannels.add(ch);
@@ -159,6 +164,11 @@ public final class FluxBroker implements AutoCloseable {
     for (Channel ch : serverChannels) {
       ch.close().syncUninterruptibly();
     }
+    // MQTT 5 clients are told why (DISCONNECT 0x8B); every connection flushes what it has, then closes.
+    for (Channel ch : connections) {
+      ch.pipeline().fireUserEventTriggered(MqttConnectionHandler.SHUTDOWN);
+    }
+    connections.newCloseFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
     if (workers != null) {
       workers.shutdownGracefully(100, 5_000, TimeUnit.MILLISECONDS).syncUninterruptibly();
     }

@@ -46,6 +46,14 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
 
   enum State { AWAIT_CONNECT, AUTHENTICATING, CONNECTED, CLOSING }
 
+  /** User event fired on every connection when the broker shuts down. */
+  public static final Object SHUTDOWN = new Object() {
+    @Override
+    public String toString() {
+      return "broker shutdown";
+    }
+  };
+
   final BrokerContext broker;
   final String listener;
   ChannelHandlerContext ctx;
@@ -336,8 +344,12 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
       return;
     }
     if (v5 && state == State.CONNECTED) {
-      LOG.info("client {} ({}): {}; sending DISCONNECT 0x{}", clientId(), ctx.channel().remoteAddress(), why,
-          Integer.toHexString(reason & 0xFF));
+      if (reason == ReasonCode.SERVER_SHUTTING_DOWN) {
+        LOG.debug("client {}: {}", clientId(), why); // one line per client at shutdown would flood the log
+      } else {
+        LOG.info("client {} ({}): {}; sending DISCONNECT 0x{}", clientId(), ctx.channel().remoteAddress(), why,
+            Integer.toHexString(reason & 0xFF));
+      }
       state = State.CLOSING;
       MqttMessage d = MqttMessageBuilders.disconnect().reasonCode(reason)
           .properties(reasonString(why)).build();
@@ -371,7 +383,9 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof MqttFrameDecoder.PacketTooLarge t) {
+    if (evt == SHUTDOWN) {
+      disconnect(ReasonCode.SERVER_SHUTTING_DOWN, "broker shutting down");
+    } else if (evt instanceof MqttFrameDecoder.PacketTooLarge t) {
       disconnect(ReasonCode.PACKET_TOO_LARGE, "packet of " + t.declaredSize()
           + " bytes exceeds the maximum packet size " + t.limit()); // [MQTT-3.2.2-15]
     } else if (evt instanceof MqttFrameDecoder.MalformedLength) {

@@ -7,8 +7,8 @@ import io.openegiz.flux.broker.routing.SubscriptionTree;
 import io.openegiz.flux.broker.security.ClientIdentity;
 import java.time.Clock;
 import java.util.Collection;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import io.openegiz.flux.broker.store.InMemorySessionStore;
+import io.openegiz.flux.broker.store.SessionStore;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -28,7 +28,7 @@ public final class SessionRegistry {
   /** What {@link #connect} did: the session to use, whether it existed, the connection it replaced. */
   public record Connected(Session session, boolean sessionPresent, Outbound previous) {}
 
-  private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+  private final SessionStore<Session> sessions = new InMemorySessionStore<>();
   private final SubscriptionTree tree;
   private final SessionLimits limits;
   private final BrokerMetrics metrics;
@@ -52,7 +52,7 @@ public final class SessionRegistry {
   }
 
   public Collection<Session> all() {
-    return sessions.values();
+    return sessions.all();
   }
 
   /**

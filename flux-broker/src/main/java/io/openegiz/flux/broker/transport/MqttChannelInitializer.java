@@ -2,6 +2,7 @@ package io.openegiz.flux.broker.transport;
 
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
@@ -18,15 +19,18 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
   private final BrokerContext broker;
   private final String listener;
   private final ByteCounter byteCounter;
+  private final ChannelGroup connections;
 
-  public MqttChannelInitializer(BrokerContext broker, String listener) {
+  public MqttChannelInitializer(BrokerContext broker, String listener, ChannelGroup connections) {
     this.broker = broker;
     this.listener = listener;
+    this.connections = connections;
     this.byteCounter = new ByteCounter(broker.metrics());
   }
 
   @Override
   protected void initChannel(SocketChannel ch) {
+    connections.add(ch); // removed by the group itself when the channel closes
     int maxPacket = broker.config().maxPacketSize();
     ChannelPipeline p = ch.pipeline();
     p.addLast(HandlerNames.BYTE_COUNTER, byteCounter);
