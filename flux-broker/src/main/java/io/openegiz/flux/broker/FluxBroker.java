@@ -80,6 +80,10 @@ public final class FluxBroker implements AutoCloseable {
       return this;
     }
     started = true;
+    if (config.persistence()) {
+      LOG.warn("persistence true: accepted, but this version keeps sessions and messages in memory only;"
+          + " they do not survive a restart yet");
+    }
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     boss = new MultiThreadIoEventLoopGroup(1, io);
