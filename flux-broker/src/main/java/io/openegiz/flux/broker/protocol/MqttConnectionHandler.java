@@ -159,7 +159,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     }
     byte[] payload = ByteBufUtil.getBytes(p.payload());
     broker.metrics().messageReceived(payload.length);
-    if (qos > 0 && session.inboundQos2Count() >= broker.config().maxInflightMessages()) {
+    if (qos == 2 && !session.awaitingRelease(id)
+        && session.inboundQos2Count() >= broker.config().maxInflightMessages()) {
       disconnect(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "more than " + broker.config().maxInflightMessages()
           + " QoS 2 messages unacknowledged (receive maximum)"); // [MQTT-3.3.4-9]
       return;

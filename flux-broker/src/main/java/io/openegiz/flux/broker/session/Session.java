@@ -276,6 +276,11 @@ public final class Session {
     return inboundQos2.remove(packetId);
   }
 
+  /** True when an inbound QoS 2 PUBLISH with this id was received and its PUBREL has not come yet. */
+  public synchronized boolean awaitingRelease(int packetId) {
+    return inboundQos2.contains(packetId);
+  }
+
   public synchronized int inboundQos2Count() {
     return inboundQos2.size();
   }
