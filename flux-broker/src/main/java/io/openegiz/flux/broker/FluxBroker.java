@@ -29,6 +29,8 @@ import io.openegiz.flux.broker.session.SessionRegistry;
 import io.openegiz.flux.broker.store.InMemoryRetainedStore;
 import io.openegiz.flux.broker.store.RetainedStore;
 import io.openegiz.flux.broker.transport.MqttChannelInitializer;
+import io.openegiz.flux.broker.transport.TlsContextLoader;
+import io.openegiz.flux.broker.transport.TlsMaterial;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -55,6 +57,7 @@ public final class FluxBroker implements AutoCloseable {
   private final List<Channel> serverChannels = new ArrayList<>();
   private final ChannelGroup connections = new DefaultChannelGroup("flux-connections", GlobalEventExecutor.INSTANCE);
   private final List<InetSocketAddress> boundAddresses = new ArrayList<>();
+  private final List<TlsMaterial> tlsMaterials = new ArrayList<>();
   private EventLoopGroup boss;
   private EventLoopGroup workers;
   private ScheduledExecutorService scheduler;
@@ -109,24 +112,60 @@ public final class FluxBroker implements AutoCloseable {
       close();
       throw e;
     }
+    if (!tlsMaterials.isEmpty()) {
+      long every = TLS_RELOAD_CHECK.toMillis();
+      scheduler.scheduleWithFixedDelay(this::reloadChangedTls, every, every, TimeUnit.MILLISECONDS);
+    }
     return this;
+  }
+
+  /** How often TLS files are checked for changes (certbot renewals, rotated CAs and CRLs). */
+  private static final java.time.Duration TLS_RELOAD_CHECK = java.time.Duration.ofSeconds(5);
+
+  private void reloadChangedTls() {
+    for (TlsMaterial t : tlsMaterials) {
+      t.reloadIfChanged();
+    }
+  }
+
+  /**
+   * Reloads what can change without a restart (SIGHUP): every listener's TLS material. A file that
+   * fails to load keeps the previous material and is logged.
+   */
+  public synchronized void reload() {
+    for (TlsMaterial t : tlsMaterials) {
+      t.reload();
+    }
   }
 
   private void bind(ListenerConfig l, Class<? extends ServerChannel> channelType) {
     String name = l.bindAddress() + ":" + l.port();
+    TlsMaterial tls = null;
+    if (l.isTls()) {
+      try {
+        tls = TlsMaterial.load(l.tls(), name);
+      } catch (TlsContextLoader.TlsLoadException e) {
+        throw new IllegalStateException("listener " + name + " (" + l.source() + "): " + e.getMessage(), e);
+      }
+      tlsMaterials.add(tls);
+    } else if (!l.loopbackOnly()) {
+      LOG.warn("listener {} ({}) is plain MQTT on a non-loopback address: passwords and data cross the"
+          + " network unencrypted (allowed by allow_plain_listener)", name, l.source());
+    }
     ServerBootstrap b = new ServerBootstrap()
         .group(boss, workers)
         .channel(channelType)
         .option(ChannelOption.SO_BACKLOG, 4096)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new MqttChannelInitializer(context, name, connections));
+        .childHandler(new MqttChannelInitializer(context, name, tls, connections));
     try {
       Channel ch = b.bind(l.bindAddress(), l.port()).syncUninterruptibly().channel();
       serverChannels.add(ch);
       InetSocketAddress bound = (InetSocketAddress) ch.localAddress();
       boundAddresses.add(bound);
-      LOG.info("listening for MQTT on {}:{} ({})", l.bindAddress(), bound.getPort(), l.source());
+      LOG.info("listening for MQTT{} on {}:{} ({})", l.isTls() ? " over TLS" : "", l.bindAddress(),
+          bound.getPort(), l.source());
     } catch (Exception e) {
       throw new IllegalStateException("cannot listen on " + name + " (" + l.source() + "): " + e.getMessage(), e);
     }

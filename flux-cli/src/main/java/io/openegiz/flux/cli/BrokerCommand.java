@@ -48,6 +48,8 @@ final class BrokerCommand implements Callable<Integer> {
     for (String name : new String[] {"INT", "TERM"}) {
       Signal.handle(new Signal(name), s -> stop.countDown());
     }
+    // SIGHUP reloads what can change without a restart (TLS material), as it does for Mosquitto.
+    Signal.handle(new Signal("HUP"), s -> broker.reload());
     stop.await();
     System.err.println("flux broker: stopping");
     broker.close(); // stop accepting, flush what is in hand, then close connections

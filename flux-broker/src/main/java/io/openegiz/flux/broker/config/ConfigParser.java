@@ -51,10 +51,9 @@ public final class ConfigParser {
 
   /** Security keys: ignoring one could open the broker, so each one stops start-up. */
   private static final Set<String> SECURITY_KEYS = Set.of(
-      "password_file", "acl_file", "cafile", "capath", "certfile", "keyfile", "crlfile",
-      "require_certificate", "tls_version", "tls_engine", "tls_engine_kpass_sha1", "tls_keyform",
-      "use_identity_as_username", "use_subject_as_username", "use_username_as_clientid", "ciphers",
-      "ciphers_tls1.3", "dhparamfile", "psk_file", "psk_hint", "auth_plugin", "plugin", "plugin_load",
+      "password_file", "acl_file", "capath",
+      "tls_engine", "tls_engine_kpass_sha1", "tls_keyform",
+      "use_username_as_clientid", "dhparamfile", "psk_file", "psk_hint", "auth_plugin", "plugin", "plugin_load",
       "plugin_use", "global_plugin", "listener_allow_anonymous", "auth_plugin_deny_special_chars");
 
   private static final List<String> SECURITY_PREFIXES = List.of("auth_opt_", "plugin_opt_");
@@ -114,7 +113,7 @@ public final class ConfigParser {
   // ---------------------------------------------------------------- reading lines
 
   /** One {@code key value...} line; {@code rest} is the raw text after the key, for path values. */
-  private record Directive(String file, int line, String key, List<String> args, String rest) {
+  record Directive(String file, int line, String key, List<String> args, String rest) {
     String where() {
       return file + ":" + line;
     }
@@ -192,7 +191,7 @@ public final class ConfigParser {
   // ---------------------------------------------------------------- keys
 
   /** How one supported key is written: its accepted values (for messages), argument count and effect. */
-  private record Key(String accepted, int minArgs, int maxArgs, BiConsumer<State, Directive> handler) {}
+  record Key(String accepted, int minArgs, int maxArgs, BiConsumer<State, Directive> handler) {}
 
   private static Map<String, Key> keys() {
     Map<String, Key> k = new LinkedHashMap<>();
@@ -215,6 +214,7 @@ public final class ConfigParser {
     k.put("connect_timeout", new Key("a whole number of seconds from 1 to " + MAX_CONNECT_TIMEOUT_SECONDS
         + " followed by s, e.g. 10s", 1, 1, ConfigParser::connectTimeout));
     putNumbers(k);
+    ListenerKeys.register(k);
     return Collections.unmodifiableMap(k);
   }
 
@@ -287,7 +287,8 @@ public final class ConfigParser {
     if (address.startsWith("/")) {
       s.error(d, quote(address) + " is a Unix socket path; Unix sockets are not supported");
     } else if (port != null) {
-      s.listeners.add(new Declared(new ListenerConfig(port.intValue(), address, d.where()), d.key()));
+      s.listeners.add(new Declared(new ListenerConfig(port.intValue(), address, d.where()), d.key(),
+          new ListenerKeys.Settings()));
     }
   }
 
@@ -353,13 +354,14 @@ public final class ConfigParser {
   // ---------------------------------------------------------------- whole-file checks
 
   /** A listener and the key that declared it ({@code listener}, or {@code port}/{@code bind_address}). */
-  private record Declared(ListenerConfig listener, String key) {}
+  record Declared(ListenerConfig listener, String key, ListenerKeys.Settings settings) {}
 
   private static Result finish(State s) throws ConfigException {
     List<Declared> declared = s.allListeners();
     checkListenerClashes(s, declared);
     checkPacketSize(s);
     checkPerListenerSettings(s, declared);
+    List<Declared> built = ListenerKeys.finish(s, declared);
     if (s.queuedMessagesUnlimited && s.queuedBytesUnlimited) {
       Directive d = s.last.get("max_queued_messages");
       s.warnings.add(d.where() + ": " + d.key() + ": 0 together with max_queued_bytes 0 leaves per-client"
@@ -376,7 +378,7 @@ public final class ConfigParser {
       throw new ConfigException(s.errors);
     }
     if (!declared.isEmpty()) {
-      s.builder.listeners(declared.stream().map(Declared::listener).toList());
+      s.builder.listeners(built.stream().map(Declared::listener).toList());
     }
     return new Result(s.builder.build(), s.warnings);
   }
@@ -473,7 +475,7 @@ public final class ConfigParser {
     return previous[y.length()];
   }
 
-  private static String quote(String value) {
+  static String quote(String value) {
     return "\"" + value + "\"";
   }
 
@@ -490,7 +492,7 @@ public final class ConfigParser {
   // ---------------------------------------------------------------- parse state
 
   /** What has been read so far; mutable, and confined to one parse call. */
-  private static final class State {
+  static final class State {
     final String fileName;
     final List<String> errors = new ArrayList<>();
     final List<String> warnings = new ArrayList<>();
@@ -501,6 +503,8 @@ public final class ConfigParser {
     Integer defaultPort;
     String bindAddress;
     Directive defaultListener;
+    /** Per-listener keys read before any listener line belong to the default listener, as in Mosquitto. */
+    final ListenerKeys.Settings defaultSettings = new ListenerKeys.Settings();
     Integer messageSizeLimit;
     Integer maxPacketSize;
     boolean queuedMessagesUnlimited;
@@ -509,6 +513,11 @@ public final class ConfigParser {
 
     State(String fileName) {
       this.fileName = fileName;
+    }
+
+    /** Settings that per-listener keys on this line apply to: the last listener declared so far. */
+    ListenerKeys.Settings currentListener() {
+      return listeners.isEmpty() ? defaultSettings : listeners.get(listeners.size() - 1).settings();
     }
 
     void report(String where, String key, String what) {
@@ -589,7 +598,8 @@ public final class ConfigParser {
       if (defaultListener != null) {
         int port = defaultPort != null ? defaultPort : 1883;
         String address = bindAddress != null ? bindAddress : ALL_INTERFACES;
-        all.add(new Declared(new ListenerConfig(port, address, defaultListener.where()), defaultListener.key()));
+        all.add(new Declared(new ListenerConfig(port, address, defaultListener.where()), defaultListener.key(),
+            defaultSettings));
       }
       all.addAll(listeners);
       return all;

@@ -13,7 +13,11 @@ import io.netty.channel.ChannelFutureListener;
 import io.openegiz.flux.broker.config.BrokerConfig;
 import io.openegiz.flux.broker.routing.Message;
 import io.openegiz.flux.broker.routing.Topics;
+import io.netty.handler.ssl.SslHandler;
 import io.openegiz.flux.broker.security.Authenticator;
+import io.openegiz.flux.broker.security.CertificateIdentity;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import io.openegiz.flux.broker.security.ClientIdentity;
 import io.openegiz.flux.broker.session.SessionRegistry;
 import java.util.Arrays;
@@ -50,8 +54,18 @@ final class ConnectProcessor {
     if (r == null) {
       return;
     }
-    Authenticator.Credentials creds = new Authenticator.Credentials(r.clientId(), p.userName(),
-        p.passwordInBytes(), c.ctx.channel().remoteAddress(), c.listener);
+    String username = p.userName();
+    boolean fromCertificate = c.tls != null && c.tls.identityFromCertificate();
+    if (fromCertificate) {
+      username = certificateUsername();
+      if (username == null) {
+        refuse(ReasonCode.V3_NOT_AUTHORIZED, ReasonCode.NOT_AUTHORIZED,
+            "the client certificate carries no identity (CN) to use as username");
+        return;
+      }
+    }
+    Authenticator.Credentials creds = new Authenticator.Credentials(r.clientId(), username,
+        fromCertificate ? null : p.passwordInBytes(), c.ctx.channel().remoteAddress(), c.listener, fromCertificate);
     c.ctx.channel().config().setAutoRead(false); // nothing else is read until the client is known
     c.broker.authenticator().authenticate(creds).whenComplete((result, error) -> c.ctx.executor().execute(() -> {
       if (creds.password() != null) {
@@ -65,9 +79,21 @@ final class ConnectProcessor {
             result.badCredentials() ? ReasonCode.BAD_USERNAME_OR_PASSWORD : ReasonCode.NOT_AUTHORIZED,
             "client " + r.clientId() + " refused: " + result.reason());
       } else if (c.ctx.channel().isActive()) {
-        accept(r, h, p);
+        accept(r, h, p, creds.username());
       }
     }));
+  }
+
+  /** The username from the verified client certificate, or null when there is none. */
+  private String certificateUsername() {
+    SslHandler ssl = c.ctx.pipeline().get(SslHandler.class);
+    try {
+      java.security.cert.Certificate[] peer = ssl.engine().getSession().getPeerCertificates();
+      X509Certificate cert = (X509Certificate) peer[0];
+      return c.tls.useIdentityAsUsername() ? CertificateIdentity.commonName(cert) : CertificateIdentity.subject(cert);
+    } catch (SSLPeerUnverifiedException | RuntimeException e) {
+      return null;
+    }
   }
 
   private Request validate(MqttConnectVariableHeader h, MqttConnectPayload p, MqttProperties props) {
@@ -144,8 +170,8 @@ final class ConnectProcessor {
     return true;
   }
 
-  private void accept(Request r, MqttConnectVariableHeader h, MqttConnectPayload p) {
-    c.identity = new ClientIdentity(r.clientId(), p.userName(), c.ctx.channel().remoteAddress(), c.listener);
+  private void accept(Request r, MqttConnectVariableHeader h, MqttConnectPayload p, String username) {
+    c.identity = new ClientIdentity(r.clientId(), username, c.ctx.channel().remoteAddress(), c.listener);
     c.will = will(h, p, r.clientId());
     SessionRegistry.Connected opened = c.broker.sessions().connect(c.identity, r.cleanStart(), r.expirySeconds(), c);
     if (opened.previous() != null) {

@@ -18,11 +18,14 @@ import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.openegiz.flux.broker.BrokerContext;
+import io.openegiz.flux.broker.config.TlsConfig;
 import io.openegiz.flux.broker.metrics.DropReason;
 import io.openegiz.flux.broker.routing.Message;
 import io.openegiz.flux.broker.security.ClientIdentity;
@@ -33,6 +36,7 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +60,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
 
   final BrokerContext broker;
   final String listener;
+  /** The listener's TLS settings, or null on a plain listener. */
+  final TlsConfig tls;
   ChannelHandlerContext ctx;
   State state = State.AWAIT_CONNECT;
   boolean v5;
@@ -75,9 +81,10 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   private final ConnectProcessor connects;
   private final SubscribeProcessor subscribes;
 
-  public MqttConnectionHandler(BrokerContext broker, String listener) {
+  public MqttConnectionHandler(BrokerContext broker, String listener, TlsConfig tls) {
     this.broker = broker;
     this.listener = listener;
+    this.tls = tls;
     this.connects = new ConnectProcessor(this);
     this.subscribes = new SubscribeProcessor(this);
   }
@@ -384,7 +391,12 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt == SHUTDOWN) {
+    if (evt instanceof SslHandshakeCompletionEvent hs) {
+      if (!hs.isSuccess()) {
+        tlsFailure(hs.cause());
+      }
+      ctx.fireUserEventTriggered(evt);
+    } else if (evt == SHUTDOWN) {
       disconnect(ReasonCode.SERVER_SHUTTING_DOWN, "broker shutting down");
     } else if (evt instanceof MqttFrameDecoder.PacketTooLarge t) {
       disconnect(ReasonCode.PACKET_TOO_LARGE, "packet of " + t.declaredSize()
@@ -417,9 +429,23 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     ctx.fireChannelInactive();
   }
 
+  /** A refused TLS handshake: expired, revoked or untrusted certificate, wrong protocol; logged once. */
+  private void tlsFailure(Throwable cause) {
+    Throwable root = cause;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    state = State.CLOSING;
+    LOG.info("TLS handshake from {} on {} failed: {}", ctx.channel().remoteAddress(), listener,
+        root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName());
+    ctx.close();
+  }
+
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof IOException) {
+    if (cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
+      ctx.close(); // reported once by the handshake completion event, or a TLS-level close
+    } else if (cause instanceof IOException) {
       LOG.debug("client {} ({}): {}", clientId(), ctx.channel().remoteAddress(), cause.toString());
       ctx.close();
     } else {

@@ -16,6 +16,9 @@ public final class AnonymousAuthenticator implements Authenticator {
 
   @Override
   public CompletionStage<Result> authenticate(Credentials c) {
+    if (c.certificateVerified()) {
+      return CompletableFuture.completedFuture(Result.allow());
+    }
     if (!allowAnonymous) {
       return CompletableFuture.completedFuture(
           c.username() == null ? Result.notAuthorized("anonymous access is disabled (allow_anonymous false)")

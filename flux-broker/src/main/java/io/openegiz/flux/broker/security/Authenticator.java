@@ -9,9 +9,13 @@ import java.util.concurrent.CompletionStage;
  */
 public interface Authenticator {
 
-  /** What a client presented in CONNECT. The password is cleared by the caller after the check. */
+  /**
+   * What a client presented in CONNECT. The password is cleared by the caller after the check.
+   * {@code certificateVerified} means the username was taken from a client certificate that TLS
+   * verified (use_identity_as_username / use_subject_as_username): no password is needed then.
+   */
   record Credentials(String clientId, String username, byte[] password, SocketAddress remoteAddress,
-      String listener) {}
+      String listener, boolean certificateVerified) {}
 
   /** The outcome; {@code reason} is for the log and audit, never sent to the client. */
   record Result(boolean allowed, boolean badCredentials, String reason) {

@@ -2,13 +2,15 @@ package io.openegiz.flux.broker.transport;
 
 /**
  * Names of the pipeline's handlers, in pipeline order. The order is the design:
- * bytes are counted first, flushes consolidated, then packets framed (with the size limit) before the
+ * bytes are counted first (as they are on the wire), TLS removed, flushes consolidated, then packets framed (with the size limit) before the
  * codec decodes them, and the connection handler sees whole packets only.
  */
 public final class HandlerNames {
   private HandlerNames() {}
 
   public static final String BYTE_COUNTER = "byteCounter";
+  /** TLS listeners only: decrypts before anything else sees the bytes. */
+  public static final String TLS = "tls";
   public static final String FLUSH_CONSOLIDATION = "flushConsolidation";
   public static final String FRAME_DECODER = "frameDecoder";
   public static final String MQTT_DECODER = "mqttDecoder";

@@ -20,10 +20,15 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
   private final String listener;
   private final ByteCounter byteCounter;
   private final ChannelGroup connections;
+  private final TlsMaterial tls;
 
-  public MqttChannelInitializer(BrokerContext broker, String listener, ChannelGroup connections) {
+  /**
+   * @param tls the listener's TLS material, or null for plain MQTT
+   */
+  public MqttChannelInitializer(BrokerContext broker, String listener, TlsMaterial tls, ChannelGroup connections) {
     this.broker = broker;
     this.listener = listener;
+    this.tls = tls;
     this.connections = connections;
     this.byteCounter = new ByteCounter(broker.metrics());
   }
@@ -34,10 +39,15 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
     int maxPacket = broker.config().maxPacketSize();
     ChannelPipeline p = ch.pipeline();
     p.addLast(HandlerNames.BYTE_COUNTER, byteCounter);
+    if (tls != null) {
+      // Taken per connection, so a reloaded certificate serves the next connection.
+      p.addLast(HandlerNames.TLS, tls.current().newHandler(ch.alloc()));
+    }
     p.addLast(HandlerNames.FLUSH_CONSOLIDATION, new FlushConsolidationHandler(256, true));
     p.addLast(HandlerNames.FRAME_DECODER, new MqttFrameDecoder(maxPacket));
     p.addLast(HandlerNames.MQTT_DECODER, new MqttDecoder(maxPacket, MAX_CLIENT_ID_LENGTH));
     p.addLast(HandlerNames.MQTT_ENCODER, MqttEncoder.INSTANCE);
-    p.addLast(HandlerNames.CONNECTION, new MqttConnectionHandler(broker, listener));
+    p.addLast(HandlerNames.CONNECTION, new MqttConnectionHandler(broker, listener,
+        tls == null ? null : tls.config()));
   }
 }

@@ -283,13 +283,14 @@ class ConfigParserTest {
 
     @Test
     void listenerWithoutAddressBindsAllInterfaces() throws ConfigException {
-      assertThat(config("allow_anonymous true", "listener 1883").listeners())
-          .containsExactly(new ListenerConfig(1883, "0.0.0.0", "flux.conf:2"));
+      assertThat(config("allow_anonymous true", "listener 1883", "allow_plain_listener true").listeners())
+          .containsExactly(new ListenerConfig(1883, "0.0.0.0", "flux.conf:2", null, true));
     }
 
     @Test
     void severalListenersKeepTheirOrder() throws ConfigException {
-      assertThat(config("listener 1883 127.0.0.1", "listener 1884", "listener 1883 ::1").listeners())
+      assertThat(config("listener 1883 127.0.0.1", "listener 1884", "allow_plain_listener true",
+          "listener 1883 ::1").listeners())
           .extracting(ListenerConfig::port, ListenerConfig::bindAddress)
           .containsExactly(
               org.assertj.core.groups.Tuple.tuple(1883, "127.0.0.1"),
@@ -299,12 +300,14 @@ class ConfigParserTest {
 
     @Test
     void deprecatedPortAndBindAddressMakeTheDefaultListenerFirst() throws ConfigException {
-      assertThat(config("listener 8883", "port 1884").listeners()).containsExactly(
-          new ListenerConfig(1884, "0.0.0.0", "flux.conf:2"), new ListenerConfig(8883, "0.0.0.0", "flux.conf:1"));
-      assertThat(config("bind_address 10.0.0.1", "port 1884").listeners())
-          .containsExactly(new ListenerConfig(1884, "10.0.0.1", "flux.conf:2"));
-      assertThat(config("bind_address 10.0.0.1").listeners())
-          .containsExactly(new ListenerConfig(1883, "10.0.0.1", "flux.conf:1"));
+      // allow_plain_listener before any listener line belongs to the default listener (port/bind_address).
+      assertThat(config("allow_plain_listener true", "listener 8883", "allow_plain_listener true", "port 1884")
+          .listeners()).containsExactly(new ListenerConfig(1884, "0.0.0.0", "flux.conf:4", null, true),
+              new ListenerConfig(8883, "0.0.0.0", "flux.conf:2", null, true));
+      assertThat(config("bind_address 10.0.0.1", "port 1884", "allow_plain_listener true").listeners())
+          .containsExactly(new ListenerConfig(1884, "10.0.0.1", "flux.conf:2", null, true));
+      assertThat(config("bind_address 10.0.0.1", "allow_plain_listener true").listeners())
+          .containsExactly(new ListenerConfig(1883, "10.0.0.1", "flux.conf:1", null, true));
     }
 
     @Test
@@ -312,19 +315,22 @@ class ConfigParserTest {
       assertThat(errors("listener 1883 127.0.0.1", "listener 1883 127.0.0.1")).containsExactly(
           "flux.conf:2: listener: port 1883 on 127.0.0.1 is already declared at flux.conf:1;"
               + " accepted: each port once per address");
-      assertThat(errors("port 1883", "listener 1883")).singleElement().asString()
-          .startsWith("flux.conf:2: listener: port 1883 on 0.0.0.0 is already declared at flux.conf:1");
+      assertThat(errors("allow_plain_listener true", "port 1883", "listener 1883", "allow_plain_listener true"))
+          .singleElement().asString()
+          .startsWith("flux.conf:3: listener: port 1883 on 0.0.0.0 is already declared at flux.conf:2");
     }
 
     @Test
     void allInterfacesOverlapsEveryIpv4AddressOnThePort() {
-      assertThat(errors("listener 1883", "listener 1883 192.168.1.10")).singleElement().asString()
-          .startsWith("flux.conf:2: listener: port 1883 on 192.168.1.10 overlaps 0.0.0.0:1883 declared at flux.conf:1");
+      assertThat(errors("listener 1883", "allow_plain_listener true", "listener 1883 192.168.1.10",
+          "allow_plain_listener true")).singleElement().asString()
+          .startsWith("flux.conf:3: listener: port 1883 on 192.168.1.10 overlaps 0.0.0.0:1883 declared at flux.conf:1");
     }
 
     @Test
     void portZeroNeverClashesAndOtherPortsAreIndependent() throws ConfigException {
-      assertThat(config("listener 0", "listener 0", "listener 1883", "listener 1884").listeners()).hasSize(4);
+      assertThat(config("listener 0 127.0.0.1", "listener 0 127.0.0.1", "listener 1883 127.0.0.1",
+          "listener 1884 127.0.0.1").listeners()).hasSize(4);
     }
 
     @Test
@@ -341,22 +347,22 @@ class ConfigParserTest {
 
     @Test
     void declaredListenersRefuseAnonymousUnlessAllowedAsInMosquitto2() throws ConfigException {
-      ConfigParser.Result closed = parse("listener 1883");
+      ConfigParser.Result closed = parse("listener 1883 127.0.0.1");
       assertThat(closed.config().allowAnonymous()).isFalse();
       assertThat(closed.warnings()).singleElement().asString()
           .startsWith("flux.conf: allow_anonymous: not set while listeners are declared");
 
-      assertThat(config("listener 1883", "allow_anonymous true").allowAnonymous()).isTrue();
-      assertThat(parse("listener 1883", "allow_anonymous false").warnings()).isEmpty();
+      assertThat(config("listener 1883 127.0.0.1", "allow_anonymous true").allowAnonymous()).isTrue();
+      assertThat(parse("listener 1883 127.0.0.1", "allow_anonymous false").warnings()).isEmpty();
     }
 
     @Test
     void perListenerSettingsIsHarmlessWithOneListenerOnly() throws ConfigException {
-      assertThat(parse("per_listener_settings true", "listener 1883", "allow_anonymous true").warnings())
+      assertThat(parse("per_listener_settings true", "listener 1883 127.0.0.1", "allow_anonymous true").warnings())
           .containsExactly("flux.conf:1: per_listener_settings" + COMPAT);
-      assertThat(parse("per_listener_settings false", "listener 1883", "listener 1884", "allow_anonymous true")
+      assertThat(parse("per_listener_settings false", "listener 1883 ::1", "listener 1884 ::1", "allow_anonymous true")
           .warnings()).containsExactly("flux.conf:1: per_listener_settings" + COMPAT);
-      assertThat(errors("per_listener_settings true", "listener 1883", "listener 1884", "allow_anonymous true"))
+      assertThat(errors("per_listener_settings true", "listener 1883 ::1", "listener 1884 ::1", "allow_anonymous true"))
           .singleElement().asString()
           .startsWith("flux.conf:1: per_listener_settings: true with several listeners is not supported yet");
     }
@@ -367,11 +373,10 @@ class ConfigParserTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"password_file /etc/mosquitto/passwd", "acl_file /etc/mosquitto/acl",
-        "cafile /etc/ca.pem", "certfile /etc/cert.pem", "keyfile /etc/key.pem", "require_certificate false",
-        "tls_version tlsv1.2", "use_identity_as_username true", "plugin /usr/lib/auth.so", "plugin_opt_db x"})
+        "capath /etc/ssl/certs", "psk_file /etc/psk", "plugin /usr/lib/auth.so", "plugin_opt_db x"})
     void securityKeysStopStartUp(String line) {
       String key = line.substring(0, line.indexOf(' '));
-      assertThat(errors("listener 8883", line)).containsExactly("flux.conf:2: " + key
+      assertThat(errors("listener 8883 127.0.0.1", line)).containsExactly("flux.conf:2: " + key
           + ": not supported yet; it will come with the security work"
           + " (Flux refuses to start rather than ignore a security setting)");
     }
@@ -412,9 +417,9 @@ class ConfigParserTest {
     void everyErrorIsReportedAtOnceLineErrorsFirstThenWholeFileChecks() {
       ConfigException e = null;
       try {
-        parse("listener 1883", "max_inflight_messages abc", "allow_anonymous true", "max_keepalive -5",
+        parse("listener 1883 127.0.0.1", "max_inflight_messages abc", "allow_anonymous true", "max_keepalive -5",
             "password_file /etc/passwd", "listnr 1884", "message_size_limit 5000", "max_packet_size 4000",
-            "listener 1883");
+            "listener 1883 127.0.0.1");
       } catch (ConfigException thrown) {
         e = thrown;
       }
