@@ -78,7 +78,7 @@ final class RawClient implements AutoCloseable {
       int i = 2 + u16(0) + (qos() > 0 ? 2 : 0);
       if (v5) {
         int[] vbi = readVarInt(body, i);
-        i = vbi[1] + vbi[0];
+        i += vbi[1] + vbi[0];
       }
       return Arrays.copyOfRange(body, i, body.length);
     }
