@@ -64,17 +64,25 @@ public final class SessionRegistry {
     String id = identity.clientId();
     Session s = sessions.get(id);
     Outbound previous = null;
+    Message willDue = null;
     if (s != null) {
       previous = s.connection();
       if (previous != null) {
         s.detach(previous);
       }
-      s.cancelTimers(); // a delayed will is not sent when the client comes back in time [MQTT-3.1.3-9]
+      Message pendingWill = s.pendingWillMessage();
+      // a delayed will is not sent when the client comes back in time [MQTT-3.1.3-9] ...
+      if (s.cancelTimers() && cleanStart) {
+        willDue = pendingWill; // ... unless clean start ends the session: then it is due now [MQTT-3.1.2-8]
+      }
     }
     boolean present = s != null && !cleanStart;
     if (s != null && cleanStart) {
       endSession(s);
       s = null;
+    }
+    if (willDue != null) {
+      willSink.accept(willDue);
     }
     if (s == null) {
       s = new Session(id, limits, metrics, clock);
@@ -108,7 +116,8 @@ public final class SessionRegistry {
       if (delay <= 0) {
         willSink.accept(will.message());
       } else {
-        s.pendingWill(scheduler.schedule(() -> willSink.accept(will.message()), delay, TimeUnit.SECONDS));
+        s.pendingWill(scheduler.schedule(() -> willSink.accept(will.message()), delay, TimeUnit.SECONDS),
+            will.message());
       }
     }
     if (expiry <= 0) {

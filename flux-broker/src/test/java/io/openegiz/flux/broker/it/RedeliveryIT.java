@@ -162,4 +162,47 @@ class RedeliveryIT {
           .queuedMessages() == 0);
     }
   }
+
+  @Test
+  void inboundQos2ResentAfterReconnectIsNotRoutedTwice() throws Exception {
+    try (TestBroker broker = TestBroker.start()) {
+      Mqtt5BlockingClient sub = Mqtt5Client.builder().identifier("q2-watch").serverHost(broker.host())
+          .serverPort(broker.port()).buildBlocking();
+      sub.connect();
+      try (Mqtt5BlockingClient.Mqtt5Publishes got = sub.publishes(
+          com.hivemq.client.mqtt.MqttGlobalPublishFilter.ALL)) {
+        sub.subscribeWith().topicFilter("in/q2").qos(MqttQos.EXACTLY_ONCE).send();
+        byte[] once = RawClient.publish("in/q2", 2, 7, "once".getBytes(StandardCharsets.UTF_8), false);
+        try (RawClient first = RawClient.open(broker)) {
+          first.send(RawClient.connect311("q2-sender", false, 60));
+          assertThat(first.read().connackCode()).isZero();
+          first.send(once);
+          RawClient.Packet rec = first.read();
+          assertThat(rec.type()).isEqualTo(RawClient.PUBREC);
+          assertThat(rec.u16(0)).isEqualTo(7);
+        } // gone before PUBREL
+        awaitOffline(broker, "q2-sender");
+        try (RawClient second = RawClient.open(broker)) {
+          second.send(RawClient.connect311("q2-sender", false, 60));
+          assertThat(second.read().sessionPresent()).isTrue();
+          once[0] |= 0x08; // the resend carries DUP
+          second.send(once);
+          RawClient.Packet rec = second.read();
+          assertThat(rec.type()).isEqualTo(RawClient.PUBREC);
+          second.send(RawClient.ack(RawClient.PUBREL, 7));
+          RawClient.Packet comp = second.read();
+          assertThat(comp.type()).isEqualTo(RawClient.PUBCOMP);
+          assertThat(comp.u16(0)).isEqualTo(7);
+          // A fresh message behind it: the watcher must see "once" then "next", not "once" twice.
+          second.send(RawClient.publish("in/q2", 1, 8, "next".getBytes(StandardCharsets.UTF_8), false));
+          assertThat(second.read().type()).isEqualTo(RawClient.PUBACK);
+        }
+        assertThat(got.receive(5, java.util.concurrent.TimeUnit.SECONDS).map(p -> new String(p.getPayloadAsBytes(),
+            StandardCharsets.UTF_8))).hasValue("once");
+        assertThat(got.receive(5, java.util.concurrent.TimeUnit.SECONDS).map(p -> new String(p.getPayloadAsBytes(),
+            StandardCharsets.UTF_8))).hasValue("next");
+      }
+      sub.disconnect();
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package io.openegiz.flux.broker.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
@@ -144,6 +145,27 @@ class WillIT {
       assertThat(ack.sessionPresent()).isTrue();
       // Wait past the 2 s delay: nothing may arrive.
       assertThat(wills.receive(3, TimeUnit.SECONDS)).isEmpty();
+      back.send(RawClient.disconnect());
+    }
+  }
+
+  @Test
+  void delayedWillIsSentAtOnceWhenTheClientReturnsWithCleanStart() throws Exception {
+    try (RawClient raw = RawClient.open(broker)) {
+      raw.send(RawClient.connect5WithWill("restart", true, 60, expiry60(), "will/restart", utf8("restart died"), 1,
+          false, willDelay(30)));
+      assertThat(raw.read().connackCode()).isZero();
+    }
+    await().atMost(Duration.ofSeconds(2)).until(() -> !broker.broker().context().sessions().get("restart").online());
+    try (RawClient back = RawClient.open(broker)) {
+      // Clean start ends the old session, and a session that ends publishes its pending will [MQTT-3.1.2-8].
+      back.send(RawClient.connect5("restart", true, 60, expiry60()));
+      RawClient.Packet ack = back.read();
+      assertThat(ack.connackCode()).isZero();
+      assertThat(ack.sessionPresent()).isFalse();
+      Optional<Mqtt5Publish> will = wills.receive(3, TimeUnit.SECONDS);
+      assertThat(will).as("the will of the session that clean start ended").isPresent();
+      assertThat(text(will.get())).isEqualTo("restart died");
       back.send(RawClient.disconnect());
     }
   }
