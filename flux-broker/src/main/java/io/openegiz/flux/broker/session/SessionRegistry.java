@@ -104,8 +104,9 @@ public final class SessionRegistry {
    */
   public synchronized void disconnected(Session s, Outbound connection, Will will) {
     if (!s.detach(connection)) {
-      // Taken over: the session lives on with the new connection; the will still goes out [MQTT-3.1.4-3].
-      if (will != null && will.delaySeconds() == 0) {
+      // Taken over: the will still goes out [MQTT-3.1.4-3]; a delayed one only if the takeover's
+      // clean start ended the session, otherwise the session lives on with the new connection.
+      if (will != null && (will.delaySeconds() == 0 || s.ended())) {
         willSink.accept(will.message());
       }
       return;

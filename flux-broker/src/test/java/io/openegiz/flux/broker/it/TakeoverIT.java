@@ -97,4 +97,72 @@ class TakeoverIT {
       second.disconnect();
     }
   }
+
+  /** Connects a raw MQTT 5 client "haunted" with session expiry 60 s and a will with the given delay. */
+  private static RawClient withWill(TestBroker broker, int willDelay) throws Exception {
+    RawClient raw = RawClient.open(broker);
+    raw.send(RawClient.connect5WithWill("haunted", true, 60,
+        new RawClient.Bytes().u8(0x11).u32(60).toArray(), // session expiry interval 60 s
+        "takeover/will", "haunted died".getBytes(StandardCharsets.UTF_8), 1, false,
+        new RawClient.Bytes().u8(0x18).u32(willDelay).toArray())); // will delay interval
+    assertThat(raw.read().connackCode()).isZero();
+    return raw;
+  }
+
+  private static Mqtt5BlockingClient willWatcher(TestBroker broker) {
+    Mqtt5BlockingClient w = Mqtt5Client.builder().identifier("watcher").serverHost(broker.host())
+        .serverPort(broker.port()).buildBlocking();
+    w.connect();
+    return w;
+  }
+
+  @Test
+  void takenOverConnectionPublishesItsWill() throws Exception {
+    try (TestBroker broker = TestBroker.start()) {
+      Mqtt5BlockingClient watcher = willWatcher(broker);
+      try (Mqtt5BlockingClient.Mqtt5Publishes wills = watcher.publishes(MqttGlobalPublishFilter.ALL);
+          RawClient first = withWill(broker, 0); RawClient second = RawClient.open(broker)) {
+        watcher.subscribeWith().topicFilter("takeover/will").qos(MqttQos.AT_LEAST_ONCE).send();
+        second.send(RawClient.connect5("haunted", false, 60, null));
+        assertThat(second.read().sessionPresent()).isTrue();
+        Optional<Mqtt5Publish> will = wills.receive(5, TimeUnit.SECONDS);
+        assertThat(will).isPresent();
+        assertThat(new String(will.get().getPayloadAsBytes(), StandardCharsets.UTF_8)).isEqualTo("haunted died");
+      }
+      watcher.disconnect();
+    }
+  }
+
+  @Test
+  void delayedWillIsNotPublishedWhenTheSessionContinuesOnTheNewConnection() throws Exception {
+    try (TestBroker broker = TestBroker.start()) {
+      Mqtt5BlockingClient watcher = willWatcher(broker);
+      try (Mqtt5BlockingClient.Mqtt5Publishes wills = watcher.publishes(MqttGlobalPublishFilter.ALL);
+          RawClient first = withWill(broker, 1); RawClient second = RawClient.open(broker)) {
+        watcher.subscribeWith().topicFilter("takeover/will").qos(MqttQos.AT_LEAST_ONCE).send();
+        second.send(RawClient.connect5("haunted", false, 60, new RawClient.Bytes().u8(0x11).u32(60).toArray()));
+        assertThat(second.read().sessionPresent()).isTrue();
+        assertThat(wills.receive(2, TimeUnit.SECONDS)).isEmpty(); // past the 1 s delay: still nothing
+      }
+      watcher.disconnect();
+    }
+  }
+
+  @Test
+  void delayedWillIsPublishedWhenACleanStartTakeoverEndsTheSession() throws Exception {
+    try (TestBroker broker = TestBroker.start()) {
+      Mqtt5BlockingClient watcher = willWatcher(broker);
+      try (Mqtt5BlockingClient.Mqtt5Publishes wills = watcher.publishes(MqttGlobalPublishFilter.ALL);
+          RawClient first = withWill(broker, 30); RawClient second = RawClient.open(broker)) {
+        watcher.subscribeWith().topicFilter("takeover/will").qos(MqttQos.AT_LEAST_ONCE).send();
+        second.send(RawClient.connect5("haunted", true, 60, null)); // clean start: the old session ends
+        assertThat(second.read().sessionPresent()).isFalse();
+        // The session the will belonged to has ended, so the will is due now [MQTT-3.1.2-8].
+        Optional<Mqtt5Publish> will = wills.receive(3, TimeUnit.SECONDS);
+        assertThat(will).isPresent();
+        assertThat(new String(will.get().getPayloadAsBytes(), StandardCharsets.UTF_8)).isEqualTo("haunted died");
+      }
+      watcher.disconnect();
+    }
+  }
 }
