@@ -62,6 +62,7 @@ public final class Session {
   private volatile boolean ended;
   private ScheduledFuture<?> expiryTask;
   private ScheduledFuture<?> pendingWill;
+  private Message pendingWillMessage;
 
   Session(String clientId, SessionLimits limits, BrokerMetrics metrics, Clock clock) {
     this.clientId = clientId;
@@ -345,9 +346,15 @@ public final class Session {
     expiryTask = f;
   }
 
-  synchronized void pendingWill(ScheduledFuture<?> f) {
+  synchronized void pendingWill(ScheduledFuture<?> f, Message will) {
     if (pendingWill != null) pendingWill.cancel(false);
     pendingWill = f;
+    pendingWillMessage = will;
+  }
+
+  /** The delayed will waiting to be published, or null. */
+  synchronized Message pendingWillMessage() {
+    return pendingWill == null ? null : pendingWillMessage;
   }
 
   /** Cancels a scheduled expiry and delayed will; true if a delayed will was pending. */
@@ -356,6 +363,7 @@ public final class Session {
     if (expiryTask != null) expiryTask.cancel(false);
     expiryTask = null;
     pendingWill = null;
+    pendingWillMessage = null;
     return willPending;
   }
 

@@ -64,17 +64,25 @@ public final class SessionRegistry {
     String id = identity.clientId();
     Session s = sessions.get(id);
     Outbound previous = null;
+    Message willDue = null;
     if (s != null) {
       previous = s.connection();
       if (previous != null) {
         s.detach(previous);
       }
-      s.cancelTimers(); // a delayed will is not sent when the client comes back in time [MQTT-3.1.3-9]
+      Message pendingWill = s.pendingWillMessage();
+      // a delayed will is not sent when the client comes back in time [MQTT-3.1.3-9] ...
+      if (s.cancelTimers() && cleanStart) {
+        willDue = pendingWill; // ... unless clean start ends the session: then it is due now [MQTT-3.1.2-8]
+      }
     }
     boolean present = s != null && !cleanStart;
     if (s != null && cleanStart) {
       endSession(s);
       s = null;
+    }
+    if (willDue != null) {
+      willSink.accept(willDue);
     }
     if (s == null) {
       s = new Session(id, limits, metrics, clock);
@@ -96,8 +104,9 @@ public final class SessionRegistry {
    */
   public synchronized void disconnected(Session s, Outbound connection, Will will) {
     if (!s.detach(connection)) {
-      // Taken over: the session lives on with the new connection; the will still goes out [MQTT-3.1.4-3].
-      if (will != null && will.delaySeconds() == 0) {
+      // Taken over: the will still goes out [MQTT-3.1.4-3]; a delayed one only if the takeover's
+      // clean start ended the session, otherwise the session lives on with the new connection.
+      if (will != null && (will.delaySeconds() == 0 || s.ended())) {
         willSink.accept(will.message());
       }
       return;
@@ -108,7 +117,8 @@ public final class SessionRegistry {
       if (delay <= 0) {
         willSink.accept(will.message());
       } else {
-        s.pendingWill(scheduler.schedule(() -> willSink.accept(will.message()), delay, TimeUnit.SECONDS));
+        s.pendingWill(scheduler.schedule(() -> willSink.accept(will.message()), delay, TimeUnit.SECONDS),
+            will.message());
       }
     }
     if (expiry <= 0) {
