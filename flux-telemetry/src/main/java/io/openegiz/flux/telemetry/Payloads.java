@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
@@ -86,19 +87,17 @@ public final class Payloads {
 
     /** Every violation of {@code json} against the schema of {@code type}; empty when it is valid. */
     public static List<Violation> validate(String json, PayloadType type) {
-        JsonNode node;
         try {
-            node = MAPPER.readTree(json);
-        } catch (JacksonException e) {
-            return List.of(notJson(e));
+            return Holder.SCHEMAS.check(type, parse(json.getBytes(StandardCharsets.UTF_8), type.name()));
+        } catch (PayloadException e) {
+            return e.violations();
         }
-        return Holder.SCHEMAS.check(type, node);
     }
 
     private static void requireValid(PayloadType type, JsonNode node) {
         List<Violation> violations = Holder.SCHEMAS.check(type, node);
         if (!violations.isEmpty()) {
-            throw new PayloadException(type.name().toLowerCase(java.util.Locale.ROOT), violations);
+            throw new PayloadException(type.name().toLowerCase(Locale.ROOT), violations);
         }
     }
 

@@ -135,6 +135,7 @@ class InvalidPayloadsTest {
     void malformedJsonAndUnknownSensorTypeAreRefused() {
         assertThatThrownBy(() -> Payloads.fromJson("{\"device_id\":", Status.class))
                 .isInstanceOf(PayloadException.class).hasMessageContaining("$: is not valid JSON");
+        assertThat(Payloads.validate("", PayloadType.STATUS)).extracting(Violation::path).containsExactly("$");
         assertThatThrownBy(() -> Payloads.fromJson("[1]", Status.class))
                 .isInstanceOf(PayloadException.class).hasMessageContaining("$: must be an object");
         assertThatThrownBy(() -> Payloads.fromJson("{\"sensor_type\":\"vibration\"}", Telemetry.class))
