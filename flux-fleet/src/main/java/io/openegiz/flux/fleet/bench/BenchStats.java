@@ -1,0 +1,31 @@
+package io.openegiz.flux.fleet.bench;
+
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Recorder;
+
+/** Counters and the latency recorder the connections update and the sampler reads once a second. */
+final class BenchStats {
+  /** Latencies are recorded in microseconds, up to ten minutes, to three significant digits. */
+  static final long MAX_LATENCY_MICROS = 600_000_000L;
+
+  final LongAdder offered = new LongAdder();
+  final LongAdder sent = new LongAdder();
+  final LongAdder acked = new LongAdder();
+  final LongAdder delivered = new LongAdder();
+  final LongAdder duplicates = new LongAdder();
+  final Recorder latency = new Recorder(1, MAX_LATENCY_MICROS, 3);
+  private volatile boolean stopping;
+
+  void recordLatency(long nanos) {
+    long micros = Math.max(1, Math.min(MAX_LATENCY_MICROS, nanos / 1_000));
+    latency.recordValue(micros);
+  }
+
+  boolean stopping() {
+    return stopping;
+  }
+
+  void stop() {
+    stopping = true;
+  }
+}
