@@ -52,10 +52,16 @@ final class BenchCommand {
     @Option(names = "--io-threads", defaultValue = "1",
         description = "Event loop threads of the load generator (default: ${DEFAULT-VALUE}).")
     int ioThreads;
+    @Option(names = "--window-scope", defaultValue = "delivery",
+        description = {"What the window counts: delivery = messages not yet delivered to the subscribers (end-to-end",
+            "closed loop, finds the sustainable rate); ack = not yet PUBACKed, as an MQTT client does (publishers",
+            "can outrun the subscribers; brokers queue, then drop). Default: ${DEFAULT-VALUE}."})
+    String windowScope;
 
     BenchConfig config(int port) {
       return new BenchConfig(host, port, publishers, subscribers, qos, payload, rate, Duration.ofSeconds(duration),
-          Duration.ofSeconds(warmup), MqttVersion.parse(mqtt), window, ioThreads, "flux-bench", Duration.ofSeconds(15));
+          Duration.ofSeconds(warmup), MqttVersion.parse(mqtt), window, ioThreads, "flux-bench", Duration.ofSeconds(15),
+          BenchConfig.WindowScope.valueOf(windowScope.toUpperCase(Locale.ROOT)));
     }
   }
 

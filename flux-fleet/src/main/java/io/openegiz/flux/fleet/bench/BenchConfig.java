@@ -9,7 +9,7 @@ import java.time.Duration;
  */
 public record BenchConfig(String host, int port, int publishers, int subscribers, int qos, int payloadBytes,
     long ratePerSecond, Duration duration, Duration warmup, MqttVersion version, int window, int ioThreads,
-    String topicPrefix, Duration drainTimeout) {
+    String topicPrefix, Duration drainTimeout, WindowScope windowScope) {
 
   /** Sequence, send time and publisher index fill the first bytes of every payload. */
   public static final int MIN_PAYLOAD = PayloadLayout.HEADER_BYTES;
@@ -31,18 +31,27 @@ public record BenchConfig(String host, int port, int publishers, int subscribers
   /** The defaults of {@code flux bench fan-in}: 10 publishers to 1 subscriber, QoS 1, 256 B, closed loop. */
   public static BenchConfig defaults(String host, int port) {
     return new BenchConfig(host, port, 10, 1, 1, 256, 0, Duration.ofSeconds(20), Duration.ofSeconds(5),
-        MqttVersion.V3_1_1, 100, 1, "flux-bench", Duration.ofSeconds(10));
+        MqttVersion.V3_1_1, 100, 1, "flux-bench", Duration.ofSeconds(10),
+        WindowScope.DELIVERY);
   }
 
   public BenchConfig withPort(int newPort) {
     return new BenchConfig(host, newPort, publishers, subscribers, qos, payloadBytes, ratePerSecond, duration,
-        warmup, version, window, ioThreads, topicPrefix, drainTimeout);
+        warmup, version, window, ioThreads, topicPrefix, drainTimeout, windowScope);
   }
 
   public BenchConfig withTiming(Duration newDuration, Duration newWarmup) {
     return new BenchConfig(host, port, publishers, subscribers, qos, payloadBytes, ratePerSecond, newDuration,
-        newWarmup, version, window, ioThreads, topicPrefix, drainTimeout);
+        newWarmup, version, window, ioThreads, topicPrefix, drainTimeout, windowScope);
   }
+
+  /**
+   * What a publisher's window counts. {@code ACK}: messages not yet acknowledged by the broker, as an
+   * MQTT client does; the broker acknowledges on receipt, so nothing stops publishers outrunning the
+   * subscribers and every broker then queues until it drops. {@code DELIVERY}: messages not yet
+   * delivered to the subscribers, an end-to-end closed loop that finds the rate a broker sustains.
+   */
+  public enum WindowScope { ACK, DELIVERY }
 
   /** True when publishers send on a schedule rather than whenever the window has room. */
   public boolean openLoop() {

@@ -48,8 +48,9 @@ public record BenchReport(String label, BenchConfig config, int measuredSeconds,
   public String text() {
     BenchConfig c = config;
     StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT, "%s: fan-in %d -> %d, QoS %d, %d B, MQTT %s, window %d, rate %s%n",
+    b.append(String.format(Locale.ROOT, "%s: fan-in %d -> %d, QoS %d, %d B, MQTT %s, window %d (%s), rate %s%n",
         label, c.publishers(), c.subscribers(), c.qos(), c.payloadBytes(), c.version().label(), c.window(),
+        c.windowScope() == BenchConfig.WindowScope.DELIVERY ? "until delivered" : "until acknowledged",
         c.openLoop() ? c.ratePerSecond() + " msg/s" : "as fast as the window allows"));
     b.append(String.format(Locale.ROOT, "  measured %d s after %d s warm-up%n", measuredSeconds,
         c.warmup().toSeconds()));

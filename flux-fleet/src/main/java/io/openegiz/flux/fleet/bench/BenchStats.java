@@ -1,5 +1,6 @@
 package io.openegiz.flux.fleet.bench;
 
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Recorder;
 
@@ -14,7 +15,23 @@ final class BenchStats {
   final LongAdder delivered = new LongAdder();
   final LongAdder duplicates = new LongAdder();
   final Recorder latency = new Recorder(1, MAX_LATENCY_MICROS, 3);
+  /** First-time deliveries per publisher, summed over subscribers: the delivery-scoped window reads it. */
+  final AtomicLongArray deliveredByPublisher;
   private volatile boolean stopping;
+  private volatile Runnable onDelivered = () -> { };
+
+  BenchStats(int publishers) {
+    deliveredByPublisher = new AtomicLongArray(publishers);
+  }
+
+  /** Called by subscribers after each read batch, so publishers waiting on deliveries can send again. */
+  void onDelivered(Runnable r) {
+    onDelivered = r;
+  }
+
+  void delivered() {
+    onDelivered.run();
+  }
 
   void recordLatency(long nanos) {
     long micros = Math.max(1, Math.min(MAX_LATENCY_MICROS, nanos / 1_000));

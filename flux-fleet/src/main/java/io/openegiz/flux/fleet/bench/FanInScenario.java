@@ -30,7 +30,7 @@ public final class FanInScenario {
   private final BenchConfig config;
   private final String label;
   private final Consumer<Sample> progress;
-  private final BenchStats stats = new BenchStats();
+  private final BenchStats stats;
   private final List<PublisherHandler> publishers = new ArrayList<>();
   private final List<SubscriberHandler> subscribers = new ArrayList<>();
   private final List<Channel> channels = new ArrayList<>();
@@ -40,6 +40,7 @@ public final class FanInScenario {
     this.config = config;
     this.label = label;
     this.progress = progress;
+    this.stats = new BenchStats(config.publishers());
   }
 
   /** Runs the whole scenario; blocks for about warm-up + duration + drain. */
@@ -63,7 +64,11 @@ public final class FanInScenario {
         PublishTemplate template = new PublishTemplate(config.version(), prefix + "/p" + i, config.qos(), i,
             config.payloadBytes());
         publishers.add(connect(bootstrap, new PublisherHandler(config.version(), "bench-p" + i + "-" + run, stats,
-            template, config.qos(), config.window(), ratePerPublisher)));
+            template, config.qos(), config.window(), ratePerPublisher, i, config.subscribers(),
+            config.windowScope() == BenchConfig.WindowScope.DELIVERY)));
+      }
+      if (config.windowScope() == BenchConfig.WindowScope.DELIVERY) {
+        stats.onDelivered(() -> publishers.forEach(PublisherHandler::wake));
       }
       List<Sample> samples = publishAndSample();
       boolean drained = drain();

@@ -22,7 +22,8 @@ final class Json {
         .append(num("durationSeconds", c.duration().toSeconds())).append(',')
         .append(num("warmupSeconds", c.warmup().toSeconds())).append(',');
     field(b, "mqtt", c.version().label()).append(',').append(num("window", c.window())).append(',')
-        .append(num("ioThreads", c.ioThreads())).append("},");
+        .append(num("ioThreads", c.ioThreads())).append(',');
+    field(b, "windowScope", c.windowScope().name().toLowerCase(java.util.Locale.ROOT)).append("},");
     b.append(num("measuredSeconds", r.measuredSeconds())).append(',')
         .append(dec("offeredPerSecond", r.offeredPerSecond())).append(',')
         .append(dec("sentPerSecond", r.sentPerSecond())).append(',')

@@ -19,6 +19,9 @@ final class PublisherHandler extends BenchConnection {
   private final int qos;
   private final int window;
   private final double ratePerNano;
+  private final int index;
+  private final int subscribers;
+  private final boolean deliveryWindow;
   private final boolean[] inUse = new boolean[65_536];
   private ChannelHandlerContext ctx;
   private ScheduledFuture<?> ticker;
@@ -31,12 +34,27 @@ final class PublisherHandler extends BenchConnection {
   private volatile long sent; // written only by this connection's event loop
 
   PublisherHandler(MqttVersion version, String clientId, BenchStats stats, PublishTemplate template, int qos,
-      int window, double ratePerSecond) {
+      int window, double ratePerSecond, int index, int subscribers, boolean deliveryWindow) {
     super(version, clientId, stats);
     this.template = template;
     this.qos = qos;
     this.window = window;
     this.ratePerNano = ratePerSecond / 1e9;
+    this.index = index;
+    this.subscribers = subscribers;
+    this.deliveryWindow = deliveryWindow;
+  }
+
+  /** Lets the publisher re-check its window from any thread (deliveries are seen by subscribers). */
+  void wake() {
+    if (ctx == null || !started) {
+      return;
+    }
+    if (ctx.executor().inEventLoop()) {
+      fill();
+    } else {
+      ctx.executor().execute(this::fill);
+    }
   }
 
   /** Messages published so far; exact once the event loop has stopped. */
@@ -131,6 +149,9 @@ final class PublisherHandler extends BenchConnection {
       return false;
     }
     if (ratePerNano > 0 && sent >= due) {
+      return false;
+    }
+    if (deliveryWindow && qos > 0 && sent - stats.deliveredByPublisher.get(index) / subscribers >= window) {
       return false;
     }
     return qos > 0 ? inflight < window : ctx.channel().isWritable();

@@ -14,6 +14,7 @@ final class SubscriberHandler extends BenchConnection {
   private final int qos;
   private final SequenceTracker tracker;
   private boolean pendingFlush;
+  private boolean delivered;
 
   SubscriberHandler(MqttVersion version, String clientId, BenchStats stats, String filter, int qos, int publishers) {
     super(version, clientId, stats);
@@ -76,6 +77,8 @@ final class SubscriberHandler extends BenchConnection {
       long sentAt = body.getLong(index + PayloadLayout.TIMESTAMP_OFFSET);
       if (tracker.record(publisher, sequence)) {
         stats.delivered.increment();
+        stats.deliveredByPublisher.incrementAndGet(publisher);
+        delivered = true;
         stats.recordLatency(now - sentAt);
       } else {
         stats.duplicates.increment();
@@ -93,6 +96,10 @@ final class SubscriberHandler extends BenchConnection {
     if (pendingFlush) {
       pendingFlush = false;
       ctx.flush(); // one flush per read batch, not per acknowledgement
+    }
+    if (delivered) {
+      delivered = false;
+      stats.delivered();
     }
     super.channelReadComplete(ctx);
   }
