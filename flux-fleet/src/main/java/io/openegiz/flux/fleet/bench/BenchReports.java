@@ -1,0 +1,15 @@
+package io.openegiz.flux.fleet.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Writes a single-broker report as JSON. */
+public final class BenchReports {
+  private BenchReports() {
+  }
+
+  public static void writeJson(BenchReport report, Path file) throws IOException {
+    Files.writeString(file, Json.report(report) + "\n");
+  }
+}

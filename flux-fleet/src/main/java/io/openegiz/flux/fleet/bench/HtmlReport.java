@@ -1,0 +1,84 @@
+package io.openegiz.flux.fleet.bench;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+
+/** A self-contained HTML page (inline SVG, no network resources) with the comparison's table and charts. */
+final class HtmlReport {
+  private static final String[] COLORS = {"#d62728", "#1f77b4", "#2ca02c", "#9467bd"};
+  private static final int W = 720;
+  private static final int H = 260;
+  private static final int PAD = 50;
+
+  private HtmlReport() {
+  }
+
+  static String render(ComparisonResult result) {
+    BenchConfig c = result.baseline().config();
+    StringBuilder b = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\">")
+        .append("<title>flux bench compare</title><style>body{font-family:sans-serif;margin:2em}")
+        .append("pre{background:#f4f4f4;padding:1em}</style></head><body>")
+        .append("<h1>Broker throughput: QoS ").append(c.qos()).append(" fan-in</h1><p>")
+        .append(escape(String.format(Locale.ROOT, "%d publishers -> %d subscriber(s), %d B, MQTT %s, window %d, %s",
+            c.publishers(), c.subscribers(), c.payloadBytes(), c.version().label(), c.window(),
+            c.openLoop() ? c.ratePerSecond() + " msg/s offered" : "closed loop")))
+        .append("<br>").append(escape(result.machine())).append("</p><pre>").append(escape(result.table()))
+        .append("</pre><h2>Delivered msg/s per second</h2>")
+        .append(chart(result.reports(), s -> s.delivered(), "msg/s"))
+        .append("<h2>p99 latency per second (ms)</h2>")
+        .append(chart(result.reports(), s -> s.p99Micros() / 1000.0, "ms"))
+        .append("<p>Shaded: warm-up, excluded from the averages.</p></body></html>\n");
+    return b.toString();
+  }
+
+  private static String chart(List<BenchReport> reports, ToDoubleFunction<Sample> value, String unit) {
+    int seconds = reports.stream().mapToInt(r -> r.samples().size()).max().orElse(1);
+    double max = reports.stream().flatMap(r -> r.samples().stream()).mapToDouble(value).max().orElse(1);
+    max = max <= 0 ? 1 : max * 1.1;
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-size=\"11\">", W, H + 30));
+    int warmup = (int) reports.get(0).config().warmup().toSeconds();
+    b.append(rect(x(0, seconds), PAD / 2.0, x(warmup, seconds) - x(0, seconds), H - PAD, "#eee"));
+    b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>",
+        PAD, H - PAD / 2, W - 10, H - PAD / 2));
+    for (int i = 0; i <= 4; i++) {
+      double v = max * i / 4;
+      b.append(String.format(Locale.ROOT, "<text x=\"2\" y=\"%.1f\">%s</text>", y(v, max) + 4, label(v)));
+    }
+    b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">seconds (%s)</text>", W / 2, H, unit));
+    for (int r = 0; r < reports.size(); r++) {
+      String color = COLORS[r % COLORS.length];
+      StringBuilder points = new StringBuilder();
+      for (Sample s : reports.get(r).samples()) {
+        points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x(s.second(), seconds), y(value.applyAsDouble(s), max)));
+      }
+      b.append("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"").append(color).append("\" points=\"")
+          .append(points).append("\"/>");
+      b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>", W - 150,
+          PAD / 2 + 14 * (r + 1), color, escape(reports.get(r).label())));
+    }
+    return b.append("</svg>").toString();
+  }
+
+  private static double x(int second, int seconds) {
+    return PAD + (W - PAD - 10) * (double) second / Math.max(1, seconds);
+  }
+
+  private static double y(double v, double max) {
+    return H - PAD / 2.0 - (H - PAD) * v / max;
+  }
+
+  private static String rect(double x, double y, double w, double h, String fill) {
+    return String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>",
+        x, y, Math.max(0, w), h, fill);
+  }
+
+  private static String label(double v) {
+    return v >= 10_000 ? String.format(Locale.ROOT, "%.0fk", v / 1000) : String.format(Locale.ROOT, "%.1f", v);
+  }
+
+  static String escape(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+}
