@@ -150,7 +150,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     }
     byte[] payload = ByteBufUtil.getBytes(p.payload());
     broker.metrics().messageReceived(payload.length);
-    if (qos > 0 && session.inboundQos2Count() >= broker.config().maxInflightMessages()) {
+    if (qos > 0 && session.inboundQos2Count() >= broker.config().maxInflightMessages()
+        && !(qos == 2 && session.inboundQos2Pending(id))) { // a resend is not a new message [MQTT-4.3.3-...]
       disconnect(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "more than " + broker.config().maxInflightMessages()
           + " QoS 2 messages unacknowledged (receive maximum)"); // [MQTT-3.3.4-9]
       return;

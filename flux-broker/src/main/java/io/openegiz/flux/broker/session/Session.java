@@ -223,6 +223,11 @@ public final class Session {
     return inboundQos2.add(packetId);
   }
 
+  /** True while an inbound QoS 2 message with this packet id awaits its PUBREL. */
+  public synchronized boolean inboundQos2Pending(int packetId) {
+    return inboundQos2.contains(packetId);
+  }
+
   /** PUBREL from the client; false if the packet id was unknown. */
   public synchronized boolean releaseInboundQos2(int packetId) {
     return inboundQos2.remove(packetId);
