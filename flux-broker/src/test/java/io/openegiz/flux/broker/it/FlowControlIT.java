@@ -194,4 +194,53 @@ class FlowControlIT {
       assertThat(broker.broker().metrics().dropped(DropReason.QUEUE_FULL)).isEqualTo(15);
     }
   }
+
+  @Test
+  void offlineQueueIsBoundedByMaxQueuedBytes() {
+    try (TestBroker broker = TestBroker.start(b -> b.maxQueuedBytes(1000))) {
+      Mqtt5BlockingClient sub = Clients.builder5(broker, "bytes").buildBlocking();
+      sub.connectWith().cleanStart(true).sessionExpiryInterval(300).send();
+      sub.subscribeWith().topicFilter("qb/#").qos(MqttQos.AT_LEAST_ONCE).send();
+      sub.disconnect();
+      await().atMost(Duration.ofSeconds(5)).until(() -> broker.broker().metrics().clientsConnected() == 0);
+      Mqtt5BlockingClient pub = Clients.v5(broker, "pub");
+      for (int i = 0; i < 5; i++) {
+        byte[] payload = new byte[300];
+        payload[0] = (byte) i;
+        pub.publishWith().topic("qb/t").qos(MqttQos.AT_LEAST_ONCE).payload(payload).send();
+      }
+      assertThat(broker.broker().metrics().dropped(DropReason.QUEUE_FULL)).isEqualTo(2);
+      List<Mqtt5Publish> got = Clients.collect(sub);
+      sub.connectWith().cleanStart(false).sessionExpiryInterval(300).send();
+      await().atMost(Duration.ofSeconds(5)).until(() -> got.size() >= 3);
+      assertThat(got).extracting(p -> (int) p.getPayloadAsBytes()[0]).containsExactly(0, 1, 2);
+    }
+  }
+
+  /**
+   * The broker's receive maximum towards a publisher: QoS 2 messages awaiting PUBREL count against it,
+   * a DUP resend of one of them does not, and one more new message is a Receive Maximum exceeded.
+   */
+  @Test
+  void inboundReceiveMaximumCountsUnreleasedQos2Messages() throws Exception {
+    try (TestBroker broker = TestBroker.start(b -> b.maxInflightMessages(2));
+        RawClient pub = RawClient.connect(broker, "q2-pub", true, null)) {
+      assertThat(pub.connack().property(RawClient.RECEIVE_MAXIMUM)).containsExactly(2);
+      pub.publish("rm/a", 2, false, false, 1, null, bytes("1"));
+      assertThat(pub.expect(RawClient.PUBREC).ackId()).isEqualTo(1);
+      pub.publish("rm/a", 2, false, false, 2, null, bytes("2"));
+      assertThat(pub.expect(RawClient.PUBREC).ackId()).isEqualTo(2);
+      pub.publish("rm/a", 2, false, true, 2, null, bytes("2")); // a resend, not a new message
+      assertThat(pub.expect(RawClient.PUBREC).ackId()).isEqualTo(2);
+      pub.pubrel(1);
+      assertThat(pub.expect(RawClient.PUBCOMP).ackId()).isEqualTo(1);
+      pub.publish("rm/a", 1, false, false, 3, null, bytes("qos1")); // one QoS 2 pending + this one: within 2
+      assertThat(pub.expect(RawClient.PUBACK).ackId()).isEqualTo(3);
+      pub.publish("rm/a", 2, false, false, 4, null, bytes("4"));
+      assertThat(pub.expect(RawClient.PUBREC).ackId()).isEqualTo(4);
+      pub.publish("rm/a", 2, false, false, 5, null, bytes("5")); // third unreleased: over the limit
+      RawClient.Packet d = pub.expect(RawClient.DISCONNECT);
+      assertThat(d.reasonCode()).isEqualTo(0x93);
+    }
+  }
 }

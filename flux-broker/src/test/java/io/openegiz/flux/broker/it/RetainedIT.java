@@ -200,4 +200,22 @@ class RetainedIT {
     sub.disconnect();
     return got.stream().map(p -> p.getTopic().toString()).toList();
   }
+
+  @Test
+  void expiredRetainedMessageIsNotSentToNewSubscribers() {
+    try (TestBroker broker = TestBroker.start()) {
+      Mqtt5BlockingClient pub = Clients.v5(broker, "pub");
+      pub.publishWith().topic("rx/short").qos(MqttQos.AT_LEAST_ONCE).retain(true).payload(bytes("short"))
+          .messageExpiryInterval(1).send();
+      pub.publishWith().topic("rx/long").qos(MqttQos.AT_LEAST_ONCE).retain(true).payload(bytes("long"))
+          .messageExpiryInterval(60).send();
+      await().pollDelay(Duration.ofMillis(2100)).atMost(Duration.ofSeconds(3)).until(() -> true);
+      List<Mqtt5Publish>[] h = holder();
+      Mqtt5BlockingClient sub = subscriber(broker, "sub", h);
+      sub.subscribeWith().topicFilter("rx/+").qos(MqttQos.AT_LEAST_ONCE).send();
+      List<Mqtt5Publish> got = untilMarker(pub, h[0]);
+      assertThat(got).extracting(Clients::text).containsExactly("long");
+      assertThat(got.get(0).getMessageExpiryInterval().getAsLong()).isBetween(1L, 58L);
+    }
+  }
 }

@@ -147,4 +147,23 @@ class SharedSubscriptionIT {
       assertThat(all).hasSize(90).doesNotHaveDuplicates();
     }
   }
+
+  @Test
+  void invalidSharedSubscriptionFiltersAreRefused() throws Exception {
+    try (TestBroker broker = TestBroker.start();
+        RawClient c = RawClient.connect(broker, "bad-share", true, null)) {
+      int id = 1;
+      org.assertj.core.api.SoftAssertions soft = new org.assertj.core.api.SoftAssertions();
+      for (String bad : List.of("$share/g", "$share//jobs", "$share/g+/jobs", "$share/g#/jobs", "$share/g/")) {
+        byte[] body = new RawClient.Buf().u16(id).u8(0).str(bad).u8(1).toByteArray();
+        c.send(RawClient.packet(0x82, new RawClient.Buf().bytes(body)));
+        RawClient.Packet ack = c.expect(RawClient.SUBACK);
+        assertThat(ack.ackId()).isEqualTo(id);
+        soft.assertThat(ack.subackCodes()).as(bad).containsExactly(0x8F); // Topic Filter invalid [MQTT-4.8.2-1/2]
+        id++;
+      }
+      soft.assertAll();
+      c.subscribe(id, "$share/g/jobs/#", 1, null); // and a valid one is still accepted
+    }
+  }
 }

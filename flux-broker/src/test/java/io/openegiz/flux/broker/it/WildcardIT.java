@@ -120,4 +120,24 @@ class WildcardIT {
       sub.puback(second.publishId());
     }
   }
+
+  @Test
+  void unsubscribedFilterNoLongerDelivers() {
+    try (TestBroker broker = TestBroker.start()) {
+      Mqtt5BlockingClient sub = Clients.v5(broker, "sub");
+      List<Mqtt5Publish> got = Clients.collect(sub);
+      sub.subscribeWith().topicFilter("u/+").qos(MqttQos.AT_LEAST_ONCE).send();
+      sub.subscribeWith().topicFilter("u/#").qos(MqttQos.AT_LEAST_ONCE).send();
+      sub.subscribeWith().topicFilter("zz/marker").qos(MqttQos.AT_LEAST_ONCE).send();
+      sub.unsubscribeWith().topicFilter("u/+").send();
+      Mqtt5BlockingClient pub = Clients.v5(broker, "pub");
+      pub.publishWith().topic("u/a").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("1")).send();
+      sub.unsubscribeWith().topicFilter("u/#").send();
+      pub.publishWith().topic("u/a").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("2")).send();
+      pub.publishWith().topic("zz/marker").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("end")).send();
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> got.stream().anyMatch(p -> p.getTopic().toString().equals("zz/marker")));
+      assertThat(Clients.texts(got)).containsExactly("1", "end");
+    }
+  }
 }
