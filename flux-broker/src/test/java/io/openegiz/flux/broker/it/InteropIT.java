@@ -163,7 +163,7 @@ class InteropIT {
   }
 
   /** A started process whose stdout lines are collected by a reader thread. */
-  private record Proc(Process process, List<String> lines) implements AutoCloseable {
+  private record Proc(Process process, List<String> lines, Thread reader) implements AutoCloseable {
     static Proc start(String... command) throws IOException {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
       List<String> lines = new CopyOnWriteArrayList<>();
@@ -177,11 +177,12 @@ class InteropIT {
       }, "proc-reader");
       t.setDaemon(true);
       t.start();
-      return new Proc(p, lines);
+      return new Proc(p, lines, t);
     }
 
     int exit() throws InterruptedException {
       assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("process ended within 10 s; output %s", lines).isTrue();
+      reader.join(5_000); // all its output read
       return process.exitValue();
     }
 
