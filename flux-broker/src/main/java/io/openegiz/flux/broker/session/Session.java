@@ -272,6 +272,7 @@ public final class Session {
     return inboundQos2.add(packetId);
   }
 
+
   /** PUBREL from the client; false if the packet id was unknown. */
   public synchronized boolean releaseInboundQos2(int packetId) {
     return inboundQos2.remove(packetId);
