@@ -2,6 +2,7 @@ package io.openegiz.flux.broker.security;
 
 import io.openegiz.flux.broker.config.ConfigException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +55,7 @@ public final class PasswordAuthenticator implements Authenticator, AutoCloseable
   private final VerifiedCache cache;
   private final SecureRandom random = new SecureRandom();
   private final AtomicLong hashes = new AtomicLong();
+  private final ConcurrentHashMap<InFlightKey, CompletableFuture<Result>> inFlight = new ConcurrentHashMap<>();
   private volatile Snapshot snapshot;
   /** Test hook run on the worker before each check. */
   volatile Runnable beforeCheck = () -> { };
@@ -128,7 +131,7 @@ public final class PasswordAuthenticator implements Authenticator, AutoCloseable
       pool.execute(() -> {
         try {
           beforeCheck.run();
-          result.complete(check(c.username(), password));
+          checkOnce(c.username(), password, result);
         } catch (RuntimeException e) {
           result.completeExceptionally(e);
         } finally {
@@ -141,6 +144,36 @@ public final class PasswordAuthenticator implements Authenticator, AutoCloseable
     }
     return result;
   }
+
+  /**
+   * Runs the check, unless the same user with the same password is being checked right now: then it
+   * shares that answer, so a storm of clients with one shared credential costs one hash, not thousands.
+   */
+  private void checkOnce(String username, byte[] password, CompletableFuture<Result> result) {
+    if (cache == null) {
+      result.complete(check(username, password));
+      return;
+    }
+    InFlightKey key = new InFlightKey(username, ByteBuffer.wrap(cache.mac(username, password)));
+    CompletableFuture<Result> running = inFlight.putIfAbsent(key, result);
+    if (running != null) {
+      running.whenComplete((r, e) -> {
+        if (e != null) {
+          result.completeExceptionally(e);
+        } else {
+          result.complete(r);
+        }
+      });
+      return;
+    }
+    try {
+      result.complete(check(username, password));
+    } finally {
+      inFlight.remove(key, result);
+    }
+  }
+
+  private record InFlightKey(String username, ByteBuffer mac) {}
 
   private Result check(String username, byte[] password) {
     Snapshot s = snapshot;

@@ -52,7 +52,8 @@ final class VerifiedCache {
     return entries.size();
   }
 
-  private byte[] mac(String user, byte[] password) {
+  /** The keyed HMAC of user and password: a fast fingerprint that is useless outside this process. */
+  byte[] mac(String user, byte[] password) {
     Mac m = mac.get();
     m.update(user.getBytes(StandardCharsets.UTF_8));
     m.update((byte) 0); // user names cannot contain NUL in MQTT, so user and password cannot run together
