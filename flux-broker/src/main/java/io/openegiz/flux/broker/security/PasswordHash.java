@@ -1,6 +1,5 @@
 package io.openegiz.flux.broker.security;
 
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -168,9 +167,5 @@ public final class PasswordHash {
   @Override
   public String toString() {
     return pbkdf2 ? "$7$" + iterations + "$..." : "$6$...";
-  }
-
-  static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
   }
 }
