@@ -74,6 +74,9 @@ final class ConnectProcessor {
       if (error != null) {
         MqttConnectionHandler.LOG.warn("client {}: authentication failed with an error", r.clientId(), error);
         refuse(ReasonCode.V3_SERVER_UNAVAILABLE, ReasonCode.UNSPECIFIED_ERROR, "authentication error");
+      } else if (result.outcome() == Authenticator.Outcome.SERVER_BUSY) {
+        refuse(ReasonCode.V3_SERVER_UNAVAILABLE, ReasonCode.SERVER_BUSY, "client " + r.clientId()
+            + " refused for now: " + result.reason());
       } else if (!result.allowed()) {
         refuse(result.badCredentials() ? ReasonCode.V3_BAD_USERNAME_OR_PASSWORD : ReasonCode.V3_NOT_AUTHORIZED,
             result.badCredentials() ? ReasonCode.BAD_USERNAME_OR_PASSWORD : ReasonCode.NOT_AUTHORIZED,

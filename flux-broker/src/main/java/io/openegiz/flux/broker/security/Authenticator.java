@@ -17,11 +17,19 @@ public interface Authenticator {
   record Credentials(String clientId, String username, byte[] password, SocketAddress remoteAddress,
       String listener, boolean certificateVerified) {}
 
+  /** How a check ended. */
+  enum Outcome { ALLOWED, BAD_CREDENTIALS, NOT_AUTHORIZED, SERVER_BUSY }
+
   /** The outcome; {@code reason} is for the log and audit, never sent to the client. */
-  record Result(boolean allowed, boolean badCredentials, String reason) {
-    public static Result allow() { return new Result(true, false, "ok"); }
-    public static Result badCredentials(String why) { return new Result(false, true, why); }
-    public static Result notAuthorized(String why) { return new Result(false, false, why); }
+  record Result(Outcome outcome, String reason) {
+    public static Result allow() { return new Result(Outcome.ALLOWED, "ok"); }
+    public static Result badCredentials(String why) { return new Result(Outcome.BAD_CREDENTIALS, why); }
+    public static Result notAuthorized(String why) { return new Result(Outcome.NOT_AUTHORIZED, why); }
+    /** Too many checks waiting: the client should retry later (MQTT 5: 0x89 Server busy). */
+    public static Result serverBusy(String why) { return new Result(Outcome.SERVER_BUSY, why); }
+
+    public boolean allowed() { return outcome == Outcome.ALLOWED; }
+    public boolean badCredentials() { return outcome == Outcome.BAD_CREDENTIALS; }
   }
 
   CompletionStage<Result> authenticate(Credentials credentials);
