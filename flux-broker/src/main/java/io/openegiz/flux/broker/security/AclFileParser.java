@@ -47,6 +47,7 @@ final class AclFileParser {
   private final Map<String, Section> users = new LinkedHashMap<>();
   private Section current = anonymous;
   private int line;
+  private int rules;
 
   private AclFileParser(String source) {
     this.source = source;
@@ -67,7 +68,7 @@ final class AclFileParser {
     }
     Map<String, AclFile.Rules> users = new LinkedHashMap<>();
     p.users.forEach((name, s) -> users.put(name, s.freeze()));
-    return new AclFile(source, users, p.anonymous.freeze(), p.patterns.freeze());
+    return new AclFile(source, users, p.anonymous.freeze(), p.patterns.freeze(), p.rules);
   }
 
   private void directive(String text) {
@@ -132,6 +133,7 @@ final class AclFileParser {
           "an MQTT topic filter: '+' and '#' fill a whole level, '#' only last");
       return;
     }
+    rules++;
     if (pattern) {
       patterns.add(access, AclPattern.withPlaceholders(topic));
     } else {
