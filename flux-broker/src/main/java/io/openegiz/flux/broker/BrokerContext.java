@@ -6,6 +6,7 @@ import io.openegiz.flux.broker.routing.Router;
 import io.openegiz.flux.broker.routing.SubscriptionTree;
 import io.openegiz.flux.broker.security.Authenticator;
 import io.openegiz.flux.broker.security.Authorizer;
+import io.openegiz.flux.broker.security.SecurityServices;
 import io.openegiz.flux.broker.session.SessionRegistry;
 import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,5 +17,14 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param scheduler timers that outlive a connection (session expiry, delayed wills)
  */
 public record BrokerContext(BrokerConfig config, SessionRegistry sessions, SubscriptionTree subscriptions,
-    Router router, Authenticator authenticator, Authorizer authorizer, BrokerMetrics metrics, Clock clock,
-    ScheduledExecutorService scheduler) {}
+    Router router, SecurityServices security, BrokerMetrics metrics, Clock clock,
+    ScheduledExecutorService scheduler) {
+
+  public Authenticator authenticator() {
+    return security.authenticator();
+  }
+
+  public Authorizer authorizer() {
+    return security.authorizer();
+  }
+}

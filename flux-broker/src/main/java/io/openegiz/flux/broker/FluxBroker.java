@@ -21,9 +21,9 @@ import io.openegiz.flux.broker.config.ListenerConfig;
 import io.openegiz.flux.broker.metrics.CountingMetrics;
 import io.openegiz.flux.broker.routing.Router;
 import io.openegiz.flux.broker.routing.SubscriptionTree;
-import io.openegiz.flux.broker.security.AnonymousAuthenticator;
 import io.openegiz.flux.broker.security.Authenticator;
 import io.openegiz.flux.broker.security.Authorizer;
+import io.openegiz.flux.broker.security.SecurityServices;
 import io.openegiz.flux.broker.session.SessionLimits;
 import io.openegiz.flux.broker.session.SessionRegistry;
 import io.openegiz.flux.broker.store.InMemoryRetainedStore;
@@ -50,8 +50,8 @@ public final class FluxBroker implements AutoCloseable {
 
   private final BrokerConfig config;
   private final CountingMetrics metrics = new CountingMetrics();
-  private final Authenticator authenticator;
-  private final Authorizer authorizer;
+  private final Authenticator givenAuthenticator;
+  private final Authorizer givenAuthorizer;
   private final RetainedStore retained;
   private final Clock clock;
   private final List<Channel> serverChannels = new ArrayList<>();
@@ -62,13 +62,14 @@ public final class FluxBroker implements AutoCloseable {
   private EventLoopGroup workers;
   private ScheduledExecutorService scheduler;
   private BrokerContext context;
+  private SecurityServices security;
   private boolean started;
   private boolean stopped;
 
   private FluxBroker(Builder b) {
     this.config = b.config;
-    this.authenticator = b.authenticator != null ? b.authenticator : new AnonymousAuthenticator(config.allowAnonymous());
-    this.authorizer = b.authorizer != null ? b.authorizer : Authorizer.ALLOW_ALL;
+    this.givenAuthenticator = b.authenticator;
+    this.givenAuthorizer = b.authorizer;
     this.retained = b.retained != null ? b.retained : new InMemoryRetainedStore();
     this.clock = b.clock;
   }
@@ -83,6 +84,9 @@ public final class FluxBroker implements AutoCloseable {
       return this;
     }
     started = true;
+    // First: a security file that cannot be used stops start-up before anything is bound.
+    security = SecurityServices.create(config.security(), config.allowAnonymous(), givenAuthenticator,
+        givenAuthorizer, clock);
     if (config.persistence()) {
       LOG.warn("persistence true: accepted, but this version keeps sessions and messages in memory only;"
           + " they do not survive a restart yet");
@@ -97,12 +101,12 @@ public final class FluxBroker implements AutoCloseable {
       return t;
     });
     SubscriptionTree tree = new SubscriptionTree();
-    Router router = new Router(tree, retained, authorizer);
+    Router router = new Router(tree, retained, security.authorizer());
     SessionRegistry sessions = new SessionRegistry(tree,
         new SessionLimits(config.maxQueuedMessages(), config.maxQueuedBytes()), metrics, clock, scheduler,
         router::publish);
     router.sessions(sessions);
-    context = new BrokerContext(config, sessions, tree, router, authenticator, authorizer, metrics, clock, scheduler);
+    context = new BrokerContext(config, sessions, tree, router, security, metrics, clock, scheduler);
     Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     try {
       for (ListenerConfig l : config.listeners()) {
@@ -112,29 +116,34 @@ public final class FluxBroker implements AutoCloseable {
       close();
       throw e;
     }
-    if (!tlsMaterials.isEmpty()) {
-      long every = TLS_RELOAD_CHECK.toMillis();
-      scheduler.scheduleWithFixedDelay(this::reloadChangedTls, every, every, TimeUnit.MILLISECONDS);
-    }
+    long every = FILE_CHECK.toMillis();
+    scheduler.scheduleWithFixedDelay(this::reloadChangedFiles, every, every, TimeUnit.MILLISECONDS);
     return this;
   }
 
-  /** How often TLS files are checked for changes (certbot renewals, rotated CAs and CRLs). */
-  private static final java.time.Duration TLS_RELOAD_CHECK = java.time.Duration.ofSeconds(5);
+  /**
+   * How often TLS, password and ACL files are checked for changes (certbot renewals, rotated CAs and
+   * CRLs, new devices).
+   */
+  private static final java.time.Duration FILE_CHECK = java.time.Duration.ofSeconds(5);
 
-  private void reloadChangedTls() {
+  private void reloadChangedFiles() {
     for (TlsMaterial t : tlsMaterials) {
       t.reloadIfChanged();
     }
+    security.reloadIfChanged();
   }
 
   /**
-   * Reloads what can change without a restart (SIGHUP): every listener's TLS material. A file that
-   * fails to load keeps the previous material and is logged.
+   * Reloads what can change without a restart (SIGHUP): every listener's TLS material, the password
+   * file and the ACL file. A file that fails to load keeps the previous content and is logged.
    */
   public synchronized void reload() {
     for (TlsMaterial t : tlsMaterials) {
       t.reload();
+    }
+    if (security != null) {
+      security.reload();
     }
   }
 
@@ -158,7 +167,7 @@ public final class FluxBroker implements AutoCloseable {
         .option(ChannelOption.SO_BACKLOG, 4096)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new MqttChannelInitializer(context, name, tls, connections));
+        .childHandler(new MqttChannelInitializer(context, name, l.port(), tls, connections));
     try {
       Channel ch = b.bind(l.bindAddress(), l.port()).syncUninterruptibly().channel();
       serverChannels.add(ch);
@@ -220,6 +229,9 @@ public final class FluxBroker implements AutoCloseable {
     }
     if (scheduler != null) {
       scheduler.shutdownNow();
+    }
+    if (security != null) {
+      security.close();
     }
     LOG.info("broker stopped");
   }

@@ -23,6 +23,7 @@ import java.util.List;
  * @param persistence whether sessions and messages are stored on disk (durability issue)
  * @param persistenceLocation folder of the store
  * @param connectTimeout how long a new connection may take to send CONNECT
+ * @param security password and ACL files, per-client limits and their overrides, audit
  */
 public record BrokerConfig(
     List<ListenerConfig> listeners,
@@ -37,7 +38,8 @@ public record BrokerConfig(
     boolean allowZeroLengthClientid,
     boolean persistence,
     Path persistenceLocation,
-    Duration connectTimeout) {
+    Duration connectTimeout,
+    SecurityConfig security) {
 
   public static final int DEFAULT_MAX_INFLIGHT = 100;
   public static final int DEFAULT_MAX_QUEUED_MESSAGES = 1000;
@@ -74,6 +76,7 @@ public record BrokerConfig(
     b.persistence = persistence;
     b.persistenceLocation = persistenceLocation;
     b.connectTimeout = connectTimeout;
+    b.security = security;
     return b;
   }
 
@@ -92,6 +95,9 @@ public record BrokerConfig(
     private boolean persistence = false;
     private Path persistenceLocation = Path.of("flux-data");
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private SecurityConfig security;
+    private Integer maxPublishRate;
+    private Integer publishBurst;
 
     public Builder listeners(List<ListenerConfig> v) { listeners = v; return this; }
     public Builder listener(int port, String address) { listeners = List.of(new ListenerConfig(port, address, "builder")); return this; }
@@ -108,6 +114,24 @@ public record BrokerConfig(
     public Builder persistence(boolean v) { persistence = v; return this; }
     public Builder persistenceLocation(Path v) { persistenceLocation = v; return this; }
     public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
+    /** Security settings; the limits in it are rebuilt from this builder's inflight and size values. */
+    public Builder security(SecurityConfig v) { security = v; return this; }
+    /** PUBLISH per second per client (SEC-5, default 100; 0 = off). */
+    public Builder maxPublishRate(int v) { maxPublishRate = v; return this; }
+    public Builder publishBurst(int v) { publishBurst = v; return this; }
+
+    private SecurityConfig security() {
+      SecurityConfig base = security != null ? security : SecurityConfig.defaults(null);
+      ClientLimits old = base.limits();
+      int rate = maxPublishRate != null ? maxPublishRate
+          : old != null ? old.maxPublishRate() : ClientLimits.DEFAULT_MAX_PUBLISH_RATE;
+      int burst = publishBurst != null ? publishBurst
+          : old != null && maxPublishRate == null ? old.publishBurst() : Math.max(1, rate);
+      ClientLimits limits = new ClientLimits(rate, burst, maxInflightMessages, messageSizeLimit);
+      return new SecurityConfig(base.passwordFile(), base.aclFile(), limits, base.listenerLimits(),
+          base.userLimits(), base.rateAction(), base.auditLog(), base.maxConnectsPerAddress(),
+          base.authFailureDelayMillis());
+    }
 
     public BrokerConfig build() {
       if (listeners.isEmpty()) {
@@ -117,7 +141,7 @@ public record BrokerConfig(
           : (int) Math.min(268_435_455L, (long) messageSizeLimit + PACKET_OVERHEAD_ALLOWANCE);
       return new BrokerConfig(listeners, allowAnonymous, maxInflightMessages, maxQueuedMessages,
           maxQueuedBytes, messageSizeLimit, packet, maxKeepalive, persistentClientExpiration,
-          allowZeroLengthClientid, persistence, persistenceLocation, connectTimeout);
+          allowZeroLengthClientid, persistence, persistenceLocation, connectTimeout, security());
     }
   }
 }

@@ -51,7 +51,7 @@ public final class ConfigParser {
 
   /** Security keys: ignoring one could open the broker, so each one stops start-up. */
   private static final Set<String> SECURITY_KEYS = Set.of(
-      "password_file", "acl_file", "capath",
+      "capath",
       "tls_engine", "tls_engine_kpass_sha1", "tls_keyform",
       "use_username_as_clientid", "dhparamfile", "psk_file", "psk_hint", "auth_plugin", "plugin", "plugin_load",
       "plugin_use", "global_plugin", "listener_allow_anonymous", "auth_plugin_deny_special_chars");
@@ -215,6 +215,7 @@ public final class ConfigParser {
         + " followed by s, e.g. 10s", 1, 1, ConfigParser::connectTimeout));
     putNumbers(k);
     ListenerKeys.register(k);
+    SecurityKeys.register(k);
     return Collections.unmodifiableMap(k);
   }
 
@@ -380,6 +381,7 @@ public final class ConfigParser {
     if (!declared.isEmpty()) {
       s.builder.listeners(built.stream().map(Declared::listener).toList());
     }
+    s.builder.security(s.security.build());
     return new Result(s.builder.build(), s.warnings);
   }
 
@@ -497,6 +499,7 @@ public final class ConfigParser {
     final List<String> errors = new ArrayList<>();
     final List<String> warnings = new ArrayList<>();
     final BrokerConfig.Builder builder = BrokerConfig.builder();
+    final SecurityKeys.Acc security = new SecurityKeys.Acc();
     final List<Declared> listeners = new ArrayList<>();
     /** Last line of each supported key: single-valued keys follow Mosquitto, the last one wins. */
     final Map<String, Directive> last = new HashMap<>();

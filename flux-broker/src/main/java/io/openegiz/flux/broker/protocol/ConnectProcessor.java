@@ -14,7 +14,12 @@ import io.openegiz.flux.broker.config.BrokerConfig;
 import io.openegiz.flux.broker.routing.Message;
 import io.openegiz.flux.broker.routing.Topics;
 import io.netty.handler.ssl.SslHandler;
+import io.openegiz.flux.broker.security.AuditLog;
 import io.openegiz.flux.broker.security.Authenticator;
+import io.openegiz.flux.broker.security.TokenBucket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Map;
 import io.openegiz.flux.broker.security.CertificateIdentity;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLPeerUnverifiedException;
@@ -78,9 +83,7 @@ final class ConnectProcessor {
         refuse(ReasonCode.V3_SERVER_UNAVAILABLE, ReasonCode.SERVER_BUSY, "client " + r.clientId()
             + " refused for now: " + result.reason());
       } else if (!result.allowed()) {
-        refuse(result.badCredentials() ? ReasonCode.V3_BAD_USERNAME_OR_PASSWORD : ReasonCode.V3_NOT_AUTHORIZED,
-            result.badCredentials() ? ReasonCode.BAD_USERNAME_OR_PASSWORD : ReasonCode.NOT_AUTHORIZED,
-            "client " + r.clientId() + " refused: " + result.reason());
+        authFailed(r, creds.username(), result);
       } else if (c.ctx.channel().isActive()) {
         accept(r, h, p, creds.username());
       }
@@ -97,6 +100,29 @@ final class ConnectProcessor {
     } catch (SSLPeerUnverifiedException | RuntimeException e) {
       return null;
     }
+  }
+
+  /**
+   * A refused login: audited, and answered only after the address's failure delay, so that guessing
+   * passwords gets slower with every wrong one.
+   */
+  private void authFailed(Request r, String username, Authenticator.Result result) {
+    c.broker.security().audit().record(AuditLog.Event.AUTH_FAILURE, c.listener, c.ctx.channel().remoteAddress(),
+        r.clientId(), username, "refused", Map.of("reason", result.reason()));
+    Runnable answer = () -> refuse(
+        result.badCredentials() ? ReasonCode.V3_BAD_USERNAME_OR_PASSWORD : ReasonCode.V3_NOT_AUTHORIZED,
+        result.badCredentials() ? ReasonCode.BAD_USERNAME_OR_PASSWORD : ReasonCode.NOT_AUTHORIZED,
+        "client " + r.clientId() + " refused: " + result.reason());
+    long delay = c.broker.security().authThrottle().failed(remoteAddress());
+    if (delay == 0) {
+      answer.run();
+    } else {
+      c.ctx.executor().schedule(answer, delay, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private InetAddress remoteAddress() {
+    return c.ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
   }
 
   private Request validate(MqttConnectVariableHeader h, MqttConnectPayload p, MqttProperties props) {
@@ -175,6 +201,13 @@ final class ConnectProcessor {
 
   private void accept(Request r, MqttConnectVariableHeader h, MqttConnectPayload p, String username) {
     c.identity = new ClientIdentity(r.clientId(), username, c.ctx.channel().remoteAddress(), c.listener);
+    c.broker.security().authThrottle().succeeded(remoteAddress());
+    c.audit(AuditLog.Event.AUTH_SUCCESS, "accepted", Map.of("method", username == null ? "anonymous"
+        : c.tls != null && c.tls.identityFromCertificate() ? "certificate" : "password"));
+    c.limits = c.broker.config().security().limitsFor(c.listenerPort, username);
+    if (c.limits.maxPublishRate() > 0) {
+      c.bucket = new TokenBucket(c.limits.maxPublishRate(), c.limits.publishBurst(), System.nanoTime());
+    }
     c.will = will(h, p, r.clientId());
     SessionRegistry.Connected opened = c.broker.sessions().connect(c.identity, r.cleanStart(), r.expirySeconds(), c);
     if (opened.previous() != null) {
@@ -224,7 +257,7 @@ final class ConnectProcessor {
     if (c.v5) {
       BrokerConfig cfg = c.broker.config();
       b.properties(pb -> {
-        pb.receiveMaximum(cfg.maxInflightMessages()); // FR-2.6
+        pb.receiveMaximum(c.limits.maxInflightMessages()); // FR-2.6
         pb.maximumPacketSize(cfg.maxPacketSize());
         pb.topicAliasMaximum(TOPIC_ALIAS_MAXIMUM);
         pb.retainAvailable(true);

@@ -25,7 +25,11 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.openegiz.flux.broker.BrokerContext;
+import io.openegiz.flux.broker.config.ClientLimits;
+import io.openegiz.flux.broker.config.SecurityConfig;
 import io.openegiz.flux.broker.config.TlsConfig;
+import io.openegiz.flux.broker.security.AuditLog;
+import io.openegiz.flux.broker.security.TokenBucket;
 import io.openegiz.flux.broker.metrics.DropReason;
 import io.openegiz.flux.broker.routing.Message;
 import io.openegiz.flux.broker.security.ClientIdentity;
@@ -60,8 +64,16 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
 
   final BrokerContext broker;
   final String listener;
+  /** The configured port of the listener, for per-listener limits. */
+  final int listenerPort;
   /** The listener's TLS settings, or null on a plain listener. */
   final TlsConfig tls;
+  /** This client's limits, resolved at CONNECT from the defaults and the listener and user overrides. */
+  ClientLimits limits;
+  /** Publish-rate bucket (SEC-5), or null when the client has no rate limit. */
+  TokenBucket bucket;
+  private boolean ratePaused;
+  private final Map<String, Integer> denials = new HashMap<>();
   ChannelHandlerContext ctx;
   State state = State.AWAIT_CONNECT;
   boolean v5;
@@ -78,12 +90,15 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   private final Map<Integer, String> inboundAliases = new HashMap<>();
   private ScheduledFuture<?> connectTimeout;
   private int pausedOn; // subscriber queues this publisher waits on (backpressure)
+  private int rateSlowdowns;
   private final ConnectProcessor connects;
   private final SubscribeProcessor subscribes;
 
-  public MqttConnectionHandler(BrokerContext broker, String listener, TlsConfig tls) {
+  public MqttConnectionHandler(BrokerContext broker, String listener, int listenerPort, TlsConfig tls) {
     this.broker = broker;
     this.listener = listener;
+    this.listenerPort = listenerPort;
+    this.limits = broker.config().security().limits();
     this.tls = tls;
     this.connects = new ConnectProcessor(this);
     this.subscribes = new SubscribeProcessor(this);
@@ -157,6 +172,9 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   // ---- inbound PUBLISH -------------------------------------------------------------------------
 
   private void publish(MqttPublishMessage p) {
+    if (bucket != null && !bucket.take(System.nanoTime()) && !overRate()) {
+      return;
+    }
     int qos = p.fixedHeader().qosLevel().value();
     int id = p.variableHeader().packetId();
     MqttProperties props = p.variableHeader().properties();
@@ -167,8 +185,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     byte[] payload = ByteBufUtil.getBytes(p.payload());
     broker.metrics().messageReceived(payload.length);
     if (qos == 2 && !session.awaitingRelease(id)
-        && session.inboundQos2Count() >= broker.config().maxInflightMessages()) {
-      disconnect(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "more than " + broker.config().maxInflightMessages()
+        && session.inboundQos2Count() >= limits.maxInflightMessages()) {
+      disconnect(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "more than " + limits.maxInflightMessages()
           + " QoS 2 messages unacknowledged (receive maximum)"); // [MQTT-3.3.4-9]
       return;
     }
@@ -204,8 +222,68 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   }
 
   private void resumeOne() {
-    if (--pausedOn == 0 && state == State.CONNECTED) {
+    if (--pausedOn == 0 && !ratePaused && state == State.CONNECTED) {
       ctx.channel().config().setAutoRead(true);
+    }
+  }
+
+  /**
+   * The client publishes above its rate (SEC-5). By default it is slowed down: its socket is not read
+   * until its bucket has refilled, so nothing it sent is lost; with publish_rate_action disconnect it
+   * is disconnected (0x96). Returns whether the PUBLISH in hand is still processed.
+   */
+  private boolean overRate() {
+    SecurityConfig sec = broker.config().security();
+    if (sec.rateAction() == SecurityConfig.RateAction.DISCONNECT) {
+      audit(AuditLog.Event.RATE_LIMITED, "disconnected", Map.of("rate", limits.maxPublishRate()));
+      disconnect(ReasonCode.MESSAGE_RATE_TOO_HIGH, "more than " + limits.maxPublishRate() + " PUBLISH per second");
+      return false;
+    }
+    if (!ratePaused) {
+      ratePaused = true;
+      ctx.channel().config().setAutoRead(false);
+      if (rateSlowdowns++ == 0) { // once per connection; the count is reported when it closes
+        audit(AuditLog.Event.RATE_LIMITED, "slowed", Map.of("rate", limits.maxPublishRate()));
+      }
+      ctx.executor().schedule(() -> {
+        ratePaused = false;
+        if (pausedOn == 0 && state == State.CONNECTED) {
+          ctx.channel().config().setAutoRead(true);
+        }
+      }, bucket.nanosUntilToken(System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+    return true;
+  }
+
+  /** An ACL refusal: the first of each (action, topic) is audited at once, repeats when the client leaves. */
+  void denied(String action, String topic) {
+    String key = action + " " + topic;
+    Integer n = denials.get(key);
+    if (n == null) {
+      if (denials.size() < 1_000) {
+        denials.put(key, 1);
+      }
+      audit(AuditLog.Event.ACL_DENIED, "denied", Map.of("action", action, "topic", topic));
+    } else {
+      denials.put(key, n + 1);
+    }
+  }
+
+  void audit(AuditLog.Event event, String outcome, Map<String, Object> fields) {
+    broker.security().audit().record(event, listener, ctx.channel().remoteAddress(),
+        identity == null ? null : identity.clientId(), identity == null ? null : identity.username(), outcome, fields);
+  }
+
+  private void auditRepeats() {
+    denials.forEach((key, n) -> {
+      if (n > 1) {
+        int space = key.indexOf(' ');
+        audit(AuditLog.Event.ACL_DENIED, "denied", Map.of("action", key.substring(0, space),
+            "topic", key.substring(space + 1), "repeated", n - 1));
+      }
+    });
+    if (rateSlowdowns > 1) {
+      audit(AuditLog.Event.RATE_LIMITED, "slowed", Map.of("rate", limits.maxPublishRate(), "repeated", rateSlowdowns - 1));
     }
   }
 
@@ -238,10 +316,10 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
 
   /** Why a PUBLISH is refused without closing the connection, or SUCCESS. */
   private byte refusal(String topic, byte[] payload, MqttProperties props) {
-    if (payload.length > broker.config().messageSizeLimit()) {
+    if (payload.length > limits.messageSizeLimit()) {
       broker.metrics().messageDropped(DropReason.OVERSIZE_PAYLOAD);
       LOG.info("client {}: PUBLISH to {} dropped: payload {} bytes exceeds message_size_limit {}",
-          identity.clientId(), topic, payload.length, broker.config().messageSizeLimit());
+          identity.clientId(), topic, payload.length, limits.messageSizeLimit());
       return ReasonCode.PACKET_TOO_LARGE;
     }
     MqttProperties.MqttProperty<?> format = props.getProperty(MqttProperties.PAYLOAD_FORMAT_INDICATOR);
@@ -250,6 +328,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     }
     if (!broker.authorizer().canPublish(identity, topic)) {
       broker.metrics().messageDropped(DropReason.NOT_AUTHORIZED);
+      denied("publish", topic);
       return ReasonCode.NOT_AUTHORIZED;
     }
     return ReasonCode.SUCCESS;
@@ -403,7 +482,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
           + " bytes exceeds the maximum packet size " + t.limit()); // [MQTT-3.2.2-15]
     } else if (evt instanceof MqttFrameDecoder.MalformedLength) {
       disconnect(ReasonCode.MALFORMED_PACKET, "malformed remaining length");
-    } else if (evt instanceof IdleStateEvent && pausedOn > 0) {
+    } else if (evt instanceof IdleStateEvent && (pausedOn > 0 || ratePaused)) {
       return; // we stopped reading, not the client: not a keep-alive failure
     } else if (evt instanceof IdleStateEvent) {
       disconnect(ReasonCode.KEEP_ALIVE_TIMEOUT, "no packet within 1.5 x keep alive"); // [MQTT-3.1.2-22]
@@ -423,6 +502,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
       connectTimeout.cancel(false);
     }
     if (session != null) {
+      auditRepeats();
       broker.sessions().disconnected(session, this, normalDisconnect ? null : will);
       broker.metrics().clientDisconnected();
     }
@@ -436,8 +516,9 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
       root = root.getCause();
     }
     state = State.CLOSING;
-    LOG.info("TLS handshake from {} on {} failed: {}", ctx.channel().remoteAddress(), listener,
-        root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName());
+    String why = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+    LOG.info("TLS handshake from {} on {} failed: {}", ctx.channel().remoteAddress(), listener, why);
+    audit(AuditLog.Event.CERTIFICATE_REJECTED, "refused", Map.of("reason", why));
     ctx.close();
   }
 
@@ -463,7 +544,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
 
   @Override
   public int receiveMaximum() {
-    return Math.min(clientReceiveMaximum, broker.config().maxInflightMessages());
+    return Math.min(clientReceiveMaximum, limits.maxInflightMessages());
   }
 
   @Override

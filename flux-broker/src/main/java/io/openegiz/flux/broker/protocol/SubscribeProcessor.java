@@ -92,6 +92,7 @@ final class SubscribeProcessor {
       return null;
     }
     if (!c.broker.authorizer().canSubscribe(c.identity, raw)) {
+      c.denied("subscribe", raw);
       return failure(ReasonCode.NOT_AUTHORIZED);
     }
     int qos = o.qos().value();

@@ -2,12 +2,14 @@ package io.openegiz.flux.broker.transport;
 
 /**
  * Names of the pipeline's handlers, in pipeline order. The order is the design:
- * bytes are counted first (as they are on the wire), TLS removed, flushes consolidated, then packets framed (with the size limit) before the
+ * a connection over its address's rate is refused first, bytes are counted (as they are on the wire), TLS removed, flushes consolidated, then packets framed (with the size limit) before the
  * codec decodes them, and the connection handler sees whole packets only.
  */
 public final class HandlerNames {
   private HandlerNames() {}
 
+  /** Refuses connections above the per-address rate before any work is spent; removes itself. */
+  public static final String CONNECT_GUARD = "connectGuard";
   public static final String BYTE_COUNTER = "byteCounter";
   /** TLS listeners only: decrypts before anything else sees the bytes. */
   public static final String TLS = "tls";

@@ -10,6 +10,9 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import io.openegiz.flux.broker.BrokerContext;
 import io.openegiz.flux.broker.protocol.MqttConnectionHandler;
 import io.openegiz.flux.broker.protocol.MqttFrameDecoder;
+import io.openegiz.flux.broker.security.AuditLog;
+import io.openegiz.flux.broker.security.ConnectRateGuard;
+import java.util.Map;
 
 /** The one place the MQTT pipeline is assembled; see {@link HandlerNames} for the order and why. */
 public final class MqttChannelInitializer extends ChannelInitializer<SocketChannel> {
@@ -21,13 +24,20 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
   private final ByteCounter byteCounter;
   private final ChannelGroup connections;
   private final TlsMaterial tls;
+  private final int listenerPort;
+  private final ConnectRateGuard connectGuard;
 
   /**
    * @param tls the listener's TLS material, or null for plain MQTT
    */
-  public MqttChannelInitializer(BrokerContext broker, String listener, TlsMaterial tls, ChannelGroup connections) {
+  public MqttChannelInitializer(BrokerContext broker, String listener, int listenerPort, TlsMaterial tls,
+      ChannelGroup connections) {
     this.broker = broker;
     this.listener = listener;
+    this.listenerPort = listenerPort;
+    this.connectGuard = new ConnectRateGuard(broker.config().security().maxConnectsPerAddress(),
+        remote -> broker.security().audit().record(AuditLog.Event.CONNECTION_THROTTLED, listener, remote, null,
+            null, "refused", Map.of("limit_per_second", broker.config().security().maxConnectsPerAddress())));
     this.tls = tls;
     this.connections = connections;
     this.byteCounter = new ByteCounter(broker.metrics());
@@ -38,6 +48,7 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
     connections.add(ch); // removed by the group itself when the channel closes
     int maxPacket = broker.config().maxPacketSize();
     ChannelPipeline p = ch.pipeline();
+    p.addLast(HandlerNames.CONNECT_GUARD, connectGuard);
     p.addLast(HandlerNames.BYTE_COUNTER, byteCounter);
     if (tls != null) {
       // Taken per connection, so a reloaded certificate serves the next connection.
@@ -47,7 +58,7 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
     p.addLast(HandlerNames.FRAME_DECODER, new MqttFrameDecoder(maxPacket));
     p.addLast(HandlerNames.MQTT_DECODER, new MqttDecoder(maxPacket, MAX_CLIENT_ID_LENGTH));
     p.addLast(HandlerNames.MQTT_ENCODER, MqttEncoder.INSTANCE);
-    p.addLast(HandlerNames.CONNECTION, new MqttConnectionHandler(broker, listener,
+    p.addLast(HandlerNames.CONNECTION, new MqttConnectionHandler(broker, listener, listenerPort,
         tls == null ? null : tls.config()));
   }
 }

@@ -1,0 +1,119 @@
+package io.openegiz.flux.broker.config;
+
+import io.openegiz.flux.broker.config.ConfigParser.Directive;
+import io.openegiz.flux.broker.config.ConfigParser.Key;
+import io.openegiz.flux.broker.config.ConfigParser.State;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Security keys: Mosquitto's {@code password_file} and {@code acl_file}, and Flux's per-client
+ * limits with their per-listener and per-user overrides, rate-limit action, audit log and
+ * connection throttling.
+ */
+final class SecurityKeys {
+  private SecurityKeys() {}
+
+  /** What the security keys said, collected while the file is read. */
+  static final class Acc {
+    Path passwordFile;
+    Path aclFile;
+    final Map<Integer, ClientLimits.Override> listenerLimits = new HashMap<>();
+    final Map<String, ClientLimits.Override> userLimits = new HashMap<>();
+    SecurityConfig.RateAction rateAction = SecurityConfig.RateAction.SLOW;
+    String auditLog = "-";
+    int maxConnectsPerAddress = SecurityConfig.DEFAULT_MAX_CONNECTS_PER_ADDRESS;
+    int authFailureDelayMillis = SecurityConfig.DEFAULT_AUTH_FAILURE_DELAY_MILLIS;
+
+    SecurityConfig build() {
+      // The limits themselves are filled in by BrokerConfig.Builder from the global keys.
+      return new SecurityConfig(passwordFile, aclFile, null, listenerLimits, userLimits, rateAction, auditLog,
+          maxConnectsPerAddress, authFailureDelayMillis);
+    }
+  }
+
+  private static final String OVERRIDES = "max_publish_rate=N, max_publish_burst=N, max_inflight_messages=N"
+      + " or message_size_limit=N, one or more, separated by spaces";
+
+  static void register(Map<String, Key> k) {
+    k.put("password_file", new Key("a path to a Mosquitto password file", 1, Integer.MAX_VALUE,
+        (s, d) -> { Path p = readable(s, d); if (p != null) s.security.passwordFile = p; }));
+    k.put("acl_file", new Key("a path to a Mosquitto ACL file", 1, Integer.MAX_VALUE,
+        (s, d) -> { Path p = readable(s, d); if (p != null) s.security.aclFile = p; }));
+    k.put("max_publish_rate", new Key("messages per second per client, an integer from 0 (no limit) to 1000000",
+        1, 1, (s, d) -> { Long n = s.number(d, d.args().get(0), 0, 1_000_000); if (n != null) s.builder.maxPublishRate(n.intValue()); }));
+    k.put("max_publish_burst", new Key("messages a client may send at once above its rate, 1 to 1000000", 1, 1,
+        (s, d) -> { Long n = s.number(d, d.args().get(0), 1, 1_000_000); if (n != null) s.builder.publishBurst(n.intValue()); }));
+    k.put("publish_rate_action", new Key("slow (stop reading the client until it is within its rate) or"
+        + " disconnect (MQTT 5 reason 0x96)", 1, 1, SecurityKeys::rateAction));
+    k.put("audit_log", new Key("a file path, or - for standard error", 1, Integer.MAX_VALUE,
+        (s, d) -> s.security.auditLog = d.rest()));
+    k.put("max_connects_per_address", new Key("new connections per remote address per second, 0 (no limit)"
+        + " to 1000000", 1, 1, (s, d) -> { Long n = s.number(d, d.args().get(0), 0, 1_000_000); if (n != null) s.security.maxConnectsPerAddress = n.intValue(); }));
+    k.put("auth_failure_delay", new Key("milliseconds from 0 (off) to 10000", 1, 1,
+        (s, d) -> { Long n = s.number(d, d.args().get(0), 0, 10_000); if (n != null) s.security.authFailureDelayMillis = n.intValue(); }));
+    k.put("limits_for_user", new Key("limits_for_user USERNAME " + OVERRIDES, 2, Integer.MAX_VALUE,
+        (s, d) -> { ClientLimits.Override o = override(s, d); if (o != null) s.security.userLimits.put(d.args().get(0), o); }));
+    k.put("limits_for_listener", new Key("limits_for_listener PORT " + OVERRIDES, 2, Integer.MAX_VALUE, (s, d) -> {
+      Long port = s.number(d, d.args().get(0), 1, 65535);
+      ClientLimits.Override o = override(s, d);
+      if (port != null && o != null) s.security.listenerLimits.put(port.intValue(), o);
+    }));
+  }
+
+  private static void rateAction(State s, Directive d) {
+    switch (d.args().get(0)) {
+      case "slow" -> s.security.rateAction = SecurityConfig.RateAction.SLOW;
+      case "disconnect" -> s.security.rateAction = SecurityConfig.RateAction.DISCONNECT;
+      default -> s.error(d, ConfigParser.quote(d.args().get(0)) + " is not an action");
+    }
+  }
+
+  private static Path readable(State s, Directive d) {
+    try {
+      Path p = Path.of(d.rest());
+      if (Files.isReadable(p) && !Files.isDirectory(p)) {
+        return p;
+      }
+      s.error(d, ConfigParser.quote(d.rest()) + (Files.exists(p) ? " cannot be read" : ": no such file"));
+    } catch (InvalidPathException e) {
+      s.error(d, ConfigParser.quote(d.rest()) + " is not a valid path");
+    }
+    return null;
+  }
+
+  /** Reads {@code key=value} words after the first argument; null (with errors reported) when one is bad. */
+  private static ClientLimits.Override override(State s, Directive d) {
+    Integer rate = null;
+    Integer burst = null;
+    Integer inflight = null;
+    Integer size = null;
+    boolean ok = true;
+    for (String word : d.args().subList(1, d.args().size())) {
+      int eq = word.indexOf('=');
+      String key = eq < 0 ? word : word.substring(0, eq);
+      Long n = eq < 0 ? null : s.number(d, word.substring(eq + 1), 0, ConfigParser.MQTT_MAX_SIZE);
+      if (eq < 0) {
+        s.error(d, ConfigParser.quote(word) + " is not key=value");
+        ok = false;
+      } else if (n == null) {
+        ok = false;
+      } else {
+        switch (key) {
+          case "max_publish_rate" -> rate = n.intValue();
+          case "max_publish_burst" -> burst = n.intValue();
+          case "max_inflight_messages" -> inflight = n == 0 ? 65535 : (int) Math.min(65535, n);
+          case "message_size_limit" -> size = n.intValue();
+          default -> {
+            s.error(d, ConfigParser.quote(key) + " is not a per-client limit");
+            ok = false;
+          }
+        }
+      }
+    }
+    return ok ? new ClientLimits.Override(rate, burst, inflight, size) : null;
+  }
+}

@@ -1,0 +1,43 @@
+package io.openegiz.flux.broker.security;
+
+/**
+ * A per-client token bucket for the publish rate (SEC-5): {@code rate} tokens per second, at most
+ * {@code burst} saved up. Used on one event loop only, so it is not thread-safe.
+ */
+public final class TokenBucket {
+  private final double ratePerNano;
+  private final double burst;
+  private double tokens;
+  private long lastNanos;
+
+  public TokenBucket(int ratePerSecond, int burst, long nowNanos) {
+    this.ratePerNano = ratePerSecond / 1e9;
+    this.burst = Math.max(1, burst);
+    this.tokens = this.burst;
+    this.lastNanos = nowNanos;
+  }
+
+  /**
+   * Takes one token, going into debt if there is none (the message has already been read); false
+   * when the client is above its rate. Debt keeps the long-run rate exact.
+   */
+  public boolean take(long nowNanos) {
+    refill(nowNanos);
+    tokens -= 1;
+    return tokens >= 0;
+  }
+
+  /** Nanoseconds until the debt is paid and one token is available again. */
+  public long nanosUntilToken(long nowNanos) {
+    refill(nowNanos);
+    return tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) / ratePerNano);
+  }
+
+  private void refill(long nowNanos) {
+    long elapsed = nowNanos - lastNanos;
+    if (elapsed > 0) {
+      tokens = Math.min(burst, tokens + elapsed * ratePerNano);
+      lastNanos = nowNanos;
+    }
+  }
+}
