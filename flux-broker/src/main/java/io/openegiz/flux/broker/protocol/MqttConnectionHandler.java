@@ -74,6 +74,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   TokenBucket bucket;
   private boolean ratePaused;
   private final Map<String, Integer> denials = new HashMap<>();
+  /** Packets read while the client was above its publish rate, handled in order as tokens come. */
+  private final java.util.ArrayDeque<MqttMessage> deferred = new java.util.ArrayDeque<>();
   ChannelHandlerContext ctx;
   State state = State.AWAIT_CONNECT;
   boolean v5;
@@ -122,18 +124,25 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!deferred.isEmpty() || (overRate((MqttMessage) msg) && state != State.CLOSING)) {
+      deferred.add((MqttMessage) msg); // kept in order behind the PUBLISH that is over the rate
+      return;
+    }
+    handle((MqttMessage) msg);
+  }
+
+  private void handle(MqttMessage m) {
     try {
       if (state == State.CLOSING) {
         return; // [MQTT-4.13.1-1] nothing more is processed once the connection is being closed
       }
-      MqttMessage m = (MqttMessage) msg;
       if (m.decoderResult().isFailure()) {
         decodeFailure(m.decoderResult().cause());
       } else {
         dispatch(m);
       }
     } finally {
-      ReferenceCountUtil.release(msg);
+      ReferenceCountUtil.release(m);
     }
   }
 
@@ -172,9 +181,6 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   // ---- inbound PUBLISH -------------------------------------------------------------------------
 
   private void publish(MqttPublishMessage p) {
-    if (bucket != null && !bucket.take(System.nanoTime()) && !overRate()) {
-      return;
-    }
     int qos = p.fixedHeader().qosLevel().value();
     int id = p.variableHeader().packetId();
     MqttProperties props = p.variableHeader().properties();
@@ -228,31 +234,51 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   }
 
   /**
-   * The client publishes above its rate (SEC-5). By default it is slowed down: its socket is not read
-   * until its bucket has refilled, so nothing it sent is lost; with publish_rate_action disconnect it
-   * is disconnected (0x96). Returns whether the PUBLISH in hand is still processed.
+   * Whether this packet is a PUBLISH above the client's rate (SEC-5). By default the client is slowed
+   * down: its socket is not read and the packets already read wait, in order, until its bucket has
+   * refilled, so nothing it sent is lost; with publish_rate_action disconnect it is disconnected (0x96).
    */
-  private boolean overRate() {
-    SecurityConfig sec = broker.config().security();
-    if (sec.rateAction() == SecurityConfig.RateAction.DISCONNECT) {
-      audit(AuditLog.Event.RATE_LIMITED, "disconnected", Map.of("rate", limits.maxPublishRate()));
-      disconnect(ReasonCode.MESSAGE_RATE_TOO_HIGH, "more than " + limits.maxPublishRate() + " PUBLISH per second");
+  private boolean overRate(MqttMessage m) {
+    if (bucket == null || m.fixedHeader() == null || m.fixedHeader().messageType() != MqttMessageType.PUBLISH
+        || m.decoderResult().isFailure() || bucket.tryTake(System.nanoTime())) {
       return false;
     }
-    if (!ratePaused) {
-      ratePaused = true;
-      ctx.channel().config().setAutoRead(false);
-      if (rateSlowdowns++ == 0) { // once per connection; the count is reported when it closes
-        audit(AuditLog.Event.RATE_LIMITED, "slowed", Map.of("rate", limits.maxPublishRate()));
-      }
-      ctx.executor().schedule(() -> {
-        ratePaused = false;
-        if (pausedOn == 0 && state == State.CONNECTED) {
-          ctx.channel().config().setAutoRead(true);
-        }
-      }, bucket.nanosUntilToken(System.nanoTime()), TimeUnit.NANOSECONDS);
+    if (broker.config().security().rateAction() == SecurityConfig.RateAction.DISCONNECT) {
+      audit(AuditLog.Event.RATE_LIMITED, "disconnected", Map.of("rate", limits.maxPublishRate()));
+      disconnect(ReasonCode.MESSAGE_RATE_TOO_HIGH, "more than " + limits.maxPublishRate() + " PUBLISH per second");
+      return false; // handled as closing: the packet is released unprocessed
     }
+    ratePaused = true;
+    ctx.channel().config().setAutoRead(false);
+    if (rateSlowdowns++ == 0) { // once per connection; the count is reported when it closes
+      audit(AuditLog.Event.RATE_LIMITED, "slowed", Map.of("rate", limits.maxPublishRate()));
+    }
+    scheduleDeferred();
     return true;
+  }
+
+  private void scheduleDeferred() {
+    ctx.executor().schedule(this::processDeferred, Math.max(1, bucket.nanosUntilToken(System.nanoTime())),
+        TimeUnit.NANOSECONDS);
+  }
+
+  /** Handles the packets held back by the rate limit, as far as the bucket allows. */
+  private void processDeferred() {
+    MqttMessage m;
+    while ((m = deferred.peek()) != null) {
+      boolean publish = m.fixedHeader() != null && m.fixedHeader().messageType() == MqttMessageType.PUBLISH;
+      if (publish && state != State.CLOSING && !bucket.tryTake(System.nanoTime())) {
+        scheduleDeferred();
+        ctx.flush();
+        return;
+      }
+      handle(deferred.poll());
+    }
+    ctx.flush();
+    ratePaused = false;
+    if (pausedOn == 0 && state == State.CONNECTED) {
+      ctx.channel().config().setAutoRead(true);
+    }
   }
 
   /** An ACL refusal: the first of each (action, topic) is audited at once, repeats when the client leaves. */
@@ -498,6 +524,10 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    MqttMessage left;
+    while ((left = deferred.poll()) != null) {
+      ReferenceCountUtil.release(left);
+    }
     if (connectTimeout != null) {
       connectTimeout.cancel(false);
     }

@@ -17,17 +17,17 @@ public final class TokenBucket {
     this.lastNanos = nowNanos;
   }
 
-  /**
-   * Takes one token, going into debt if there is none (the message has already been read); false
-   * when the client is above its rate. Debt keeps the long-run rate exact.
-   */
-  public boolean take(long nowNanos) {
+  /** Takes one token; false (nothing taken) when the client is above its rate. */
+  public boolean tryTake(long nowNanos) {
     refill(nowNanos);
-    tokens -= 1;
-    return tokens >= 0;
+    if (tokens >= 1) {
+      tokens -= 1;
+      return true;
+    }
+    return false;
   }
 
-  /** Nanoseconds until the debt is paid and one token is available again. */
+  /** Nanoseconds until one token is available. */
   public long nanosUntilToken(long nowNanos) {
     refill(nowNanos);
     return tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) / ratePerNano);

@@ -128,6 +128,10 @@ final class RawClient implements AutoCloseable {
   }
 
   /** Opens a TCP connection to the broker; nothing is sent. Reads time out after 5 s. */
+  static RawClient open(int port) throws IOException {
+    return new RawClient(new Socket("127.0.0.1", port));
+  }
+
   static RawClient open(TestBroker broker) throws IOException {
     Socket s = new Socket(broker.host(), broker.port());
     s.setSoTimeout(5_000);
