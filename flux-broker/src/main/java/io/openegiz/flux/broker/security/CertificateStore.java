@@ -172,7 +172,7 @@ public final class CertificateStore {
             + " (see flux certs list); nothing was revoked");
       }
     }
-    Instant now = Instant.now();
+    Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     List<Entry> done = new ArrayList<>();
     for (String name : names) {
       done.addAll(index.revoke(kind, name, now));
