@@ -1,6 +1,8 @@
 package io.openegiz.flux.broker.security;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
 import java.io.StringWriter;
 import java.io.Writer;
 import java.math.BigInteger;
@@ -11,6 +13,9 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -19,6 +24,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.CRLReason;
@@ -29,12 +36,16 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.asn1.x509.CRLNumber;
 import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.ContentSigner;
@@ -64,6 +75,7 @@ public final class CertificateAuthority {
   }
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final byte[] PROBE = "flux certificate authority key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private final Issued ca;
   private final KeyType keyType;
@@ -94,6 +106,61 @@ public final class CertificateAuthority {
   /** Uses an existing CA (certificate and key) to issue certificates. */
   public static CertificateAuthority of(X509Certificate cert, PrivateKey key) {
     return new CertificateAuthority(new Issued(cert, key), key.getAlgorithm().startsWith("RSA") ? KeyType.RSA : KeyType.EC);
+  }
+
+  /**
+   * Reads an existing CA from its PEM certificate and unencrypted PEM private key, and checks that the
+   * two belong together (a mismatched pair would sign certificates nothing can verify).
+   */
+  public static CertificateAuthority load(Path certFile, Path keyFile) throws IOException {
+    X509Certificate cert = readCertificate(certFile);
+    PrivateKey key = readPrivateKey(keyFile);
+    try {
+      Signature s = Signature.getInstance(key.getAlgorithm().startsWith("RSA") ? "SHA256withRSA" : "SHA256withECDSA");
+      s.initSign(key);
+      s.update(PROBE);
+      byte[] signature = s.sign();
+      s.initVerify(cert.getPublicKey());
+      s.update(PROBE);
+      if (!s.verify(signature)) {
+        throw new IOException(keyFile + " is not the private key of " + certFile);
+      }
+    } catch (GeneralSecurityException e) {
+      throw new IOException(keyFile + " does not match " + certFile + ": " + e.getMessage(), e);
+    }
+    return of(cert, key);
+  }
+
+  /** Reads the first certificate of a PEM (or DER) file. */
+  public static X509Certificate readCertificate(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+    } catch (CertificateException e) {
+      throw new IOException(file + ": not a PEM certificate: " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads an unencrypted PEM private key: PKCS#8, PKCS#1 (RSA) or SEC1 (EC). */
+  public static PrivateKey readPrivateKey(Path file) throws IOException {
+    try (Reader r = Files.newBufferedReader(file); PEMParser p = new PEMParser(r)) {
+      Object o = p.readObject();
+      JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+      if (o instanceof PEMKeyPair kp) {
+        return converter.getPrivateKey(kp.getPrivateKeyInfo());
+      }
+      if (o instanceof PrivateKeyInfo info) {
+        return converter.getPrivateKey(info);
+      }
+      throw new IOException(file + ": holds no unencrypted PEM private key");
+    } catch (RuntimeException e) {
+      // BouncyCastle reports broken base64 or DER with runtime exceptions.
+      throw new IOException(file + ": not a readable PEM private key: " + e.getMessage(), e);
+    }
+  }
+
+  /** The key algorithm of a certificate's public key. */
+  public static KeyType keyTypeOf(X509Certificate cert) {
+    return cert.getPublicKey().getAlgorithm().startsWith("RSA") ? KeyType.RSA : KeyType.EC;
   }
 
   public Issued ca() {
@@ -151,6 +218,26 @@ public final class CertificateAuthority {
       for (X509Certificate c : revoked) {
         b.addCRLEntry(c.getSerialNumber(), Date.from(now.minusSeconds(60)), CRLReason.keyCompromise);
       }
+      return new JcaX509CRLConverter().getCRL(b.build(signer(ca.key(), keyType)));
+    } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
+      throw new IllegalStateException("cannot make a CRL", e);
+    }
+  }
+
+  /**
+   * A CRL listing the given serial numbers at their revocation times (none makes an empty CRL), numbered
+   * by its issue time so that a newer CRL always carries a higher number, valid for {@code validity}.
+   */
+  public X509CRL crl(Map<BigInteger, Instant> revoked, Duration validity) {
+    Instant now = Instant.now();
+    try {
+      X509v2CRLBuilder b = new X509v2CRLBuilder(new X509CertificateHolder(ca.certificate().getEncoded()).getSubject(),
+          Date.from(now.minusSeconds(60)));
+      b.setNextUpdate(Date.from(now.plus(validity)));
+      revoked.forEach((serial, at) -> b.addCRLEntry(serial, Date.from(at), CRLReason.unspecified));
+      b.addExtension(Extension.cRLNumber, false, new CRLNumber(BigInteger.valueOf(now.toEpochMilli())));
+      b.addExtension(Extension.authorityKeyIdentifier, false,
+          new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca.certificate()));
       return new JcaX509CRLConverter().getCRL(b.build(signer(ca.key(), keyType)));
     } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
       throw new IllegalStateException("cannot make a CRL", e);
