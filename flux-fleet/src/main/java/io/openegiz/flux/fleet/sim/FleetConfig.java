@@ -81,6 +81,11 @@ public record FleetConfig(String host, int port, int devices, Duration interval,
         bufferCapacity, backoffBaseValue, backoffCapValue, connectRate, tls, username, password, firmwareVersion);
   }
 
+  public FleetConfig withBuffer(int capacity) {
+    return new FleetConfig(host, port, devices, interval, factory, mix, seed, mqttVersion, heartbeat, capacity,
+        backoffBase, backoffCap, connectRate, tls, username, password, firmwareVersion);
+  }
+
   public FleetConfig withConnectRate(int value) {
     return new FleetConfig(host, port, devices, interval, factory, mix, seed, mqttVersion, heartbeat, bufferCapacity,
         backoffBase, backoffCap, value, tls, username, password, firmwareVersion);

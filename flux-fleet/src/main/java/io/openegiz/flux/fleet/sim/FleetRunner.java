@@ -16,9 +16,9 @@ public final class FleetRunner {
   /** Blocks until the duration ({@code null}: no limit) ends or a stop is requested; returns the last counters. */
   public FleetSnapshot run(FleetConfig config, Duration duration, Duration progressEvery, PrintStream out)
       throws InterruptedException {
-    long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
     FleetSnapshot last;
     Fleet fleet = Fleet.start(config);
+    long deadline = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
     try {
       out.println("fleet: " + fleet.devices().size() + " devices -> " + config.host() + ":" + config.port()
           + " (MQTT " + config.mqttVersion().label() + ", interval " + config.interval().toMillis() + " ms, seed "
