@@ -73,10 +73,10 @@ public final class ConfigParser {
   private static final Map<String, Long> DURATION_UNITS = Map.of(
       "s", 1L, "h", 3600L, "d", 86_400L, "w", 7 * 86_400L, "m", 30 * 86_400L, "y", 365 * 86_400L);
 
-  private static final Pattern DURATION = Pattern.compile("(\\d+)([a-zA-Z]*)");
-  private static final Pattern INTEGER = Pattern.compile("-?\\d+");
+  static final Pattern DURATION = Pattern.compile("(\\d+)([a-zA-Z]*)");
+  static final Pattern INTEGER = Pattern.compile("-?\\d+");
 
-  private static final Map<String, Key> KEYS = keys();
+  static final Map<String, Key> KEYS = keys();
 
   private ConfigParser() {}
 
@@ -98,7 +98,7 @@ public final class ConfigParser {
 
   /** Validates {@code lines} as the content of a file called {@code fileName} (used in messages). */
   public static Result parse(String fileName, List<String> lines) throws ConfigException {
-    State s = new State(fileName);
+    ParseState s = new ParseState(fileName);
     for (Directive d : directives(fileName, lines)) {
       if (d.key().equals("include_dir")) {
         // Expanded in place so that the included lines, and their errors, keep their position.
@@ -139,7 +139,7 @@ public final class ConfigParser {
   }
 
   /** The lines of the {@code *.conf} files of an {@code include_dir}, in Mosquitto's order. */
-  private static List<Directive> included(State s, Directive include) {
+  private static List<Directive> included(ParseState s, Directive include) {
     List<Directive> out = new ArrayList<>();
     if (s.arityOk(include, KEYS.get("include_dir"))) {
       for (Path file : includedFiles(s, include)) {
@@ -149,7 +149,7 @@ public final class ConfigParser {
     return out;
   }
 
-  private static List<Path> includedFiles(State s, Directive d) {
+  private static List<Path> includedFiles(ParseState s, Directive d) {
     Path dir;
     try {
       dir = Path.of(d.rest());
@@ -173,7 +173,7 @@ public final class ConfigParser {
     }
   }
 
-  private static List<Directive> includedDirectives(State s, Directive include, Path file) {
+  private static List<Directive> includedDirectives(ParseState s, Directive include, Path file) {
     if (s.isMainFile(file)) {
       s.error(include, quote(include.rest()) + " holds the main configuration file, which would be read twice");
       return List.of();
@@ -191,7 +191,7 @@ public final class ConfigParser {
   // ---------------------------------------------------------------- keys
 
   /** How one supported key is written: its accepted values (for messages), argument count and effect. */
-  record Key(String accepted, int minArgs, int maxArgs, BiConsumer<State, Directive> handler) {}
+  record Key(String accepted, int minArgs, int maxArgs, BiConsumer<ParseState, Directive> handler) {}
 
   private static Map<String, Key> keys() {
     Map<String, Key> k = new LinkedHashMap<>();
@@ -243,7 +243,7 @@ public final class ConfigParser {
         (s, n) -> s.builder.maxKeepalive(n.intValue())));
   }
 
-  private static Key bool(BiConsumer<State, Boolean> setter) {
+  private static Key bool(BiConsumer<ParseState, Boolean> setter) {
     return new Key("true or false", 1, 1, (s, d) -> {
       String v = d.args().get(0);
       if (v.equals("true") || v.equals("false")) {
@@ -254,7 +254,7 @@ public final class ConfigParser {
     });
   }
 
-  private static Key number(String accepted, long min, long max, BiConsumer<State, Long> setter) {
+  private static Key number(String accepted, long min, long max, BiConsumer<ParseState, Long> setter) {
     return new Key(accepted, 1, 1, (s, d) -> {
       Long n = s.number(d, d.args().get(0), min, max);
       if (n != null) {
@@ -263,7 +263,7 @@ public final class ConfigParser {
     });
   }
 
-  private static void apply(State s, Directive d) {
+  private static void apply(ParseState s, Directive d) {
     Key key = KEYS.get(d.key());
     if (key != null) {
       s.last.put(d.key(), d);
@@ -282,7 +282,7 @@ public final class ConfigParser {
     }
   }
 
-  private static void listener(State s, Directive d) {
+  private static void listener(ParseState s, Directive d) {
     Long port = s.number(d, d.args().get(0), 0, 65535);
     String address = d.args().size() > 1 ? d.args().get(1) : ALL_INTERFACES;
     if (address.startsWith("/")) {
@@ -293,7 +293,7 @@ public final class ConfigParser {
     }
   }
 
-  private static void port(State s, Directive d) {
+  private static void port(ParseState s, Directive d) {
     Long port = s.number(d, d.args().get(0), 0, 65535);
     if (port != null) {
       s.defaultPort = port.intValue();
@@ -301,20 +301,20 @@ public final class ConfigParser {
     }
   }
 
-  private static void bindAddress(State s, Directive d) {
+  private static void bindAddress(ParseState s, Directive d) {
     s.bindAddress = d.args().get(0);
     if (s.defaultListener == null || !s.defaultListener.key().equals("port")) {
       s.defaultListener = d;
     }
   }
 
-  private static void perListenerSettings(State s, boolean value) {
+  private static void perListenerSettings(ParseState s, boolean value) {
     s.perListenerSettings = value;
     Directive d = s.last.get("per_listener_settings");
     s.warnings.add(d.where() + ": " + d.key() + ": accepted for compatibility, has no effect yet");
   }
 
-  private static void persistenceLocation(State s, Directive d) {
+  private static void persistenceLocation(ParseState s, Directive d) {
     try {
       s.builder.persistenceLocation(Path.of(d.rest()));
     } catch (InvalidPathException e) {
@@ -322,7 +322,7 @@ public final class ConfigParser {
     }
   }
 
-  private static void maxPacketSize(State s, Long n) {
+  private static void maxPacketSize(ParseState s, Long n) {
     Directive d = s.last.get("max_packet_size");
     if (n != 0 && n < MIN_PACKET_SIZE) {
       s.error(d, n + " is too small to hold a CONNECT packet");
@@ -333,14 +333,14 @@ public final class ConfigParser {
     s.builder.maxPacketSize(s.maxPacketSize);
   }
 
-  private static void persistentClientExpiration(State s, Directive d) {
+  private static void persistentClientExpiration(ParseState s, Directive d) {
     Duration duration = s.duration(d, DURATION_UNITS);
     if (duration != null) {
       s.builder.persistentClientExpiration(duration);
     }
   }
 
-  private static void connectTimeout(State s, Directive d) {
+  private static void connectTimeout(ParseState s, Directive d) {
     Duration duration = s.duration(d, Map.of("s", 1L));
     if (duration == null) {
       return;
@@ -357,7 +357,7 @@ public final class ConfigParser {
   /** A listener and the key that declared it ({@code listener}, or {@code port}/{@code bind_address}). */
   record Declared(ListenerConfig listener, String key, ListenerKeys.Settings settings) {}
 
-  private static Result finish(State s) throws ConfigException {
+  private static Result finish(ParseState s) throws ConfigException {
     List<Declared> declared = s.allListeners();
     checkListenerClashes(s, declared);
     checkPacketSize(s);
@@ -385,7 +385,7 @@ public final class ConfigParser {
     return new Result(s.builder.build(), s.warnings);
   }
 
-  private static void checkListenerClashes(State s, List<Declared> declared) {
+  private static void checkListenerClashes(ParseState s, List<Declared> declared) {
     for (int j = 1; j < declared.size(); j++) {
       ListenerConfig later = declared.get(j).listener();
       for (int i = 0; i < j; i++) {
@@ -416,7 +416,7 @@ public final class ConfigParser {
         : null;
   }
 
-  private static void checkPacketSize(State s) {
+  private static void checkPacketSize(ParseState s) {
     // A message_size_limit of 0 means "no limit of its own": the packet limit then bounds the payload.
     if (s.maxPacketSize != null && s.messageSizeLimit != null && s.messageSizeLimit != 0
         && s.maxPacketSize < s.messageSizeLimit) {
@@ -427,7 +427,7 @@ public final class ConfigParser {
     }
   }
 
-  private static void checkPerListenerSettings(State s, List<Declared> declared) {
+  private static void checkPerListenerSettings(ParseState s, List<Declared> declared) {
     if (s.perListenerSettings && declared.size() > 1) {
       Directive d = s.last.get("per_listener_settings");
       s.report(d.where(), d.key(), "true with several listeners is not supported yet: Flux applies"
@@ -491,121 +491,5 @@ public final class ConfigParser {
     return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }
 
-  // ---------------------------------------------------------------- parse state
 
-  /** What has been read so far; mutable, and confined to one parse call. */
-  static final class State {
-    final String fileName;
-    final List<String> errors = new ArrayList<>();
-    final List<String> warnings = new ArrayList<>();
-    final BrokerConfig.Builder builder = BrokerConfig.builder();
-    final SecurityKeys.Acc security = new SecurityKeys.Acc();
-    final List<Declared> listeners = new ArrayList<>();
-    /** Last line of each supported key: single-valued keys follow Mosquitto, the last one wins. */
-    final Map<String, Directive> last = new HashMap<>();
-    Integer defaultPort;
-    String bindAddress;
-    Directive defaultListener;
-    /** Per-listener keys read before any listener line belong to the default listener, as in Mosquitto. */
-    final ListenerKeys.Settings defaultSettings = new ListenerKeys.Settings();
-    Integer messageSizeLimit;
-    Integer maxPacketSize;
-    boolean queuedMessagesUnlimited;
-    boolean queuedBytesUnlimited;
-    boolean perListenerSettings;
-
-    State(String fileName) {
-      this.fileName = fileName;
-    }
-
-    /** Settings that per-listener keys on this line apply to: the last listener declared so far. */
-    ListenerKeys.Settings currentListener() {
-      return listeners.isEmpty() ? defaultSettings : listeners.get(listeners.size() - 1).settings();
-    }
-
-    void report(String where, String key, String what) {
-      errors.add(where + ": " + key + ": " + what);
-    }
-
-    void error(Directive d, String what) {
-      report(d.where(), d.key(), what + "; accepted: " + KEYS.get(d.key()).accepted());
-    }
-
-    boolean arityOk(Directive d, Key key) {
-      int n = d.args().size();
-      if (n < key.minArgs()) {
-        error(d, "missing value");
-        return false;
-      }
-      if (n > key.maxArgs()) {
-        String extra = d.args().get(key.maxArgs());
-        error(d, "unexpected extra argument " + quote(extra)
-            + (extra.startsWith("#") ? " (a comment must be on a line of its own)" : ""));
-        return false;
-      }
-      return true;
-    }
-
-    Long number(Directive d, String text, long min, long max) {
-      if (!INTEGER.matcher(text).matches()) {
-        error(d, quote(text) + " is not a number");
-        return null;
-      }
-      try {
-        long n = Long.parseLong(text);
-        if (n >= min && n <= max) {
-          return n;
-        }
-      } catch (NumberFormatException tooManyDigits) {
-        // falls through to the range error: the digits are valid, the magnitude is not
-      }
-      error(d, text + " is out of range");
-      return null;
-    }
-
-    Duration duration(Directive d, Map<String, Long> units) {
-      String text = d.args().get(0);
-      Matcher m = DURATION.matcher(text);
-      if (!m.matches()) {
-        error(d, quote(text) + " is not a duration");
-        return null;
-      }
-      Long unit = units.get(m.group(2));
-      if (unit == null) {
-        error(d, quote(text) + (m.group(2).isEmpty() ? " has no unit" : " has an unknown unit"));
-        return null;
-      }
-      try {
-        long seconds = Math.multiplyExact(Long.parseLong(m.group(1)), unit);
-        if (seconds > 0) {
-          return Duration.ofSeconds(seconds);
-        }
-      } catch (NumberFormatException | ArithmeticException tooLarge) {
-        // reported below like zero: the value is out of range
-      }
-      error(d, quote(text) + " is out of range");
-      return null;
-    }
-
-    boolean isMainFile(Path file) {
-      try {
-        return Path.of(fileName).toAbsolutePath().normalize().equals(file.toAbsolutePath().normalize());
-      } catch (InvalidPathException notAPath) {
-        return false; // parse(String, List) may be given a name that is no path
-      }
-    }
-
-    /** The default listener (port/bind_address) first, as in Mosquitto, then the listener lines. */
-    List<Declared> allListeners() {
-      List<Declared> all = new ArrayList<>();
-      if (defaultListener != null) {
-        int port = defaultPort != null ? defaultPort : 1883;
-        String address = bindAddress != null ? bindAddress : ALL_INTERFACES;
-        all.add(new Declared(new ListenerConfig(port, address, defaultListener.where()), defaultListener.key(),
-            defaultSettings));
-      }
-      all.addAll(listeners);
-      return all;
-    }
-  }
 }

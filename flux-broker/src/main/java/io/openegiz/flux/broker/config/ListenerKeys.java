@@ -3,7 +3,6 @@ package io.openegiz.flux.broker.config;
 import io.openegiz.flux.broker.config.ConfigParser.Declared;
 import io.openegiz.flux.broker.config.ConfigParser.Directive;
 import io.openegiz.flux.broker.config.ConfigParser.Key;
-import io.openegiz.flux.broker.config.ConfigParser.State;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -99,7 +98,7 @@ final class ListenerKeys {
   }
 
   /** Checks each listener's keys together and returns the listeners with their TLS settings. */
-  static List<Declared> finish(State s, List<Declared> declared) {
+  static List<Declared> finish(ParseState s, List<Declared> declared) {
     List<Declared> out = new ArrayList<>();
     for (Declared dl : declared) {
       Settings st = dl.settings();
@@ -116,7 +115,7 @@ final class ListenerKeys {
     return out;
   }
 
-  private static TlsConfig tls(State s, Settings st) {
+  private static TlsConfig tls(ParseState s, Settings st) {
     Directive any = st.anyTls();
     if (any == null) {
       return null;

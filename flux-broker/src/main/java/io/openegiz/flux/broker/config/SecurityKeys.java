@@ -2,7 +2,6 @@ package io.openegiz.flux.broker.config;
 
 import io.openegiz.flux.broker.config.ConfigParser.Directive;
 import io.openegiz.flux.broker.config.ConfigParser.Key;
-import io.openegiz.flux.broker.config.ConfigParser.State;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -64,7 +63,7 @@ final class SecurityKeys {
     }));
   }
 
-  private static void rateAction(State s, Directive d) {
+  private static void rateAction(ParseState s, Directive d) {
     switch (d.args().get(0)) {
       case "slow" -> s.security.rateAction = SecurityConfig.RateAction.SLOW;
       case "disconnect" -> s.security.rateAction = SecurityConfig.RateAction.DISCONNECT;
@@ -72,7 +71,7 @@ final class SecurityKeys {
     }
   }
 
-  private static Path readable(State s, Directive d) {
+  private static Path readable(ParseState s, Directive d) {
     try {
       Path p = Path.of(d.rest());
       if (Files.isReadable(p) && !Files.isDirectory(p)) {
@@ -86,7 +85,7 @@ final class SecurityKeys {
   }
 
   /** Reads {@code key=value} words after the first argument; null (with errors reported) when one is bad. */
-  private static ClientLimits.Override override(State s, Directive d) {
+  private static ClientLimits.Override override(ParseState s, Directive d) {
     Integer rate = null;
     Integer burst = null;
     Integer inflight = null;
