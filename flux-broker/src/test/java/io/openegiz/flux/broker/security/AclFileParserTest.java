@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.openegiz.flux.broker.config.ConfigException;
 import java.nio.file.Path;
+import io.openegiz.flux.broker.security.ClientIdentity;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -134,7 +135,11 @@ class AclFileParserTest {
   @Test
   void shippedFileParses() throws ConfigException {
     AclFile acl = AclFile.load(shipped());
-    assertThat(acl.ruleCount()).isEqualTo(16);
+    assertThat(acl.ruleCount()).isEqualTo(20);
+    // Each sensor may answer commands on its own response topic only (docs/topics.md).
+    ClientIdentity elec = new ClientIdentity("c", "esp32-oven001-elec", null, "test");
+    assertThat(acl.canWrite(elec, "openegiz/factory-a/oven/oven-001/electrical/response")).isTrue();
+    assertThat(acl.canWrite(elec, "openegiz/factory-a/oven/oven-001/thermal/response")).isFalse();
   }
 
   static Path shipped() {
