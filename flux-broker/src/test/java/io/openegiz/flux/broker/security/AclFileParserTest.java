@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.openegiz.flux.broker.config.ConfigException;
 import java.nio.file.Path;
-import io.openegiz.flux.broker.security.ClientIdentity;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
