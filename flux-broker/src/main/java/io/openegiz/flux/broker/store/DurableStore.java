@@ -182,6 +182,11 @@ public final class DurableStore implements AutoCloseable {
     return stats;
   }
 
+  /** The key-value layer, for tests that look at what is on disk. */
+  KvStore kv() {
+    return kv;
+  }
+
   private CompletableFuture<Void> put(byte[] key, byte[] value) {
     return submit(true, out -> out.add(new KvWrite.Put(key, value)));
   }
