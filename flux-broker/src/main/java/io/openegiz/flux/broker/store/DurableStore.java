@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * retained messages and delayed wills. Every method is thread-safe and returns at once; disk work
  * happens on one writer thread. A future of a durable write (enqueue, session, retained, will, QoS 2
  * state) completes after an fsync under group commit and fails with {@link StoreUnavailableException}
- * when the disk does; acknowledgements and removals complete after the write and are retried until
- * it succeeds. See docs/durability.md.
+ * when the disk does; acknowledgements and removals of sessions and wills complete after the write
+ * (synced lazily) and are retried until it succeeds. See docs/durability.md.
  */
 public final class DurableStore implements AutoCloseable {
   private final KvStore kv;
@@ -149,9 +149,12 @@ public final class DurableStore implements AutoCloseable {
     return put(StoreKeys.inbound(clientId, packetId), new byte[0]);
   }
 
-  /** PUBREL came for an inbound QoS 2 packet id. */
+  /**
+   * PUBREL came for an inbound QoS 2 packet id. Durable: send PUBCOMP after it, because the client may
+   * reuse the id at once, and an id that came back after a crash would make its next message a "duplicate".
+   */
   public CompletableFuture<Void> removeInboundQos2(String clientId, int packetId) {
-    return submit(false, out -> out.add(new KvWrite.Delete(StoreKeys.inbound(clientId, packetId))));
+    return submit(true, out -> out.add(new KvWrite.Delete(StoreKeys.inbound(clientId, packetId))));
   }
 
   /** Stores the topic's retained message, or clears it when the payload is empty [MQTT-3.3.1-6]. Durable. */
