@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import org.rocksdb.CompressionType;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.Options;
+import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -166,7 +167,9 @@ final class RocksKvStore implements KvStore {
 
   @Override
   public void scanAll(Visitor visitor) throws IOException {
-    try (RocksIterator it = open().newIterator()) {
+    // One sequential pass at start-up: read ahead, and keep the block cache for what follows.
+    try (ReadOptions read = new ReadOptions().setReadaheadSize(4L << 20).setFillCache(false);
+        RocksIterator it = open().newIterator(read)) {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         visitor.visit(it.key(), it.value());
       }

@@ -24,6 +24,10 @@ public final class DurableStoreBenchmark {
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     int recoverCount = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
     Files.createDirectories(base);
+    if (args.length > 3) { // recovery only, of a store filled by an earlier run
+      timeRecovery(Path.of(args[3]));
+      return;
+    }
     throughput(StoreOptions.groupCommit(Files.createTempDirectory(base, "gc")), seconds);
     throughput(StoreOptions.periodic(Files.createTempDirectory(base, "periodic"), 100), seconds);
     recovery(Files.createTempDirectory(base, "recovery"), recoverCount);
@@ -84,6 +88,10 @@ public final class DurableStoreBenchmark {
       window.acquireUninterruptibly(10_000);
     }
     System.out.printf("filled %,d messages in %.1f s%n", count, (System.nanoTime() - fillStart) / 1e9);
+    timeRecovery(dir);
+  }
+
+  private static void timeRecovery(Path dir) {
     long start = System.nanoTime();
     try (DurableStore store = DurableStore.open(StoreOptions.groupCommit(dir))) {
       RecoveredState state = store.recover();
