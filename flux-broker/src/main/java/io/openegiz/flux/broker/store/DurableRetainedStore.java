@@ -1,0 +1,42 @@
+package io.openegiz.flux.broker.store;
+
+import io.openegiz.flux.broker.routing.Message;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * Retained messages served from memory and written through to the {@link DurableStore}; filled from
+ * {@link RecoveredState#retained()} at start-up. Matching never touches the disk.
+ */
+public final class DurableRetainedStore implements RetainedStore {
+  private final InMemoryRetainedStore memory = new InMemoryRetainedStore();
+  private final DurableStore store;
+
+  /** Wraps the store and loads the retained messages recovered from it. */
+  public DurableRetainedStore(DurableStore store, Iterable<Message> recovered) {
+    this.store = store;
+    recovered.forEach(memory::put);
+  }
+
+  @Override
+  public void put(Message message) {
+    putDurably(message);
+  }
+
+  @Override
+  public CompletableFuture<Void> putDurably(Message message) {
+    // Memory first so that subscribers see it at once; the caller acknowledges on the future.
+    memory.put(message);
+    return store.putRetained(message);
+  }
+
+  @Override
+  public void forEachMatching(String filter, Consumer<Message> sink) {
+    memory.forEachMatching(filter, sink);
+  }
+
+  @Override
+  public int size() {
+    return memory.size();
+  }
+}
