@@ -56,6 +56,11 @@ final class Json {
     return b.append(']').toString();
   }
 
+  static String latency(LatencySummary l) {
+    return "{" + num("count", l.count()) + "," + num("p50", l.p50()) + "," + num("p90", l.p90()) + ","
+        + num("p99", l.p99()) + "," + num("p999", l.p999()) + "," + num("max", l.max()) + "}";
+  }
+
   static StringBuilder field(StringBuilder b, String name, String value) {
     return b.append(quote(name)).append(':').append(quote(value));
   }
