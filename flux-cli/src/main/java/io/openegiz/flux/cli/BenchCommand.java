@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 /** {@code flux bench}: load scenarios against an MQTT broker, and a side-by-side run against Mosquitto. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Measures MQTT broker throughput, loss and latency with a lean Netty load generator.",
-    subcommands = {BenchCommand.FanIn.class, BenchCommand.Compare.class, BenchTlsConnect.class})
+    subcommands = {BenchCommand.FanIn.class, BenchCommand.Compare.class, BenchTlsConnect.class,
+        BenchReconnectStorm.class})
 final class BenchCommand {
 
   /** The scenario options shared by fan-in and compare. */
