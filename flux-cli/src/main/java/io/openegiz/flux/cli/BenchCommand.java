@@ -115,7 +115,8 @@ final class BenchCommand {
     @Override
     public Integer call() throws Exception {
       List<BrokerUnderTest> brokers = List.of(BrokerUnderTest.mosquitto(mosquitto, maxInflight, maxQueued),
-          new BrokerUnderTest("flux", p -> BrokerUnderTest.commonConfig(p, maxInflight, maxQueued), this::fluxCommand));
+          new BrokerUnderTest("flux",
+          p -> BrokerUnderTest.commonConfig(p, maxInflight, maxQueued) + BrokerOptions.NO_RATE_LIMIT, this::fluxCommand));
       ComparisonResult result = new BrokerComparison(scenario.config(1883), out, System.out::println,
           (name, s) -> System.out.println(progressLine(name, s))).run(brokers);
       System.out.println(result.machine());

@@ -25,10 +25,16 @@ final class BrokerOptions {
   @Option(names = "--html", paramLabel = "FILE", description = "HTML page with charts (default: OUT/SCENARIO.html).")
   Path html;
 
+  /**
+   * Flux limits each client to 100 publishes a second by default (max_publish_rate, a Flux-only key);
+   * a capacity benchmark must measure the broker, not that limit, and Mosquitto has no such limit.
+   */
+  static final String NO_RATE_LIMIT = "max_publish_rate 0\n";
+
   /** Flux first (the baseline of the ratios), then Mosquitto if asked. */
   List<BrokerUnderTest> brokers() {
     List<BrokerUnderTest> brokers = new ArrayList<>();
-    brokers.add(new BrokerUnderTest("flux", p -> BrokerUnderTest.commonConfig(p, maxInflight, maxQueued),
+    brokers.add(new BrokerUnderTest("flux", p -> BrokerUnderTest.commonConfig(p, maxInflight, maxQueued) + NO_RATE_LIMIT,
         conf -> BenchCommand.fluxCommand(brokerJavaOpts, conf)));
     if (compare) {
       brokers.add(BrokerUnderTest.mosquitto(mosquitto, maxInflight, maxQueued));
