@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 /** {@code flux bench}: load scenarios against an MQTT broker, and a side-by-side run against Mosquitto. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Measures MQTT broker throughput, loss and latency with a lean Netty load generator.",
-    subcommands = {BenchCommand.FanIn.class, BenchCommand.Compare.class})
+    subcommands = {BenchCommand.FanIn.class, BenchCommand.Compare.class, BenchTlsConnect.class,
+        BenchReconnectStorm.class, BenchFleet.class, BenchOverload.class})
 final class BenchCommand {
 
   /** The scenario options shared by fan-in and compare. */
@@ -114,7 +115,8 @@ final class BenchCommand {
     @Override
     public Integer call() throws Exception {
       List<BrokerUnderTest> brokers = List.of(BrokerUnderTest.mosquitto(mosquitto, maxInflight, maxQueued),
-          new BrokerUnderTest("flux", p -> BrokerUnderTest.commonConfig(p, maxInflight, maxQueued), this::fluxCommand));
+          new BrokerUnderTest("flux",
+          p -> BrokerUnderTest.commonConfig(p, maxInflight, maxQueued) + BrokerOptions.NO_RATE_LIMIT, this::fluxCommand));
       ComparisonResult result = new BrokerComparison(scenario.config(1883), out, System.out::println,
           (name, s) -> System.out.println(progressLine(name, s))).run(brokers);
       System.out.println(result.machine());
@@ -127,20 +129,24 @@ final class BenchCommand {
       return result.reports().stream().anyMatch(r -> r.config().qos() > 0 && !r.lossless()) ? 1 : 0;
     }
 
-    /** The same JVM and class path as this command, running {@code flux broker -c CONF}: what ./flux runs. */
     private List<String> fluxCommand(Path conf) {
-      List<String> cmd = new ArrayList<>();
-      cmd.add(ProcessHandle.current().info().command().orElse("java"));
-      cmd.add("--enable-native-access=ALL-UNNAMED");
-      for (String opt : brokerJavaOpts.trim().split("\\s+")) {
-        if (!opt.isEmpty()) {
-          cmd.add(opt);
-        }
-      }
-      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), FluxCommand.class.getName(), "broker", "-c",
-          conf.toString()));
-      return cmd;
+      return BenchCommand.fluxCommand(brokerJavaOpts, conf);
     }
+  }
+
+  /** The same JVM and class path as this command, running {@code flux broker -c CONF}: what ./flux runs. */
+  static List<String> fluxCommand(String brokerJavaOpts, Path conf) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    cmd.add("--enable-native-access=ALL-UNNAMED");
+    for (String opt : brokerJavaOpts.trim().split("\\s+")) {
+      if (!opt.isEmpty()) {
+        cmd.add(opt);
+      }
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), FluxCommand.class.getName(), "broker", "-c",
+        conf.toString()));
+    return cmd;
   }
 
   static String progressLine(String broker, Sample s) {

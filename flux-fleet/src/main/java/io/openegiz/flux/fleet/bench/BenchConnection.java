@@ -15,6 +15,8 @@ abstract class BenchConnection extends MqttPacketReader {
   protected final String clientId;
   protected final BenchStats stats;
   private Promise<Void> ready;
+  /** The CONNACK's session present flag: the broker kept this client's subscriptions. */
+  protected boolean sessionPresent;
   private ScheduledFuture<?> pinger;
 
   BenchConnection(MqttVersion version, String clientId, BenchStats stats) {
@@ -35,7 +37,7 @@ abstract class BenchConnection extends MqttPacketReader {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
-    ctx.writeAndFlush(Frames.connect(ctx.alloc(), version, clientId, KEEP_ALIVE_SECONDS));
+    ctx.writeAndFlush(Frames.connect(ctx.alloc(), version, clientId, KEEP_ALIVE_SECONDS, cleanSession()));
     pinger = ctx.executor().scheduleAtFixedRate(() -> ctx.writeAndFlush(Frames.pingreq(ctx.alloc())),
         KEEP_ALIVE_SECONDS / 2, KEEP_ALIVE_SECONDS / 2, TimeUnit.SECONDS);
     super.channelActive(ctx);
@@ -65,10 +67,16 @@ abstract class BenchConnection extends MqttPacketReader {
         ctx.close();
         return;
       }
+      sessionPresent = (body.getUnsignedByte(0) & 0x01) != 0;
       onConnected(ctx);
     } else if (type != Frames.PINGRESP) {
       onMqttPacket(ctx, type, flags, body);
     }
+  }
+
+  /** Whether CONNECT asks for a clean session; the reconnect storm keeps its sessions. */
+  protected boolean cleanSession() {
+    return true;
   }
 
   protected void markReady() {

@@ -9,7 +9,7 @@ import java.util.Locale;
  */
 public record BenchReport(String label, BenchConfig config, int measuredSeconds, double offeredPerSecond,
     double sentPerSecond, double ackedPerSecond, double deliveredPerSecond, LatencySummary latency, Totals totals,
-    boolean drained, List<Sample> samples) {
+    boolean drained, List<Sample> samples, LatencySummary connect) {
 
   /** Averages the measured (non-warm-up) samples into per-second rates. */
   public static BenchReport aggregate(String label, BenchConfig config, List<Sample> samples, LatencySummary latency,
@@ -28,7 +28,13 @@ public record BenchReport(String label, BenchConfig config, int measuredSeconds,
     }
     double d = Math.max(1, n);
     return new BenchReport(label, config, n, offered / d, sent / d, acked / d, delivered / d, latency, totals,
-        drained, List.copyOf(samples));
+        drained, List.copyOf(samples), LatencySummary.of(new org.HdrHistogram.Histogram(3)));
+  }
+
+  /** This report with per-connection connect times (connect call to CONNACK, and SUBACK for subscribers). */
+  public BenchReport withConnect(LatencySummary times) {
+    return new BenchReport(label, config, measuredSeconds, offeredPerSecond, sentPerSecond, ackedPerSecond,
+        deliveredPerSecond, latency, totals, drained, samples, times);
   }
 
   /** True when QoS 1/2 lost nothing: every message sent reached every subscriber. */
@@ -60,6 +66,9 @@ public record BenchReport(String label, BenchConfig config, int measuredSeconds,
         totals.sent(), totals.acked(), totals.delivered(), totals.lost(), totals.gaps(), totals.duplicates(),
         drained ? "" : ", NOT DRAINED (timed out waiting for in-flight messages)"));
     b.append("  latency ").append(latency.describe()).append(System.lineSeparator());
+    if (connect.count() > 0) {
+      b.append("  connect ").append(connect.describe()).append(System.lineSeparator());
+    }
     b.append("  ").append(latencyMethod()).append(System.lineSeparator());
     return b.toString();
   }

@@ -53,6 +53,11 @@ public final class BrokerProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /** SIGKILL: the broker gets no chance to close connections or save anything. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+  }
+
   /** SIGTERM, then SIGKILL if the broker has not exited within ten seconds. */
   @Override
   public void close() throws InterruptedException {

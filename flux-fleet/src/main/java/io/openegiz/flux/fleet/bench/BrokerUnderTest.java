@@ -23,7 +23,12 @@ public record BrokerUnderTest(String name, Function<Integer, String> configForPo
 
   /** Mosquitto from {@code executable}, foreground, with the common settings. */
   public static BrokerUnderTest mosquitto(String executable, int maxInflight, int maxQueued) {
-    return new BrokerUnderTest("mosquitto", port -> commonConfig(port, maxInflight, maxQueued),
+    // run as the current user: as root, Mosquitto would otherwise switch to "mosquitto" and could not
+    // read the owner-only key files that the TLS scenarios generate
+    // set_tcp_nodelay: Flux sends with TCP_NODELAY; without it Mosquitto holds a CONNACK that follows the TLS
+    // session tickets until the client's delayed ACK (about 40 ms)
+    String user = "user " + System.getProperty("user.name") + "\nset_tcp_nodelay true\n";
+    return new BrokerUnderTest("mosquitto", port -> commonConfig(port, maxInflight, maxQueued) + user,
         conf -> List.of(executable, "-c", conf.toString()));
   }
 }

@@ -31,6 +31,7 @@ public record ComparisonResult(List<BenchReport> reports, String machine) {
     row(b, fmt, "p99 latency", r -> LatencySummary.formatMillis(r.latency().p99()));
     row(b, fmt, "p99.9 latency", r -> LatencySummary.formatMillis(r.latency().p999()));
     row(b, fmt, "max latency", r -> LatencySummary.formatMillis(r.latency().max()));
+    row(b, fmt, "connect p99", r -> LatencySummary.formatMillis(r.connect().p99()));
     row(b, fmt, "drained", r -> r.drained() ? "yes" : "NO");
     for (BenchReport r : reports.subList(1, reports.size())) {
       b.append(String.format(Locale.ROOT, "%s / %s: delivered msg/s x%.2f, p50 x%.2f, p99 x%.2f%n", r.label(),

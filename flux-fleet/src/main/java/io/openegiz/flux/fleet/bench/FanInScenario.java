@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.HdrHistogram.Histogram;
 
 /**
  * Runs the fan-in scenario: connects the subscribers, then the publishers, publishes for warm-up
@@ -34,9 +35,18 @@ public final class FanInScenario {
   private final List<PublisherHandler> publishers = new ArrayList<>();
   private final List<SubscriberHandler> subscribers = new ArrayList<>();
   private final List<Channel> channels = new ArrayList<>();
+  private final TopicPlan plan;
+  /** Microseconds from connect call to CONNACK (and SUBACK for subscribers), per connection. */
+  private final Histogram connectTimes = new Histogram(1, BenchStats.MAX_LATENCY_MICROS, 3);
   private LatencySummary measuredLatency;
 
   public FanInScenario(BenchConfig config, String label, Consumer<Sample> progress) {
+    this(config, label, progress, TopicPlan.fanIn(config.topicPrefix(), config.payloadBytes()));
+  }
+
+  /** A scenario with its own topics and payload sizes, such as the spec's fleet. */
+  public FanInScenario(BenchConfig config, String label, Consumer<Sample> progress, TopicPlan plan) {
+    this.plan = plan;
     this.config = config;
     this.label = label;
     this.progress = progress;
@@ -54,15 +64,14 @@ public final class FanInScenario {
           .option(ChannelOption.TCP_NODELAY, true)
           .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT_MS);
       String run = Long.toString(System.nanoTime() & 0xFFFFFF, 36);
-      String prefix = config.topicPrefix() + "/" + run;
       for (int i = 0; i < config.subscribers(); i++) {
         subscribers.add(connect(bootstrap, new SubscriberHandler(config.version(), "bench-s" + i + "-" + run, stats,
-            prefix + "/#", config.qos(), config.publishers())));
+            plan.subscriberFilter(run, i), config.qos(), config.publishers())));
       }
       double ratePerPublisher = (double) config.ratePerSecond() / config.publishers();
       for (int i = 0; i < config.publishers(); i++) {
-        PublishTemplate template = new PublishTemplate(config.version(), prefix + "/p" + i, config.qos(), i,
-            config.payloadBytes());
+        PublishTemplate template = new PublishTemplate(config.version(), plan.publisherTopic(run, i), config.qos(), i,
+            plan.payloadBytes(i), plan.filler(i));
         publishers.add(connect(bootstrap, new PublisherHandler(config.version(), "bench-p" + i + "-" + run, stats,
             template, config.qos(), config.window(), ratePerPublisher, i, config.subscribers(),
             config.windowScope() == BenchConfig.WindowScope.DELIVERY)));
@@ -87,6 +96,7 @@ public final class FanInScenario {
 
   private <H extends BenchConnection> H connect(Bootstrap bootstrap, H handler)
       throws IOException, InterruptedException {
+    long t0 = System.nanoTime();
     Channel ch = bootstrap.clone().handler(new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel c) {
@@ -104,6 +114,7 @@ public final class FanInScenario {
     if (!ready.isSuccess()) {
       throw new IOException(label + ": " + ready.cause().getMessage(), ready.cause());
     }
+    connectTimes.recordValue(Math.max(1, Math.min(BenchStats.MAX_LATENCY_MICROS, (System.nanoTime() - t0) / 1_000)));
     return handler;
   }
 
@@ -114,8 +125,11 @@ public final class FanInScenario {
     SampleClock clock = new SampleClock(stats);
     long start = System.nanoTime();
     clock.reset();
-    for (PublisherHandler p : publishers) {
-      p.start(start);
+    // spread publishers over one period of their own rate, so a slow fleet does not send in lock step
+    double periodNanos = config.openLoop() ? 1e9 * config.publishers() / config.ratePerSecond() : 0;
+    for (int i = 0; i < publishers.size(); i++) {
+      long phase = periodNanos >= 1e6 ? (long) (periodNanos * i / publishers.size()) : 0;
+      publishers.get(i).start(start + phase);
     }
     for (int second = 1; second <= total; second++) {
       long wakeAt = start + second * 1_000_000_000L;
@@ -169,6 +183,7 @@ public final class FanInScenario {
     }
     Totals totals = new Totals(stats.offered.sum(), stats.sent.sum(), stats.acked.sum(), stats.delivered.sum(),
         stats.duplicates.sum(), lost, gaps, foreign);
-    return BenchReport.aggregate(label, config, samples, measuredLatency, totals, drained);
+    return BenchReport.aggregate(label, config, samples, measuredLatency, totals, drained)
+        .withConnect(LatencySummary.of(connectTimes));
   }
 }

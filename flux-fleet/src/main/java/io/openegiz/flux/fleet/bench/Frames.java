@@ -24,11 +24,17 @@ final class Frames {
 
   /** CONNECT with a clean session/clean start, no will, no credentials. */
   static ByteBuf connect(ByteBufAllocator alloc, MqttVersion version, String clientId, int keepAliveSeconds) {
+    return connect(alloc, version, clientId, keepAliveSeconds, true);
+  }
+
+  /** CONNECT with no will and no credentials; {@code cleanSession} false asks the broker to keep the session. */
+  static ByteBuf connect(ByteBufAllocator alloc, MqttVersion version, String clientId, int keepAliveSeconds,
+      boolean cleanSession) {
     byte[] id = clientId.getBytes(StandardCharsets.UTF_8);
     ByteBuf body = alloc.buffer();
     writeString(body, "MQTT".getBytes(StandardCharsets.US_ASCII));
     body.writeByte(version.protocolLevel());
-    body.writeByte(0x02); // clean session (3.1.1) / clean start (5)
+    body.writeByte(cleanSession ? 0x02 : 0x00); // clean session (3.1.1) / clean start (5)
     body.writeShort(keepAliveSeconds);
     if (version.hasProperties()) {
       body.writeByte(0); // no CONNECT properties: the server's receive maximum governs our window
@@ -47,6 +53,21 @@ final class Frames {
     writeString(body, filter.getBytes(StandardCharsets.UTF_8));
     body.writeByte(qos);
     return frame(alloc, 0x82, body);
+  }
+
+  /** A PUBLISH of {@code payload} at QoS 0 or 1, built per message (only for low-rate scenarios). */
+  static ByteBuf publish(ByteBufAllocator alloc, MqttVersion version, String topic, int qos, int packetId,
+      byte[] payload) {
+    ByteBuf body = alloc.buffer();
+    writeString(body, topic.getBytes(StandardCharsets.UTF_8));
+    if (qos > 0) {
+      body.writeShort(packetId);
+    }
+    if (version.hasProperties()) {
+      body.writeByte(0);
+    }
+    body.writeBytes(payload);
+    return frame(alloc, 0x30 | qos << 1, body);
   }
 
   /** PUBACK, PUBREC, PUBREL or PUBCOMP: four bytes, success implied in MQTT 5 by the short form. */

@@ -33,36 +33,62 @@ final class HtmlReport {
   }
 
   private static String chart(List<BenchReport> reports, ToDoubleFunction<Sample> value, String unit) {
-    int seconds = reports.stream().mapToInt(r -> r.samples().size()).max().orElse(1);
-    double max = reports.stream().flatMap(r -> r.samples().stream()).mapToDouble(value).max().orElse(1);
+    List<Chart.Series> series = reports.stream().map(r -> {
+      double[] x = r.samples().stream().mapToDouble(Sample::second).toArray();
+      double[] y = r.samples().stream().mapToDouble(value).toArray();
+      return new Chart.Series(r.label(), x, y);
+    }).toList();
+    double warmup = reports.get(0).config().warmup().toSeconds();
+    return svg(new Chart("", "seconds", unit, series), warmup);
+  }
+
+  /** A page with a description, a preformatted table and charts, for the scenarios other than fan-in. */
+  static String page(String title, String intro, String table, List<Chart> charts) {
+    StringBuilder b = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>")
+        .append(escape(title)).append("</title><style>body{font-family:sans-serif;margin:2em}")
+        .append("pre{background:#f4f4f4;padding:1em}</style></head><body><h1>").append(escape(title))
+        .append("</h1><p>").append(escape(intro)).append("</p><pre>").append(escape(table)).append("</pre>");
+    for (Chart c : charts) {
+      b.append("<h2>").append(escape(c.title())).append("</h2>").append(svg(c, 0));
+    }
+    return b.append("</body></html>\n").toString();
+  }
+
+  private static String svg(Chart chart, double shadeUntil) {
+    double xMax = chart.series().stream().flatMapToDouble(s -> java.util.Arrays.stream(s.x())).max().orElse(1);
+    double max = chart.series().stream().flatMapToDouble(s -> java.util.Arrays.stream(s.y())).max().orElse(1);
     max = max <= 0 ? 1 : max * 1.1;
+    xMax = xMax <= 0 ? 1 : xMax;
     StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-size=\"11\">", W, H + 30));
-    int warmup = (int) reports.get(0).config().warmup().toSeconds();
-    b.append(rect(x(0, seconds), PAD / 2.0, x(warmup, seconds) - x(0, seconds), H - PAD, "#eee"));
+    b.append(rect(x(0, xMax), PAD / 2.0, x(shadeUntil, xMax) - x(0, xMax), H - PAD, "#eee"));
     b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>",
         PAD, H - PAD / 2, W - 10, H - PAD / 2));
     for (int i = 0; i <= 4; i++) {
       double v = max * i / 4;
       b.append(String.format(Locale.ROOT, "<text x=\"2\" y=\"%.1f\">%s</text>", y(v, max) + 4, label(v)));
+      b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%s</text>", x(xMax * i / 4, xMax) - 8,
+          H - PAD / 2 + 14, label(xMax * i / 4)));
     }
-    b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">seconds (%s)</text>", W / 2, H, unit));
-    for (int r = 0; r < reports.size(); r++) {
+    b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s (%s)</text>", W / 2, H + 20,
+        escape(chart.xLabel()), escape(chart.unit())));
+    for (int r = 0; r < chart.series().size(); r++) {
+      Chart.Series s = chart.series().get(r);
       String color = COLORS[r % COLORS.length];
       StringBuilder points = new StringBuilder();
-      for (Sample s : reports.get(r).samples()) {
-        points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x(s.second(), seconds), y(value.applyAsDouble(s), max)));
+      for (int i = 0; i < s.x().length; i++) {
+        points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x(s.x()[i], xMax), y(s.y()[i], max)));
       }
       b.append("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"").append(color).append("\" points=\"")
           .append(points).append("\"/>");
-      b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>", W - 150,
-          PAD / 2 + 14 * (r + 1), color, escape(reports.get(r).label())));
+      b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>", W - 200,
+          PAD / 2 + 14 * (r + 1), color, escape(s.name())));
     }
     return b.append("</svg>").toString();
   }
 
-  private static double x(int second, int seconds) {
-    return PAD + (W - PAD - 10) * (double) second / Math.max(1, seconds);
+  private static double x(double value, double xMax) {
+    return PAD + (W - PAD - 10) * value / xMax;
   }
 
   private static double y(double v, double max) {

@@ -33,6 +33,7 @@ final class Json {
         .append(',').append(num("p90", l.p90())).append(',').append(num("p99", l.p99())).append(',')
         .append(num("p999", l.p999())).append(',').append(num("max", l.max())).append("},");
     field(b, "latencyMethod", r.latencyMethod()).append(',');
+    b.append("\"connectMicros\":").append(latency(r.connect())).append(',');
     b.append("\"totals\":{").append(num("offered", t.offered())).append(',').append(num("sent", t.sent()))
         .append(',').append(num("acked", t.acked())).append(',').append(num("delivered", t.delivered()))
         .append(',').append(num("lost", t.lost())).append(',').append(num("gaps", t.gaps())).append(',')
@@ -54,6 +55,11 @@ final class Json {
           .append('}');
     }
     return b.append(']').toString();
+  }
+
+  static String latency(LatencySummary l) {
+    return "{" + num("count", l.count()) + "," + num("p50", l.p50()) + "," + num("p90", l.p90()) + ","
+        + num("p99", l.p99()) + "," + num("p999", l.p999()) + "," + num("max", l.max()) + "}";
   }
 
   static StringBuilder field(StringBuilder b, String name, String value) {

@@ -6,11 +6,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** A one-line description of the machine, for reports: CPU model, cores, OS and JVM. */
-final class Machine {
+public final class Machine {
   private Machine() {
   }
 
-  static String describe() {
+  public static String describe() {
     return cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores, " + os() + ", Java "
         + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")";
   }

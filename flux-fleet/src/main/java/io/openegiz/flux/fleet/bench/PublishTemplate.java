@@ -16,6 +16,11 @@ final class PublishTemplate {
   private final int payloadOffset;
 
   PublishTemplate(MqttVersion version, String topic, int qos, int publisherIndex, int payloadBytes) {
+    this(version, topic, qos, publisherIndex, payloadBytes, new byte[] {'x'});
+  }
+
+  /** As above, with the payload after its header filled by repeating {@code filler}. */
+  PublishTemplate(MqttVersion version, String topic, int qos, int publisherIndex, int payloadBytes, byte[] filler) {
     byte[] topicBytes = topic.getBytes(StandardCharsets.UTF_8);
     int variableHeader = 2 + topicBytes.length + (qos > 0 ? 2 : 0) + (version.hasProperties() ? 1 : 0);
     int remaining = variableHeader + payloadBytes;
@@ -32,7 +37,9 @@ final class PublishTemplate {
     }
     payloadOffset = b.writerIndex();
     byte[] payload = new byte[payloadBytes];
-    Arrays.fill(payload, (byte) 'x');
+    for (int i = PayloadLayout.HEADER_BYTES; i < payloadBytes; i++) {
+      payload[i] = filler[(i - PayloadLayout.HEADER_BYTES) % filler.length];
+    }
     b.writeBytes(payload);
     b.setInt(payloadOffset + PayloadLayout.PUBLISHER_OFFSET, publisherIndex);
     frame = Arrays.copyOf(b.array(), b.writerIndex());

@@ -67,8 +67,10 @@ final class PublisherHandler extends BenchConnection {
     ctx.executor().execute(() -> {
       startNanos = startAtNanos;
       started = true;
-      if (ratePerNano > 0) {
+      if (ratePerNano >= 1e-6) {
         ticker = ctx.executor().scheduleAtFixedRate(this::tick, 0, 1, TimeUnit.MILLISECONDS);
+      } else if (ratePerNano > 0) {
+        scheduleNext(); // under one message per millisecond: wake exactly when the next one is due
       } else {
         fill();
       }
@@ -116,12 +118,26 @@ final class PublisherHandler extends BenchConnection {
     super.channelWritabilityChanged(c);
   }
 
+  private void scheduleNext() {
+    if (stats.stopping()) {
+      return;
+    }
+    // message k is due at start + k / rate; a microsecond late so that rounding never wakes us too early
+    long at = startNanos + (long) (due / ratePerNano) + 1_000;
+    ticker = ctx.executor().schedule(() -> {
+      tick();
+      scheduleNext();
+    }, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
+  }
+
   private void tick() {
     if (stats.stopping()) {
       ticker.cancel(false);
       return;
     }
-    long nowDue = (long) ((System.nanoTime() - startNanos) * ratePerNano);
+    long elapsed = System.nanoTime() - startNanos;
+    // message k (from 0) is due once elapsed >= k / rate, so k + 1 messages are due by then
+    long nowDue = elapsed < 0 ? 0 : (long) (elapsed * ratePerNano) + 1;
     if (nowDue > due) {
       stats.offered.add(nowDue - due);
       due = nowDue;
