@@ -173,8 +173,8 @@ public final class FluxBroker implements AutoCloseable {
       serverChannels.add(ch);
       InetSocketAddress bound = (InetSocketAddress) ch.localAddress();
       boundAddresses.add(bound);
-      LOG.info("listening for MQTT{} on {}:{} ({})", l.isTls() ? " over TLS" : "", l.bindAddress(),
-          bound.getPort(), l.source());
+      LOG.info("listening for MQTT{} on {}:{} ({})", l.isTls() ? " over TLS (" + TlsContextLoader.provider() + ")" : "",
+          l.bindAddress(), bound.getPort(), l.source());
     } catch (Exception e) {
       throw new IllegalStateException("cannot listen on " + name + " (" + l.source() + "): " + e.getMessage(), e);
     }
