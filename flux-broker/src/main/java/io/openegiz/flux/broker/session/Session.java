@@ -146,10 +146,13 @@ public final class Session {
   }
 
   private void wakeWaiters() {
-    for (Iterator<Runnable> it = waiters.iterator(); it.hasNext(); ) {
-      Runnable r = it.next();
-      it.remove();
-      r.run();
+    // Subscriber loop (drain) and publisher loops (awaitRoom) can wake at once and iterate the same
+    // waiter: only the thread whose remove succeeds runs it, so each pause is resumed exactly once.
+    // (Running one twice drove the publisher's pause count below zero: it then never read again.)
+    for (Runnable r : waiters) {
+      if (waiters.remove(r)) {
+        r.run();
+      }
     }
   }
 
