@@ -78,6 +78,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   private final Map<Integer, String> inboundAliases = new HashMap<>();
   private ScheduledFuture<?> connectTimeout;
   private int pausedOn; // subscriber queues this publisher waits on (backpressure)
+  private boolean windowFreed; // acknowledgements in this read batch freed receive-window slots
   private final ConnectProcessor connects;
   private final SubscribeProcessor subscribes;
 
@@ -135,10 +136,10 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     }
     switch (type) {
       case PUBLISH -> publish((MqttPublishMessage) m);
-      case PUBACK -> session.acknowledge(this, packetId(m));
+      case PUBACK -> windowFreed |= session.acknowledge(this, packetId(m));
       case PUBREC -> pubrec(m);
       case PUBREL -> pubrel(packetId(m));
-      case PUBCOMP -> session.completed(this, packetId(m));
+      case PUBCOMP -> windowFreed |= session.completed(this, packetId(m));
       case SUBSCRIBE -> subscribes.subscribe((io.netty.handler.codec.mqtt.MqttSubscribeMessage) m);
       case UNSUBSCRIBE -> subscribes.unsubscribe((io.netty.handler.codec.mqtt.MqttUnsubscribeMessage) m);
       case PINGREQ -> ctx.write(new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false,
@@ -268,8 +269,11 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   private void pubrec(MqttMessage m) {
     int id = packetId(m);
     byte rc = m.variableHeader() instanceof MqttPubReplyMessageVariableHeader h ? h.reasonCode() : 0;
-    if (!session.received(this, id, (rc & 0x80) != 0)) {
+    boolean failed = (rc & 0x80) != 0;
+    if (!session.received(this, id, failed)) {
       writePubrel(id, ReasonCode.PACKET_ID_NOT_FOUND);
+    } else if (failed) {
+      windowFreed = true;
     }
   }
 
@@ -414,6 +418,12 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (windowFreed) {
+      windowFreed = false;
+      if (state == State.CONNECTED) {
+        session.sendMore(this); // one drain for the whole batch of acknowledgements
+      }
+    }
     ctx.flush();
   }
 
