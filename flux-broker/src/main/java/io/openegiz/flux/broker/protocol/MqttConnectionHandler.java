@@ -93,6 +93,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   private ScheduledFuture<?> connectTimeout;
   private int pausedOn; // subscriber queues this publisher waits on (backpressure)
   private int rateSlowdowns;
+  private boolean windowFreed; // acknowledgements in this read batch freed receive-window slots
   private final ConnectProcessor connects;
   private final SubscribeProcessor subscribes;
 
@@ -159,10 +160,10 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     }
     switch (type) {
       case PUBLISH -> publish((MqttPublishMessage) m);
-      case PUBACK -> session.acknowledge(this, packetId(m));
+      case PUBACK -> windowFreed |= session.acknowledge(this, packetId(m));
       case PUBREC -> pubrec(m);
       case PUBREL -> pubrel(packetId(m));
-      case PUBCOMP -> session.completed(this, packetId(m));
+      case PUBCOMP -> windowFreed |= session.completed(this, packetId(m));
       case SUBSCRIBE -> subscribes.subscribe((io.netty.handler.codec.mqtt.MqttSubscribeMessage) m);
       case UNSUBSCRIBE -> subscribes.unsubscribe((io.netty.handler.codec.mqtt.MqttUnsubscribeMessage) m);
       case PINGREQ -> ctx.write(new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false,
@@ -269,12 +270,12 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
       boolean publish = m.fixedHeader() != null && m.fixedHeader().messageType() == MqttMessageType.PUBLISH;
       if (publish && state != State.CLOSING && !bucket.tryTake(System.nanoTime())) {
         scheduleDeferred();
-        ctx.flush();
+        endOfBatch();
         return;
       }
       handle(deferred.poll());
     }
-    ctx.flush();
+    endOfBatch();
     ratePaused = false;
     if (pausedOn == 0 && state == State.CONNECTED) {
       ctx.channel().config().setAutoRead(true);
@@ -373,8 +374,11 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   private void pubrec(MqttMessage m) {
     int id = packetId(m);
     byte rc = m.variableHeader() instanceof MqttPubReplyMessageVariableHeader h ? h.reasonCode() : 0;
-    if (!session.received(this, id, (rc & 0x80) != 0)) {
+    boolean failed = (rc & 0x80) != 0;
+    if (!session.received(this, id, failed)) {
       writePubrel(id, ReasonCode.PACKET_ID_NOT_FOUND);
+    } else if (failed) {
+      windowFreed = true;
     }
   }
 
@@ -519,6 +523,17 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    endOfBatch();
+  }
+
+  /** After a batch of packets (a read, or packets held back by the rate limit): one drain, one flush. */
+  private void endOfBatch() {
+    if (windowFreed) {
+      windowFreed = false;
+      if (state == State.CONNECTED) {
+        session.sendMore(this); // one drain for the whole batch of acknowledgements
+      }
+    }
     ctx.flush();
   }
 

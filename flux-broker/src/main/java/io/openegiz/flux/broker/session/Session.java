@@ -146,10 +146,13 @@ public final class Session {
   }
 
   private void wakeWaiters() {
-    for (Iterator<Runnable> it = waiters.iterator(); it.hasNext(); ) {
-      Runnable r = it.next();
-      it.remove();
-      r.run();
+    // Subscriber loop (drain) and publisher loops (awaitRoom) can wake at once and iterate the same
+    // waiter: only the thread whose remove succeeds runs it, so each pause is resumed exactly once.
+    // (Running one twice drove the publisher's pause count below zero: it then never read again.)
+    for (Runnable r : waiters) {
+      if (waiters.remove(r)) {
+        r.run();
+      }
     }
   }
 
@@ -221,49 +224,50 @@ public final class Session {
     return lastPacketId;
   }
 
-  /** PUBACK for a QoS 1 delivery; false if the packet id was not in flight. */
-  public boolean acknowledge(Outbound c, int packetId) {
-    synchronized (this) {
-      Inflight f = inflight.get(packetId);
-      if (f == null || f.delivery.qos() != 1) {
-        return false;
-      }
-      inflight.remove(packetId);
+  /**
+   * PUBACK for a QoS 1 delivery; false if the packet id was not in flight. It frees a slot of the
+   * receive window but sends nothing: the connection calls {@link #sendMore} once per read batch, so
+   * a batch of PUBACKs costs one drain and one flush instead of one per PUBACK.
+   */
+  public synchronized boolean acknowledge(Outbound c, int packetId) {
+    Inflight f = inflight.get(packetId);
+    if (f == null || f.delivery.qos() != 1) {
+      return false;
     }
-    drain(c);
+    inflight.remove(packetId);
     return true;
   }
 
-  /** PUBREC for a QoS 2 delivery: sends PUBREL, or finishes the exchange on an error reason code. */
-  public boolean received(Outbound c, int packetId, boolean failed) {
-    synchronized (this) {
-      Inflight f = inflight.get(packetId);
-      if (f == null || f.delivery.qos() != 2) {
-        return false;
-      }
-      if (failed) {
-        inflight.remove(packetId);
-      } else {
-        f.released = true;
-        c.writePubrel(packetId);
-      }
+  /** Sends what the window now allows, after acknowledgements freed slots of it. Runs on c's event loop. */
+  public void sendMore(Outbound c) {
+    drain(c);
+  }
+
+  /**
+   * PUBREC for a QoS 2 delivery: sends PUBREL, or finishes the exchange on an error reason code (which
+   * frees a window slot: the caller then calls {@link #sendMore}, as after a PUBACK).
+   */
+  public synchronized boolean received(Outbound c, int packetId, boolean failed) {
+    Inflight f = inflight.get(packetId);
+    if (f == null || f.delivery.qos() != 2) {
+      return false;
     }
     if (failed) {
-      drain(c);
+      inflight.remove(packetId);
+    } else {
+      f.released = true;
+      c.writePubrel(packetId);
     }
     return true;
   }
 
-  /** PUBCOMP for a QoS 2 delivery. */
-  public boolean completed(Outbound c, int packetId) {
-    synchronized (this) {
-      Inflight f = inflight.get(packetId);
-      if (f == null || !f.released) {
-        return false;
-      }
-      inflight.remove(packetId);
+  /** PUBCOMP for a QoS 2 delivery; frees a window slot, the caller then calls {@link #sendMore}. */
+  public synchronized boolean completed(Outbound c, int packetId) {
+    Inflight f = inflight.get(packetId);
+    if (f == null || !f.released) {
+      return false;
     }
-    drain(c);
+    inflight.remove(packetId);
     return true;
   }
 
