@@ -206,7 +206,8 @@ final class ConnectProcessor {
         : c.tls != null && c.tls.identityFromCertificate() ? "certificate" : "password"));
     c.limits = c.broker.config().security().limitsFor(c.listenerPort, username);
     if (c.limits.maxPublishRate() > 0) {
-      c.bucket = new TokenBucket(c.limits.maxPublishRate(), c.limits.publishBurst(), System.nanoTime());
+      c.rateGate = new PublishRateGate(c, new TokenBucket(c.limits.maxPublishRate(), c.limits.publishBurst(),
+          System.nanoTime()));
     }
     c.will = will(h, p, r.clientId());
     SessionRegistry.Connected opened = c.broker.sessions().connect(c.identity, r.cleanStart(), r.expirySeconds(), c);

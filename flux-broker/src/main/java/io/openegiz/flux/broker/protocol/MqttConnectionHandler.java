@@ -26,10 +26,8 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.openegiz.flux.broker.BrokerContext;
 import io.openegiz.flux.broker.config.ClientLimits;
-import io.openegiz.flux.broker.config.SecurityConfig;
 import io.openegiz.flux.broker.config.TlsConfig;
 import io.openegiz.flux.broker.security.AuditLog;
-import io.openegiz.flux.broker.security.TokenBucket;
 import io.openegiz.flux.broker.metrics.DropReason;
 import io.openegiz.flux.broker.routing.Message;
 import io.openegiz.flux.broker.security.ClientIdentity;
@@ -70,12 +68,9 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   final TlsConfig tls;
   /** This client's limits, resolved at CONNECT from the defaults and the listener and user overrides. */
   ClientLimits limits;
-  /** Publish-rate bucket (SEC-5), or null when the client has no rate limit. */
-  TokenBucket bucket;
-  private boolean ratePaused;
+  /** The client's publish-rate gate (SEC-5), or null when it has no rate limit. */
+  PublishRateGate rateGate;
   private final Map<String, Integer> denials = new HashMap<>();
-  /** Packets read while the client was above its publish rate, handled in order as tokens come. */
-  private final java.util.ArrayDeque<MqttMessage> deferred = new java.util.ArrayDeque<>();
   ChannelHandlerContext ctx;
   State state = State.AWAIT_CONNECT;
   boolean v5;
@@ -92,7 +87,6 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   private final Map<Integer, String> inboundAliases = new HashMap<>();
   private ScheduledFuture<?> connectTimeout;
   private int pausedOn; // subscriber queues this publisher waits on (backpressure)
-  private int rateSlowdowns;
   private boolean windowFreed; // acknowledgements in this read batch freed receive-window slots
   private final ConnectProcessor connects;
   private final SubscribeProcessor subscribes;
@@ -125,14 +119,12 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!deferred.isEmpty() || (overRate((MqttMessage) msg) && state != State.CLOSING)) {
-      deferred.add((MqttMessage) msg); // kept in order behind the PUBLISH that is over the rate
-      return;
+    if (rateGate == null || !rateGate.holdBack((MqttMessage) msg)) {
+      handle((MqttMessage) msg);
     }
-    handle((MqttMessage) msg);
   }
 
-  private void handle(MqttMessage m) {
+  void handle(MqttMessage m) {
     try {
       if (state == State.CLOSING) {
         return; // [MQTT-4.13.1-1] nothing more is processed once the connection is being closed
@@ -229,55 +221,13 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   }
 
   private void resumeOne() {
-    if (--pausedOn == 0 && !ratePaused && state == State.CONNECTED) {
-      ctx.channel().config().setAutoRead(true);
-    }
+    --pausedOn;
+    resumeReading();
   }
 
-  /**
-   * Whether this packet is a PUBLISH above the client's rate (SEC-5). By default the client is slowed
-   * down: its socket is not read and the packets already read wait, in order, until its bucket has
-   * refilled, so nothing it sent is lost; with publish_rate_action disconnect it is disconnected (0x96).
-   */
-  private boolean overRate(MqttMessage m) {
-    if (bucket == null || m.fixedHeader() == null || m.fixedHeader().messageType() != MqttMessageType.PUBLISH
-        || m.decoderResult().isFailure() || bucket.tryTake(System.nanoTime())) {
-      return false;
-    }
-    if (broker.config().security().rateAction() == SecurityConfig.RateAction.DISCONNECT) {
-      audit(AuditLog.Event.RATE_LIMITED, "disconnected", Map.of("rate", limits.maxPublishRate()));
-      disconnect(ReasonCode.MESSAGE_RATE_TOO_HIGH, "more than " + limits.maxPublishRate() + " PUBLISH per second");
-      return false; // handled as closing: the packet is released unprocessed
-    }
-    ratePaused = true;
-    ctx.channel().config().setAutoRead(false);
-    if (rateSlowdowns++ == 0) { // once per connection; the count is reported when it closes
-      audit(AuditLog.Event.RATE_LIMITED, "slowed", Map.of("rate", limits.maxPublishRate()));
-    }
-    scheduleDeferred();
-    return true;
-  }
-
-  private void scheduleDeferred() {
-    ctx.executor().schedule(this::processDeferred, Math.max(1, bucket.nanosUntilToken(System.nanoTime())),
-        TimeUnit.NANOSECONDS);
-  }
-
-  /** Handles the packets held back by the rate limit, as far as the bucket allows. */
-  private void processDeferred() {
-    MqttMessage m;
-    while ((m = deferred.peek()) != null) {
-      boolean publish = m.fixedHeader() != null && m.fixedHeader().messageType() == MqttMessageType.PUBLISH;
-      if (publish && state != State.CLOSING && !bucket.tryTake(System.nanoTime())) {
-        scheduleDeferred();
-        endOfBatch();
-        return;
-      }
-      handle(deferred.poll());
-    }
-    endOfBatch();
-    ratePaused = false;
-    if (pausedOn == 0 && state == State.CONNECTED) {
+  /** Reads the socket again unless backpressure or the rate gate still holds it. */
+  void resumeReading() {
+    if (pausedOn == 0 && (rateGate == null || !rateGate.paused()) && state == State.CONNECTED) {
       ctx.channel().config().setAutoRead(true);
     }
   }
@@ -309,9 +259,6 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
             "topic", key.substring(space + 1), "repeated", n - 1));
       }
     });
-    if (rateSlowdowns > 1) {
-      audit(AuditLog.Event.RATE_LIMITED, "slowed", Map.of("rate", limits.maxPublishRate(), "repeated", rateSlowdowns - 1));
-    }
   }
 
   /** Applies a topic alias [MQTT-3.3.2-12]; null (connection closed) when it is invalid. */
@@ -512,7 +459,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
           + " bytes exceeds the maximum packet size " + t.limit()); // [MQTT-3.2.2-15]
     } else if (evt instanceof MqttFrameDecoder.MalformedLength) {
       disconnect(ReasonCode.MALFORMED_PACKET, "malformed remaining length");
-    } else if (evt instanceof IdleStateEvent && (pausedOn > 0 || ratePaused)) {
+    } else if (evt instanceof IdleStateEvent && (pausedOn > 0 || (rateGate != null && rateGate.paused()))) {
       return; // we stopped reading, not the client: not a keep-alive failure
     } else if (evt instanceof IdleStateEvent) {
       disconnect(ReasonCode.KEEP_ALIVE_TIMEOUT, "no packet within 1.5 x keep alive"); // [MQTT-3.1.2-22]
@@ -527,7 +474,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   }
 
   /** After a batch of packets (a read, or packets held back by the rate limit): one drain, one flush. */
-  private void endOfBatch() {
+  void endOfBatch() {
     if (windowFreed) {
       windowFreed = false;
       if (state == State.CONNECTED) {
@@ -539,9 +486,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    MqttMessage left;
-    while ((left = deferred.poll()) != null) {
-      ReferenceCountUtil.release(left);
+    if (rateGate != null) {
+      rateGate.close();
     }
     if (connectTimeout != null) {
       connectTimeout.cancel(false);
