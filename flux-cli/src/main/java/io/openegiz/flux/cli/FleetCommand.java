@@ -1,6 +1,7 @@
 package io.openegiz.flux.cli;
 
 import io.openegiz.flux.fleet.bench.MqttVersion;
+import io.openegiz.flux.fleet.sim.DeviceCertificates;
 import io.openegiz.flux.fleet.sim.FleetConfig;
 import io.openegiz.flux.fleet.sim.FleetRunner;
 import io.openegiz.flux.fleet.sim.SensorMix;
@@ -57,7 +58,8 @@ final class FleetCommand implements Callable<Integer> {
   int backoffMax;
   @Option(names = "--connect-rate", defaultValue = "200", description = "New connections per second at start (default: ${DEFAULT-VALUE}).")
   int connectRate;
-  @Option(names = "--tls", description = "Use TLS with the JVM's trusted CAs (implied by --cafile or --cert).")
+  @Option(names = "--tls",
+      description = "Use TLS with the JVM's trusted CAs (implied by --cafile, --cert or --cert-dir).")
   boolean tls;
   @Option(names = "--cafile", description = "PEM CA certificates that sign the broker's certificate.")
   Path cafile;
@@ -65,6 +67,10 @@ final class FleetCommand implements Callable<Integer> {
   Path cert;
   @Option(names = "--key", description = "PEM PKCS#8 private key of --cert.")
   Path key;
+  @Option(names = "--cert-dir", paramLabel = "DIR",
+      description = "Directory written by flux certs: each device presents DIR/devices/<device_id>.crt/.key and"
+          + " trusts DIR/ca.crt unless --cafile is given.")
+  Path certDir;
   @Option(names = "--insecure", description = "Do not check the broker's host name against its certificate.")
   boolean insecure;
   @Option(names = "--username", description = "One username for every device (default: each device's device_id).")
@@ -89,21 +95,35 @@ final class FleetCommand implements Callable<Integer> {
       }
     }, "fleet-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    runner.run(config, duration == null ? null : Duration.ofSeconds(duration), Duration.ofSeconds(progress),
-        System.err);
+    try {
+      runner.run(config, duration == null ? null : Duration.ofSeconds(duration), Duration.ofSeconds(progress),
+          System.err);
+    } catch (IllegalArgumentException e) {
+      // The fleet checks its TLS files before it starts (e.g. a device without its certificate): a message
+      // that says which file and how to make it helps more than a stack trace.
+      System.err.println("flux fleet: " + e.getMessage());
+      return 1;
+    } finally {
+      removeHook(hook);
+    }
+    return 0;
+  }
+
+  private static void removeHook(Thread hook) {
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException e) {
       // Already shutting down (Ctrl-C): the hook is running.
     }
-    return 0;
   }
 
   FleetConfig config() throws IOException {
-    boolean useTls = tls || cafile != null || cert != null;
-    TlsSettings tlsSettings = useTls ? new TlsSettings(cafile, cert, key, insecure) : null;
+    boolean useTls = tls || cafile != null || cert != null || certDir != null;
     int brokerPort = port != null ? port : useTls ? 8883 : 1883;
     try {
+      TlsSettings tlsSettings = !useTls ? null
+          : certDir != null ? new TlsSettings(cafile, cert, key, insecure, new DeviceCertificates(certDir))
+          : new TlsSettings(cafile, cert, key, insecure);
       return FleetConfig.defaults(host, brokerPort, devices)
           .withInterval(interval())
           .withIdentity(factory, SensorMix.parse(mix), seed)

@@ -31,12 +31,15 @@ public final class Fleet implements AutoCloseable {
     this.config = config;
     this.clock = clock;
     this.stats = new FleetStats();
+    // TLS files first: a missing certificate stops the start before any thread exists.
+    List<DeviceSpec> specs = FleetLayout.plan(config.factory(), config.mix(), config.devices());
+    Map<String, MqttClientSslConfig> ssl = config.tls() == null ? Map.of()
+        : config.tls().toSslConfigs(specs.stream().map(DeviceSpec::deviceId).toList());
     // Sampling and serialising are cheap; two threads carry a thousand devices at 1 Hz.
     this.scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("fleet-", 0).daemon().factory());
-    MqttClientSslConfig ssl = config.tls() == null ? null : config.tls().toSslConfig();
     this.devices = new ArrayList<>();
-    for (DeviceSpec spec : FleetLayout.plan(config.factory(), config.mix(), config.devices())) {
-      devices.add(new SimulatedDevice(spec, config, stats, scheduler, clock, ssl));
+    for (DeviceSpec spec : specs) {
+      devices.add(new SimulatedDevice(spec, config, stats, scheduler, clock, ssl.get(spec.deviceId())));
     }
     this.byId = devices.stream().collect(Collectors.toMap(d -> d.spec().deviceId(), Function.identity()));
     this.started = clock.instant();
