@@ -1,6 +1,7 @@
 package io.openegiz.flux.fleet.sim.it;
 
 import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
@@ -16,8 +17,14 @@ final class Subscriber implements AutoCloseable {
   private final List<Received> received = new CopyOnWriteArrayList<>();
 
   Subscriber(int port, String filter) {
-    client = MqttClient.builder().useMqttVersion5().identifier("it-" + UUID.randomUUID()).serverHost("127.0.0.1")
-        .serverPort(port).buildBlocking();
+    this(port, filter, null);
+  }
+
+  /** Over TLS with {@code ssl} (its client certificate is who it is to the ACL), or plain when null. */
+  Subscriber(int port, String filter, MqttClientSslConfig ssl) {
+    var builder = MqttClient.builder().useMqttVersion5().identifier("it-" + UUID.randomUUID())
+        .serverHost("127.0.0.1").serverPort(port);
+    client = (ssl == null ? builder : builder.sslConfig(ssl)).buildBlocking();
     client.connect();
     client.toAsync().subscribeWith().topicFilter(filter).qos(MqttQos.EXACTLY_ONCE).callback(this::record).send()
         .join();

@@ -1,0 +1,98 @@
+package io.openegiz.flux.fleet.sim.it;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttClientSslConfig;
+import io.openegiz.flux.broker.FluxBroker;
+import io.openegiz.flux.broker.config.ConfigParser;
+import io.openegiz.flux.broker.security.CertificateAuthority.KeyType;
+import io.openegiz.flux.broker.security.CertificateIndex.Kind;
+import io.openegiz.flux.broker.security.CertificateStore;
+import io.openegiz.flux.fleet.sim.TlsSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An in-process Flux broker as production runs it for devices: a TLS 1.3 listener that requires a client
+ * certificate from the internal CA (CRL checked), takes the certificate's CN as username and applies the
+ * shipped ACL, with certificates made as {@code flux certs} makes them.
+ */
+final class TlsBroker implements AutoCloseable {
+  /** The shipped ACL, from the repository root (tests run in the module directory). */
+  static final Path SHIPPED_ACL = Path.of("..", "deploy", "mosquitto-style", "acl.conf").toAbsolutePath().normalize();
+  private static final Duration LEAF_DAYS = Duration.ofDays(1);
+
+  private final CertificateStore store;
+  private final Path certDir;
+  private final Path auditLog;
+  private final FluxBroker broker;
+
+  /** Makes a CA, a server certificate for 127.0.0.1 and one client certificate per name, then starts. */
+  TlsBroker(Path dir, List<String> clientNames) throws Exception {
+    certDir = dir.resolve("certs");
+    auditLog = dir.resolve("audit.log");
+    store = CertificateStore.create(certDir, "Fleet IT CA", KeyType.EC, Duration.ofDays(2), false);
+    store.server("server", List.of("localhost"), List.of("127.0.0.1"), KeyType.EC, LEAF_DAYS, false);
+    for (String name : clientNames) {
+      store.device(name, KeyType.EC, LEAF_DAYS, false);
+    }
+    List<String> conf = List.of(
+        "listener 0 127.0.0.1",
+        "certfile " + store.certFile(Kind.SERVER, "server"),
+        "keyfile " + store.keyFile(Kind.SERVER, "server"),
+        "cafile " + store.caFile(),
+        "crlfile " + store.crlFile(),
+        "require_certificate true",
+        "use_identity_as_username true",
+        "allow_anonymous false",
+        "acl_file " + SHIPPED_ACL,
+        "audit_log " + auditLog);
+    broker = FluxBroker.builder(ConfigParser.parse("flux.conf", conf).config()).build().start();
+  }
+
+  int port() {
+    return broker.port();
+  }
+
+  /** The directory to give {@code flux fleet --cert-dir}. */
+  Path certDir() {
+    return certDir;
+  }
+
+  /** TLS as the client {@code name} (its certificate's CN), trusting the internal CA. */
+  MqttClientSslConfig clientSsl(String name) {
+    return new TlsSettings(store.caFile(), store.certFile(Kind.DEVICE, name), store.keyFile(Kind.DEVICE, name),
+        false).toSslConfig();
+  }
+
+  /** What {@code flux certs revoke --dir DIR name} does: the broker notices the new CRL within seconds. */
+  void revoke(String name) throws Exception {
+    store.revoke(Kind.DEVICE, List.of(name));
+  }
+
+  /** Whether {@code name}'s certificate gets a CONNACK now. */
+  boolean accepts(String name) {
+    var client = MqttClient.builder().useMqttVersion5().identifier("probe-" + UUID.randomUUID())
+        .serverHost("127.0.0.1").serverPort(port()).sslConfig(clientSsl(name)).buildAsync();
+    try {
+      client.connect().get(5, TimeUnit.SECONDS);
+      client.disconnect();
+      return true;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  String auditLog() throws IOException {
+    return Files.exists(auditLog) ? Files.readString(auditLog) : "";
+  }
+
+  @Override
+  public void close() {
+    broker.close();
+  }
+}
