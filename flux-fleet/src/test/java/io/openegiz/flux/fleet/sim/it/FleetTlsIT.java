@@ -87,6 +87,25 @@ class FleetTlsIT {
     assertThat(auditLog()).doesNotContain("certificate_rejected", "acl_denied");
   }
 
+  /**
+   * Not a wish but the shipped ACL's effect, pinned so a change is noticed: a device may write only its own
+   * topics, so an answer to a Response Topic the requester chose elsewhere is refused, one per oven device.
+   */
+  @Test
+  void anMqtt5ResponseTopicOutsideTheDevicesOwnTopicsIsRefusedByTheAcl() throws Exception {
+    try (Subscriber core = new Subscriber(broker.port(), "openegiz/#", broker.clientSsl(EGIZCORE))) {
+      Fleet fleet = Fleet.start(config(MqttVersion.V5));
+      await().atMost(WAIT).until(() -> count(core, r -> r.isStatus("online")) >= DEVICES.size());
+      core.request(OVEN_COMMAND, "{\"command\":\"set_interval\",\"request_id\":\"req-9\",\"interval_seconds\":1}",
+          "egizcore/replies/req-9", new byte[] {9});
+      await().atMost(WAIT).until(() -> auditLog().lines()
+          .filter(l -> l.contains("acl_denied") && l.contains("egizcore/replies/req-9")).count() == 2);
+      // The command itself took effect.
+      assertThat(fleet.device("esp32-oven001-therm").interval()).isEqualTo(Duration.ofSeconds(1));
+      fleet.close();
+    }
+  }
+
   @Test
   void aRevokedDeviceCanNoLongerConnect() throws Exception {
     String revoked = "esp32-mixer001-elec";
