@@ -111,12 +111,22 @@ final class BenchCommand {
     Path json;
     @Option(names = "--html", paramLabel = "FILE", description = "HTML page with charts (default: OUT/compare.html).")
     Path html;
+    @Option(names = "--with-persistence", description = {"Also run Flux with persistence true (a fresh store in",
+        "OUT/flux-store, group commit): QoS 1/2 acknowledged only once on disk."})
+    boolean withPersistence;
 
     @Override
     public Integer call() throws Exception {
-      List<BrokerUnderTest> brokers = List.of(BrokerUnderTest.mosquitto(mosquitto, maxInflight, maxQueued),
+      List<BrokerUnderTest> brokers = new ArrayList<>(List.of(BrokerUnderTest.mosquitto(mosquitto, maxInflight, maxQueued),
           new BrokerUnderTest("flux",
-          p -> BrokerUnderTest.commonConfig(p, maxInflight, maxQueued) + BrokerOptions.NO_RATE_LIMIT, this::fluxCommand));
+          p -> BrokerUnderTest.commonConfig(p, maxInflight, maxQueued) + BrokerOptions.NO_RATE_LIMIT, this::fluxCommand)));
+      if (withPersistence) {
+        Path store = out.toAbsolutePath().resolve("flux-store");
+        deleteTree(store); // a fresh store: recovery time is not what this measures
+        brokers.add(new BrokerUnderTest("flux-durable", p -> BrokerUnderTest.commonConfig(p, maxInflight, maxQueued)
+            .replace("persistence false\n", "persistence true\npersistence_location " + store + "\n")
+            + BrokerOptions.NO_RATE_LIMIT, this::fluxCommand));
+      }
       ComparisonResult result = new BrokerComparison(scenario.config(1883), out, System.out::println,
           (name, s) -> System.out.println(progressLine(name, s))).run(brokers);
       System.out.println(result.machine());
@@ -131,6 +141,16 @@ final class BenchCommand {
 
     private List<String> fluxCommand(Path conf) {
       return BenchCommand.fluxCommand(brokerJavaOpts, conf);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws java.io.IOException {
+    if (java.nio.file.Files.exists(dir)) {
+      try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir)) {
+        for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          java.nio.file.Files.delete(f);
+        }
+      }
     }
   }
 
