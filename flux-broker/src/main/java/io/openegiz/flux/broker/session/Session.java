@@ -218,13 +218,15 @@ public final class Session {
     long now = clock.millis();
     int written = 0;
     DrainHold hold = null;
+    boolean more = false;
     Delivery d;
     while ((d = inbox.peek()) != null) {
       if (d.qos() > 0 && inflight.size() >= window) {
-        return false;
+        break;
       }
       if (written >= DRAIN_BATCH) {
-        return true;
+        more = true;
+        break;
       }
       inbox.poll();
       queuedMessages.decrementAndGet();
@@ -253,9 +255,10 @@ public final class Session {
       written++;
     }
     if (hold != null) {
-      holdForMarks(c, hold);
+      holdForMarks(c, hold); // goes on by itself once the ids are stored
+      return false;
     }
-    return false;
+    return more;
   }
 
   /** Deliveries of one drain batch held until their QoS 2 packet ids are on disk. */
