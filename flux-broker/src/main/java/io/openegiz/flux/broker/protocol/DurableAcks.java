@@ -114,11 +114,7 @@ final class DurableAcks {
       return "";
     } catch (CompletionException e) {
       Throwable t = e.getCause() == null ? e : e.getCause();
-      StringBuilder b = new StringBuilder(String.valueOf(t.getMessage()));
-      for (Throwable x = t.getCause(); x != null && x != x.getCause(); x = x.getCause()) {
-        b.append("; ").append(x.getMessage());
-      }
-      return b.toString();
+      return String.valueOf(t.getMessage()); // the store's message names the disk error
     } catch (RuntimeException e) {
       return String.valueOf(e.getMessage());
     }

@@ -261,17 +261,6 @@ public final class Session {
     return more;
   }
 
-  /** Deliveries of one drain batch held until their QoS 2 packet ids are on disk. */
-  private static final class DrainHold {
-    final List<Delivery> deliveries = new ArrayList<>();
-    final List<Integer> packetIds = new ArrayList<>();
-
-    void add(Delivery d, int packetId) {
-      deliveries.add(d);
-      packetIds.add(packetId);
-    }
-  }
-
   /**
    * A QoS 2 delivery's packet id must be durable before its PUBLISH goes out, so that a resend after a
    * crash uses the same id: one store wait per drain batch. Later messages of the batch wait too, to
@@ -279,15 +268,7 @@ public final class Session {
    */
   private void holdForMarks(Outbound c, DrainHold hold) {
     awaitingMarks = true;
-    List<java.util.concurrent.CompletableFuture<Void>> marks = new ArrayList<>();
-    for (int i = 0; i < hold.deliveries.size(); i++) {
-      Delivery d = hold.deliveries.get(i);
-      if (d.qos() == 2 && d.storeId() != 0) {
-        marks.add(persistence.markInflight(clientId, d.storeId(), hold.packetIds.get(i)));
-      }
-    }
-    java.util.concurrent.CompletableFuture.allOf(marks.toArray(java.util.concurrent.CompletableFuture[]::new))
-        .whenComplete((v, e) -> c.executor().execute(() -> releaseHold(c, hold)));
+    hold.markInflight(persistence, clientId).whenComplete((v, e) -> c.executor().execute(() -> releaseHold(c, hold)));
   }
 
   private void releaseHold(Outbound c, DrainHold hold) {
