@@ -143,7 +143,9 @@ public final class FluxBroker implements AutoCloseable {
 
   private RecoveredState openStore() {
     try {
-      store = DurableStore.open(StoreOptions.groupCommit(config.persistenceLocation()));
+      long periodic = config.persistenceSyncMillis();
+      store = DurableStore.open(periodic > 0 ? StoreOptions.periodic(config.persistenceLocation(), periodic)
+          : StoreOptions.groupCommit(config.persistenceLocation()));
       return store.recover();
     } catch (StoreFormatException e) {
       if (store != null) {
