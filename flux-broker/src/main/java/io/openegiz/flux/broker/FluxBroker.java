@@ -24,9 +24,16 @@ import io.openegiz.flux.broker.routing.SubscriptionTree;
 import io.openegiz.flux.broker.security.Authenticator;
 import io.openegiz.flux.broker.security.Authorizer;
 import io.openegiz.flux.broker.security.SecurityServices;
+import io.openegiz.flux.broker.session.DurableSessionPersistence;
 import io.openegiz.flux.broker.session.SessionLimits;
+import io.openegiz.flux.broker.session.SessionRecovery;
 import io.openegiz.flux.broker.session.SessionRegistry;
+import io.openegiz.flux.broker.store.DurableRetainedStore;
+import io.openegiz.flux.broker.store.DurableStore;
 import io.openegiz.flux.broker.store.InMemoryRetainedStore;
+import io.openegiz.flux.broker.store.RecoveredState;
+import io.openegiz.flux.broker.store.StoreFormatException;
+import io.openegiz.flux.broker.store.StoreOptions;
 import io.openegiz.flux.broker.store.RetainedStore;
 import io.openegiz.flux.broker.transport.MqttChannelInitializer;
 import io.openegiz.flux.broker.transport.TlsContextLoader;
@@ -52,7 +59,8 @@ public final class FluxBroker implements AutoCloseable {
   private final CountingMetrics metrics = new CountingMetrics();
   private final Authenticator givenAuthenticator;
   private final Authorizer givenAuthorizer;
-  private final RetainedStore retained;
+  private RetainedStore retained;
+  private DurableStore store;
   private final Clock clock;
   private final List<Channel> serverChannels = new ArrayList<>();
   private final ChannelGroup connections = new DefaultChannelGroup("flux-connections", GlobalEventExecutor.INSTANCE);
@@ -70,7 +78,7 @@ public final class FluxBroker implements AutoCloseable {
     this.config = b.config;
     this.givenAuthenticator = b.authenticator;
     this.givenAuthorizer = b.authorizer;
-    this.retained = b.retained != null ? b.retained : new InMemoryRetainedStore();
+    this.retained = b.retained; // null: in memory, or durable with persistence true (chosen at start)
     this.clock = b.clock;
   }
 
@@ -87,9 +95,16 @@ public final class FluxBroker implements AutoCloseable {
     // First: a security file that cannot be used stops start-up before anything is bound.
     security = SecurityServices.create(config.security(), config.allowAnonymous(), givenAuthenticator,
         givenAuthorizer, clock);
-    if (config.persistence()) {
-      LOG.warn("persistence true: accepted, but this version keeps sessions and messages in memory only;"
-          + " they do not survive a restart yet");
+    // Then the store: one that cannot be read stops start-up before anything is bound, never wiped.
+    RecoveredState recovered;
+    try {
+      recovered = config.persistence() ? openStore() : null;
+    } catch (IllegalStateException e) {
+      close();
+      throw e;
+    }
+    if (retained == null) {
+      retained = store != null ? new DurableRetainedStore(store, recovered.retained()) : new InMemoryRetainedStore();
     }
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -106,6 +121,11 @@ public final class FluxBroker implements AutoCloseable {
         new SessionLimits(config.maxQueuedMessages(), config.maxQueuedBytes()), metrics, clock, scheduler,
         router::publish);
     router.sessions(sessions);
+    if (store != null) {
+      DurableSessionPersistence persistence = new DurableSessionPersistence(store);
+      sessions.persistence(persistence);
+      SessionRecovery.restore(recovered, sessions, persistence, clock);
+    }
     context = new BrokerContext(config, sessions, tree, router, security, metrics, clock, scheduler);
     Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     try {
@@ -119,6 +139,22 @@ public final class FluxBroker implements AutoCloseable {
     long every = FILE_CHECK.toMillis();
     scheduler.scheduleWithFixedDelay(this::reloadChangedFiles, every, every, TimeUnit.MILLISECONDS);
     return this;
+  }
+
+  private RecoveredState openStore() {
+    try {
+      long periodic = config.persistenceSyncMillis();
+      store = DurableStore.open(periodic > 0 ? StoreOptions.periodic(config.persistenceLocation(), periodic)
+          : StoreOptions.groupCommit(config.persistenceLocation()));
+      return store.recover();
+    } catch (StoreFormatException e) {
+      if (store != null) {
+        store.close();
+        store = null;
+      }
+      throw new IllegalStateException("persistence_location " + config.persistenceLocation() + ": "
+          + e.getMessage(), e);
+    }
   }
 
   /**
@@ -232,6 +268,9 @@ public final class FluxBroker implements AutoCloseable {
     }
     if (security != null) {
       security.close();
+    }
+    if (store != null) {
+      store.close(); // after the event loops: what they handed to the store is written and fsync'd
     }
     LOG.info("broker stopped");
   }

@@ -22,6 +22,8 @@ import java.util.List;
  * @param allowZeroLengthClientid whether an empty client id gets an assigned one
  * @param persistence whether sessions and messages are stored on disk (durability issue)
  * @param persistenceLocation folder of the store
+ * @param persistenceSyncMillis 0: group commit (an acknowledged message is fsync'd); N: periodic, the
+ *     write-ahead log is fsync'd every N ms (persistence_sync periodic N; docs/durability.md)
  * @param connectTimeout how long a new connection may take to send CONNECT
  * @param security password and ACL files, per-client limits and their overrides, audit
  */
@@ -38,6 +40,7 @@ public record BrokerConfig(
     boolean allowZeroLengthClientid,
     boolean persistence,
     Path persistenceLocation,
+    long persistenceSyncMillis,
     Duration connectTimeout,
     SecurityConfig security) {
 
@@ -75,6 +78,7 @@ public record BrokerConfig(
     b.allowZeroLengthClientid = allowZeroLengthClientid;
     b.persistence = persistence;
     b.persistenceLocation = persistenceLocation;
+    b.persistenceSyncMillis = persistenceSyncMillis;
     b.connectTimeout = connectTimeout;
     b.security = security;
     return b;
@@ -94,6 +98,7 @@ public record BrokerConfig(
     private boolean allowZeroLengthClientid = true;
     private boolean persistence = false;
     private Path persistenceLocation = Path.of("flux-data");
+    private long persistenceSyncMillis;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private SecurityConfig security;
     private Integer maxPublishRate;
@@ -113,6 +118,7 @@ public record BrokerConfig(
     public Builder allowZeroLengthClientid(boolean v) { allowZeroLengthClientid = v; return this; }
     public Builder persistence(boolean v) { persistence = v; return this; }
     public Builder persistenceLocation(Path v) { persistenceLocation = v; return this; }
+    public Builder persistenceSyncMillis(long v) { persistenceSyncMillis = v; return this; }
     public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
     /** Security settings; the limits in it are rebuilt from this builder's inflight and size values. */
     public Builder security(SecurityConfig v) { security = v; return this; }
@@ -141,7 +147,7 @@ public record BrokerConfig(
           : (int) Math.min(268_435_455L, (long) messageSizeLimit + PACKET_OVERHEAD_ALLOWANCE);
       return new BrokerConfig(listeners, allowAnonymous, maxInflightMessages, maxQueuedMessages,
           maxQueuedBytes, messageSizeLimit, packet, maxKeepalive, persistentClientExpiration,
-          allowZeroLengthClientid, persistence, persistenceLocation, connectTimeout, security());
+          allowZeroLengthClientid, persistence, persistenceLocation, persistenceSyncMillis, connectTimeout, security());
     }
   }
 }

@@ -205,6 +205,8 @@ public final class ConfigParser {
     k.put("per_listener_settings", bool(ConfigParser::perListenerSettings));
     k.put("persistence_location", new Key("a path to a directory", 1, Integer.MAX_VALUE,
         ConfigParser::persistenceLocation));
+    k.put("persistence_sync", new Key("group, or periodic MILLIS with MILLIS from 1 to 10000", 1, 2,
+        ConfigParser::persistenceSync));
     k.put("include_dir", new Key("a directory whose *.conf files are read in name order", 1,
         Integer.MAX_VALUE, (s, d) -> s.error(d, "allowed only in the main configuration file, as in Mosquitto")));
     // The main file's include_dir lines never reach this handler: parse() expands them.
@@ -320,6 +322,27 @@ public final class ConfigParser {
     } catch (InvalidPathException e) {
       s.error(d, quote(d.rest()) + " is not a valid path");
     }
+  }
+
+  /** Flux: how the store syncs; group commit (the default) or a periodic fsync that risks an OS crash. */
+  private static void persistenceSync(ParseState s, Directive d) {
+    List<String> a = d.args();
+    if (a.size() == 1 && a.get(0).equals("group")) {
+      s.builder.persistenceSyncMillis(0);
+      return;
+    }
+    if (a.size() == 2 && a.get(0).equals("periodic")) {
+      try {
+        long millis = Long.parseLong(a.get(1));
+        if (millis >= 1 && millis <= 10_000) {
+          s.builder.persistenceSyncMillis(millis);
+          return;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+    }
+    s.error(d, quote(String.join(" ", a)) + " is not group or periodic MILLIS (1 to 10000)");
   }
 
   private static void maxPacketSize(ParseState s, Long n) {

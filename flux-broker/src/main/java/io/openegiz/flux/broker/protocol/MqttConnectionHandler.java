@@ -90,6 +90,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   private boolean windowFreed; // acknowledgements in this read batch freed receive-window slots
   private final ConnectProcessor connects;
   private final SubscribeProcessor subscribes;
+  /** Inbound QoS 1/2 acknowledgements that wait for the store (persistence true). */
+  private final DurableAcks durableAcks = new DurableAcks(this);
 
   public MqttConnectionHandler(BrokerContext broker, String listener, int listenerPort, TlsConfig tls) {
     this.broker = broker;
@@ -195,7 +197,11 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
       return;
     }
     if (qos == 2 && !session.beginInboundQos2(id)) {
-      ack(MqttMessageType.PUBREC, id, ReasonCode.SUCCESS); // a resend before PUBREL: never routed twice
+      ackInOrder(MqttMessageType.PUBREC, id, ReasonCode.SUCCESS); // a resend before PUBREL: never routed twice
+      return;
+    }
+    if (refusal == ReasonCode.SUCCESS && qos > 0 && durable()) {
+      durableAcks.publish(toMessage(topic, payload, p, props), id); // acknowledged once stored
       return;
     }
     byte reason = refusal;
@@ -206,7 +212,21 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
       session.releaseInboundQos2(id); // a refused QoS 2 exchange ends at PUBREC [MQTT-4.3.3-?]
     }
     if (qos > 0) {
-      ack(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC, id, v5 ? reason : 0);
+      ackInOrder(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC, id, v5 ? reason : 0);
+    }
+  }
+
+  /** True with persistence on: inbound acknowledgements then wait for the store, in order. */
+  private boolean durable() {
+    return broker.sessions().persistence().enabled();
+  }
+
+  /** An acknowledgement that must not overtake those still waiting for the store. */
+  private void ackInOrder(MqttMessageType type, int packetId, byte reason) {
+    if (durable()) {
+      durableAcks.now(type, packetId, reason);
+    } else {
+      ack(type, packetId, reason);
     }
   }
 
@@ -214,7 +234,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
    * Backpressure, not loss: a subscriber's queue is above its high watermark, so stop reading this
    * publisher's socket until that queue has drained to its low watermark.
    */
-  private void pauseFor(Session subscriber) {
+  void pauseFor(Session subscriber) {
     pausedOn++;
     ctx.channel().config().setAutoRead(false);
     subscriber.awaitRoom(() -> ctx.executor().execute(this::resumeOne));
@@ -331,6 +351,10 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
 
   private void pubrel(int id) {
     boolean known = session.releaseInboundQos2(id);
+    if (durable()) {
+      durableAcks.pubrel(id, known);
+      return;
+    }
     ack(MqttMessageType.PUBCOMP, id, known || !v5 ? ReasonCode.SUCCESS : ReasonCode.PACKET_ID_NOT_FOUND);
   }
 
@@ -531,6 +555,11 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   @Override
   public EventExecutor executor() {
     return ctx.executor();
+  }
+
+  @Override
+  public int protocolVersion() {
+    return v5 ? 5 : 4;
   }
 
   @Override

@@ -56,9 +56,34 @@ final class SubscribeProcessor {
       }
       codes.add(code);
     }
+    int packetId = m.variableHeader().messageId();
+    afterStored(() -> subAck(packetId, codes, accepted));
+  }
+
+  /**
+   * Runs the reply now, or, for a persistent session with persistence on, once the new subscription
+   * list is on disk (on the event loop, flushed). The subscriptions already work in memory meanwhile;
+   * if the store fails they are kept in memory only (logged by the store).
+   */
+  private void afterStored(Runnable reply) {
+    java.util.concurrent.CompletableFuture<Void> stored =
+        c.broker.sessions().persistence().subscriptionsChanged(c.session);
+    if (stored.isDone()) {
+      reply.run();
+      return;
+    }
+    stored.whenComplete((v, e) -> c.ctx.executor().execute(() -> {
+      if (c.state != MqttConnectionHandler.State.CLOSING) {
+        reply.run();
+        c.ctx.flush();
+      }
+    }));
+  }
+
+  private void subAck(int packetId, List<Integer> codes, List<Accepted> accepted) {
     MqttFixedHeader fh = new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0);
     c.ctx.write(new MqttSubAckMessage(fh,
-        new MqttMessageIdAndPropertiesVariableHeader(m.variableHeader().messageId(), MqttProperties.NO_PROPERTIES),
+        new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES),
         new MqttSubAckPayload(codes)), c.ctx.voidPromise());
     for (Accepted a : accepted) {
       int rh = a.subscription().retainHandling();
@@ -132,8 +157,8 @@ final class SubscribeProcessor {
     Object vh = c.v5
         ? new MqttMessageIdAndPropertiesVariableHeader(m.variableHeader().messageId(), MqttProperties.NO_PROPERTIES)
         : MqttMessageIdVariableHeader.from(m.variableHeader().messageId());
-    c.ctx.write(new MqttUnsubAckMessage(fh, (MqttMessageIdVariableHeader) vh,
-        c.v5 ? new MqttUnsubAckPayload(codes) : null), c.ctx.voidPromise());
+    afterStored(() -> c.ctx.write(new MqttUnsubAckMessage(fh, (MqttMessageIdVariableHeader) vh,
+        c.v5 ? new MqttUnsubAckPayload(codes) : null), c.ctx.voidPromise()));
   }
 
   static String key(String group, String filter) {

@@ -2,12 +2,15 @@ package io.openegiz.flux.broker.routing;
 
 import io.openegiz.flux.broker.security.Authorizer;
 import io.openegiz.flux.broker.session.Session;
+import io.openegiz.flux.broker.session.SessionPersistence;
 import io.openegiz.flux.broker.session.SessionRegistry;
+import io.openegiz.flux.broker.store.QueueTarget;
 import io.openegiz.flux.broker.store.RetainedStore;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /** Routes a published message to every matching session, and retained messages to new subscriptions. */
@@ -30,8 +33,53 @@ public final class Router {
 
   /** Publishes a message: stores it if retained, and delivers it; returns how many sessions got it. */
   public int publish(Message m) {
+    if (sessions.persistence().enabled() && m.qos() > 0) {
+      return route(m, null, 0).delivered(); // wills: stored for persistent subscribers too
+    }
     return publish(m, null);
   }
+
+  /**
+   * What {@link #route} did: how many sessions got the message, and the future to acknowledge the
+   * publisher on (the message and its routing to persistent sessions, and a retained change, are durable).
+   */
+  public record Routed(int delivered, CompletableFuture<Void> durable) {}
+
+  /**
+   * Publishes a QoS 1/2 message with {@code persistence true}: stores it once for every persistent
+   * session it goes to (and the publisher's inbound QoS 2 packet id, when not 0) in one atomic write,
+   * then offers it to every matching session at once; online delivery does not wait for the disk.
+   */
+  public Routed route(Message m, Consumer<Session> pressure, int inboundQos2PacketId) {
+    SessionPersistence store = sessions.persistence();
+    CompletableFuture<Void> retainedDone = m.retain() ? retained.putDurably(m) : SessionPersistence.DONE;
+    Collector c = new Collector(m, pressure);
+    c.held = new ArrayList<>();
+    tree.match(m.topic(), c);
+    c.deliver();
+    List<QueueTarget> targets = new ArrayList<>();
+    boolean[] persistent = new boolean[c.held.size()];
+    for (int i = 0; i < persistent.length; i++) {
+      Held h = c.held.get(i);
+      persistent[i] = h.delivery().qos() > 0 && store.persistent(h.session());
+      if (persistent[i]) {
+        targets.add(new QueueTarget(h.session().clientId(), h.delivery().qos(), h.delivery().retain(),
+            h.delivery().subscriptionIds()));
+      }
+    }
+    long id = targets.isEmpty() ? 0 : store.nextMessageId();
+    CompletableFuture<Void> stored = store.enqueue(id, m, targets, inboundQos2PacketId);
+    int n = 0;
+    for (int i = 0; i < persistent.length; i++) {
+      Held h = c.held.get(i);
+      if (c.offer(h.session(), persistent[i] ? h.delivery().stored(id) : h.delivery())) n++;
+    }
+    return new Routed(n, retainedDone.isDone() && !retainedDone.isCompletedExceptionally()
+        ? stored : CompletableFuture.allOf(stored, retainedDone));
+  }
+
+  /** A delivery collected by {@link #route}, offered once the message is stored. */
+  private record Held(Session session, Session.Delivery delivery) {}
 
   /**
    * Publishes a message; {@code pressure} is told of every subscriber session whose queue is above
@@ -62,6 +110,8 @@ public final class Router {
     private final Consumer<Session> pressure;
     private Subscription first;
     private Map<String, List<Subscription>> byClient;
+    /** Set by {@link #route}: deliveries are collected here instead of being offered. */
+    List<Held> held;
 
     Collector(Message message, Consumer<Session> pressure) {
       this.message = message;
@@ -129,7 +179,16 @@ public final class Router {
           ids.add(s.subscriptionId());
         }
       }
-      Session.Offer result = session.offer(new Session.Delivery(message, qos, retain, ids));
+      Session.Delivery d = new Session.Delivery(message, qos, retain, ids);
+      if (held != null) {
+        held.add(new Held(session, d));
+        return true;
+      }
+      return offer(session, d);
+    }
+
+    boolean offer(Session session, Session.Delivery d) {
+      Session.Offer result = session.offer(d);
       if (result == Session.Offer.QUEUED_UNDER_PRESSURE && pressure != null) {
         pressure.accept(session);
       }

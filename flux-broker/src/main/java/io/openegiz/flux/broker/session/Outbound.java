@@ -22,6 +22,11 @@ public interface Outbound {
 
   void flush();
 
+  /** The MQTT protocol level of the connection: 4 (3.1.1) or 5; stored with a persistent session. */
+  default int protocolVersion() {
+    return 4;
+  }
+
   /** Ends the connection because another one took its session over [MQTT-3.1.4-3]. */
   void takenOver();
 }

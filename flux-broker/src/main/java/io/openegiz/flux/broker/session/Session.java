@@ -28,8 +28,21 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Session {
 
-  /** A message on its way to this session's client, with the QoS and flags of this delivery. */
-  public record Delivery(Message message, int qos, boolean retain, List<Integer> subscriptionIds) {}
+  /**
+   * A message on its way to this session's client, with the QoS and flags of this delivery.
+   *
+   * @param storeId the message's id in the durable store when this delivery is stored there, else 0
+   */
+  public record Delivery(Message message, int qos, boolean retain, List<Integer> subscriptionIds, long storeId) {
+    public Delivery(Message message, int qos, boolean retain, List<Integer> subscriptionIds) {
+      this(message, qos, retain, subscriptionIds, 0);
+    }
+
+    /** The same delivery, stored under this id. */
+    public Delivery stored(long id) {
+      return new Delivery(message, qos, retain, subscriptionIds, id);
+    }
+  }
 
   private static final class Inflight {
     final Delivery delivery;
@@ -63,12 +76,20 @@ public final class Session {
   private ScheduledFuture<?> expiryTask;
   private ScheduledFuture<?> pendingWill;
   private Message pendingWillMessage;
+  private final SessionPersistence persistence;
+  /** A drain batch waits for its QoS 2 packet ids to be stored; nothing else is written meanwhile. */
+  private boolean awaitingMarks;
 
   Session(String clientId, SessionLimits limits, BrokerMetrics metrics, Clock clock) {
+    this(clientId, limits, metrics, clock, SessionPersistence.NONE);
+  }
+
+  Session(String clientId, SessionLimits limits, BrokerMetrics metrics, Clock clock, SessionPersistence persistence) {
     this.clientId = clientId;
     this.limits = limits;
     this.metrics = metrics;
     this.clock = clock;
+    this.persistence = persistence;
   }
 
   public String clientId() { return clientId; }
@@ -105,7 +126,7 @@ public final class Session {
   public Offer offer(Delivery d) {
     int bytes = d.message().payload().length;
     if (ended) {
-      return Offer.DROPPED;
+      return dropped(d);
     }
     boolean online = connection != null;
     if (d.qos() == 0 && !online) {
@@ -117,13 +138,21 @@ public final class Session {
     boolean overBytes = limits.maxQueuedBytes() > 0 && queuedBytes.get() + bytes > limits.maxQueuedBytes();
     if (overBytes || (overCount && (d.qos() == 0 || !online))) {
       metrics.messageDropped(DropReason.QUEUE_FULL);
-      return Offer.DROPPED;
+      return dropped(d);
     }
     queuedMessages.incrementAndGet();
     queuedBytes.addAndGet(bytes);
     inbox.offer(d);
     scheduleDrain();
     return online && d.qos() > 0 && queued + 1 >= highWatermark() ? Offer.QUEUED_UNDER_PRESSURE : Offer.QUEUED;
+  }
+
+  /** A dropped stored delivery must not come back after a restart. */
+  private Offer dropped(Delivery d) {
+    if (d.storeId() != 0) {
+      persistence.delivered(clientId, d.storeId());
+    }
+    return Offer.DROPPED;
   }
 
   private int highWatermark() {
@@ -185,35 +214,91 @@ public final class Session {
   }
 
   private boolean drainLocked(Outbound c) {
+    if (awaitingMarks) {
+      return false; // the held batch is written first, in order, then the drain goes on
+    }
     int window = c.receiveMaximum();
     long now = clock.millis();
     int written = 0;
+    DrainHold hold = null;
+    boolean more = false;
     Delivery d;
     while ((d = inbox.peek()) != null) {
       if (d.qos() > 0 && inflight.size() >= window) {
-        return false;
+        break;
       }
       if (written >= DRAIN_BATCH) {
-        return true;
+        more = true;
+        break;
       }
       inbox.poll();
       queuedMessages.decrementAndGet();
       queuedBytes.addAndGet(-d.message().payload().length);
       if (d.message().expired(now)) {
         metrics.messageDropped(DropReason.EXPIRED); // [MQTT-3.3.2-5]
+        finished(d);
         continue;
       }
-      if (d.qos() == 0) {
-        c.writePublish(d, 0, false);
-      } else {
-        int id = nextPacketId();
-        if (c.writePublish(d, id, false)) {
+      int id = d.qos() == 0 ? 0 : nextPacketId();
+      if (hold == null && d.qos() == 2 && d.storeId() != 0) {
+        hold = new DrainHold(); // from here on, the batch waits for the stored packet ids
+      }
+      if (hold != null) {
+        hold.add(d, id);
+        if (id != 0) {
           inflight.put(id, new Inflight(d));
         }
+      } else if (d.qos() == 0) {
+        c.writePublish(d, 0, false);
+      } else if (c.writePublish(d, id, false)) {
+        inflight.put(id, new Inflight(d));
+      } else {
+        finished(d);
       }
       written++;
     }
-    return false;
+    if (hold != null) {
+      holdForMarks(c, hold); // goes on by itself once the ids are stored
+      return false;
+    }
+    return more;
+  }
+
+  /**
+   * A QoS 2 delivery's packet id must be durable before its PUBLISH goes out, so that a resend after a
+   * crash uses the same id: one store wait per drain batch. Later messages of the batch wait too, to
+   * keep the order. On a store failure they are sent anyway (exactly-once then rests on no crash).
+   */
+  private void holdForMarks(Outbound c, DrainHold hold) {
+    awaitingMarks = true;
+    hold.markInflight(persistence, clientId).whenComplete((v, e) -> c.executor().execute(() -> releaseHold(c, hold)));
+  }
+
+  private void releaseHold(Outbound c, DrainHold hold) {
+    synchronized (this) {
+      awaitingMarks = false;
+      if (connection == c) {
+        for (int i = 0; i < hold.deliveries.size(); i++) {
+          Delivery d = hold.deliveries.get(i);
+          int id = hold.packetIds.get(i);
+          if (id == 0) {
+            c.writePublish(d, 0, false);
+          } else if (inflight.get(id) != null && inflight.get(id).delivery == d && !c.writePublish(d, id, false)) {
+            inflight.remove(id);
+            finished(d);
+          }
+        }
+      } // else: the held QoS 1/2 deliveries stay in flight and are resent when a client attaches
+    }
+    c.flush();
+    scheduleDrain();
+  }
+
+  /** A delivery is done with (acknowledged, expired, not sendable): the store forgets it. */
+  private void finished(Delivery d) {
+    if (d.storeId() != 0) {
+      persistence.delivered(clientId, d.storeId());
+    }
   }
 
   private int nextPacketId() {
@@ -235,6 +320,7 @@ public final class Session {
       return false;
     }
     inflight.remove(packetId);
+    finished(f.delivery);
     return true;
   }
 
@@ -254,6 +340,12 @@ public final class Session {
     }
     if (failed) {
       inflight.remove(packetId);
+      finished(f.delivery);
+    } else if (f.delivery.storeId() != 0) {
+      // PUBREL only once "released" is on disk: after a crash the PUBREL is resent, not the PUBLISH
+      f.released = true;
+      persistence.markReleased(clientId, f.delivery.storeId(), packetId)
+          .whenComplete((v, e) -> c.executor().execute(() -> pubrelStored(c, packetId, f)));
     } else {
       f.released = true;
       c.writePubrel(packetId);
@@ -268,7 +360,38 @@ public final class Session {
       return false;
     }
     inflight.remove(packetId);
+    finished(f.delivery);
     return true;
+  }
+
+  private void pubrelStored(Outbound c, int packetId, Inflight f) {
+    synchronized (this) {
+      if (connection != c || inflight.get(packetId) != f) {
+        return; // resent on the next attach, or already finished
+      }
+      c.writePubrel(packetId);
+    }
+    c.flush();
+  }
+
+  /**
+   * Puts back what the store held at start-up, before any connection: in-flight QoS 2 deliveries
+   * under their stored packet ids (resent on attach), the rest queued in order.
+   */
+  synchronized void restore(List<io.openegiz.flux.broker.store.StoredDelivery> stored, Set<Integer> inboundIds) {
+    for (io.openegiz.flux.broker.store.StoredDelivery sd : stored) {
+      Delivery d = new Delivery(sd.message(), sd.qos(), sd.retain(), sd.subscriptionIds(), sd.id());
+      if (sd.packetId() != 0 && !inflight.containsKey(sd.packetId())) {
+        Inflight f = new Inflight(d);
+        f.released = sd.released();
+        inflight.put(sd.packetId(), f);
+      } else {
+        queuedMessages.incrementAndGet();
+        queuedBytes.addAndGet(d.message().payload().length);
+        inbox.offer(d);
+      }
+    }
+    inboundQos2.addAll(inboundIds);
   }
 
   /** Records an inbound QoS 2 PUBLISH; false if it is a duplicate whose PUBREL has not come yet. */

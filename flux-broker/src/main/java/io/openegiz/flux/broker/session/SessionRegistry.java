@@ -35,6 +35,7 @@ public final class SessionRegistry {
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private final Consumer<Message> willSink;
+  private volatile SessionPersistence persistence = SessionPersistence.NONE;
 
   public SessionRegistry(SubscriptionTree tree, SessionLimits limits, BrokerMetrics metrics, Clock clock,
       ScheduledExecutorService scheduler, Consumer<Message> willSink) {
@@ -44,6 +45,16 @@ public final class SessionRegistry {
     this.clock = clock;
     this.scheduler = scheduler;
     this.willSink = willSink;
+  }
+
+  /** Sets where sessions are written ({@code persistence true}); call before the first connection. */
+  public void persistence(SessionPersistence p) {
+    this.persistence = p;
+  }
+
+  /** Where sessions are written; {@link SessionPersistence#NONE} with {@code persistence false}. */
+  public SessionPersistence persistence() {
+    return persistence;
   }
 
   /** The session of a client id, or null. */
@@ -72,8 +83,11 @@ public final class SessionRegistry {
       }
       Message pendingWill = s.pendingWillMessage();
       // a delayed will is not sent when the client comes back in time [MQTT-3.1.3-9] ...
-      if (s.cancelTimers() && cleanStart) {
-        willDue = pendingWill; // ... unless clean start ends the session: then it is due now [MQTT-3.1.2-8]
+      if (s.cancelTimers()) {
+        persistence.willDone(id);
+        if (cleanStart) {
+          willDue = pendingWill; // ... unless clean start ends the session: then it is due now [MQTT-3.1.2-8]
+        }
       }
     }
     boolean present = s != null && !cleanStart;
@@ -85,11 +99,12 @@ public final class SessionRegistry {
       willSink.accept(willDue);
     }
     if (s == null) {
-      s = new Session(id, limits, metrics, clock);
+      s = new Session(id, limits, metrics, clock, persistence);
       sessions.put(id, s);
     }
     s.identity(identity);
     s.expiryIntervalSeconds(expirySeconds);
+    persistence.opened(s, connection.protocolVersion());
     return new Connected(s, present, previous);
   }
 
@@ -112,19 +127,65 @@ public final class SessionRegistry {
       return;
     }
     long expiry = s.expiryIntervalSeconds();
+    if (expiry > 0) {
+      persistence.disconnected(s, clock.millis());
+    }
     if (will != null) {
       long delay = Math.min(will.delaySeconds(), expiry);
       if (delay <= 0) {
         willSink.accept(will.message());
       } else {
-        s.pendingWill(scheduler.schedule(() -> willSink.accept(will.message()), delay, TimeUnit.SECONDS),
-            will.message());
+        persistence.willDelayed(s.clientId(), will.message(), clock.millis() + delay * 1000);
+        scheduleWill(s, will.message(), delay * 1000);
       }
     }
     if (expiry <= 0) {
       removeIfCurrent(s);
     } else {
       s.expiryTask(scheduler.schedule(() -> expire(s), expiry, TimeUnit.SECONDS));
+    }
+  }
+
+  private void scheduleWill(Session s, Message will, long delayMillis) {
+    String id = s.clientId();
+    s.pendingWill(scheduler.schedule(() -> {
+      willSink.accept(will);
+      persistence.willDone(id);
+    }, delayMillis, TimeUnit.MILLISECONDS), will);
+  }
+
+  /**
+   * Puts back a session recovered from the store, offline, with its subscriptions; its expiry runs
+   * from {@code expiresAtMillis} (Long.MAX_VALUE: never). Start-up only, before any connection.
+   */
+  synchronized Session restore(String clientId, long expirySeconds, Collection<Subscription> subs,
+      long expiresAtMillis) {
+    Session s = new Session(clientId, limits, metrics, clock, persistence);
+    // Who the client is comes with its next CONNECT; until then it is known by client id only.
+    s.identity(new ClientIdentity(clientId, null, null, "restored"));
+    s.expiryIntervalSeconds(expirySeconds);
+    for (Subscription sub : subs) {
+      tree.subscribe(sub);
+      s.subscriptions().put(sub.shareGroup() == null ? sub.filter()
+          : "$share/" + sub.shareGroup() + "/" + sub.filter(), sub);
+    }
+    sessions.put(clientId, s);
+    if (expiresAtMillis != Long.MAX_VALUE) {
+      long delay = Math.max(0, expiresAtMillis - clock.millis());
+      s.expiryTask(scheduler.schedule(() -> expire(s), delay, TimeUnit.MILLISECONDS));
+    }
+    return s;
+  }
+
+  /** Schedules a recovered delayed will of an offline session, or publishes it now when it is due. */
+  synchronized void restoreWill(String clientId, Message will, long dueAtMillis) {
+    Session s = sessions.get(clientId);
+    long delay = dueAtMillis - clock.millis();
+    if (s == null || delay <= 0) {
+      willSink.accept(will);
+      persistence.willDone(clientId);
+    } else {
+      scheduleWill(s, will, delay);
     }
   }
 
@@ -146,6 +207,7 @@ public final class SessionRegistry {
     }
     s.subscriptions().clear();
     s.end();
+    persistence.ended(s.clientId());
   }
 
   /** Number of sessions, online and offline. */

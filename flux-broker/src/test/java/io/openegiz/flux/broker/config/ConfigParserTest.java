@@ -516,6 +516,15 @@ class ConfigParserTest {
           .isEqualTo(Path.of("/var/lib/my data/"));
       assertThat(config("persistence_location data").persistenceLocation()).isEqualTo(Path.of("data"));
     }
+
+    @Test
+    void persistenceSyncIsGroupCommitOrPeriodic() throws ConfigException {
+      assertThat(config("persistence true").persistenceSyncMillis()).isZero();
+      assertThat(config("persistence_sync group").persistenceSyncMillis()).isZero();
+      assertThat(config("persistence_sync periodic 200").persistenceSyncMillis()).isEqualTo(200);
+      assertThat(errors("persistence_sync periodic", "persistence_sync periodic 0", "persistence_sync fast"))
+          .hasSize(3).allMatch(e -> e.contains("persistence_sync: ") && e.contains("is not group or periodic"));
+    }
   }
 
   @Test

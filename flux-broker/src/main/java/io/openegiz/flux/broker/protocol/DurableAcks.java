@@ -1,0 +1,122 @@
+package io.openegiz.flux.broker.protocol;
+
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.openegiz.flux.broker.routing.Message;
+import io.openegiz.flux.broker.routing.Router;
+import io.openegiz.flux.broker.session.SessionPersistence;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The inbound QoS 1/2 flow of one connection with {@code persistence true}: PUBACK, PUBREC and
+ * PUBCOMP go out only once what they promise is on disk, and in the order the packets came, although
+ * the store answers later (one group commit). Runs on the connection's event loop.
+ */
+final class DurableAcks {
+  /** Refusals are logged at most this often over all connections: once per incident, not per message. */
+  private static final long LOG_EVERY_MILLIS = 10_000;
+  private static final AtomicLong lastLogged = new AtomicLong();
+
+  /** One acknowledgement waiting for its write, and what to undo when the write fails. */
+  private record Pending(CompletableFuture<Void> done, MqttMessageType type, int packetId, byte reason,
+      Runnable onFailure) {}
+
+  private final MqttConnectionHandler c;
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+
+  DurableAcks(MqttConnectionHandler c) {
+    this.c = c;
+  }
+
+  /** Routes and stores a QoS 1/2 PUBLISH; acknowledges it once stored. */
+  void publish(Message m, int packetId) {
+    SessionPersistence p = c.broker.sessions().persistence();
+    boolean qos2 = m.qos() == 2;
+    // The publisher's QoS 2 id survives a restart only for a session that does too.
+    int inbound = qos2 && p.persistent(c.session) ? packetId : 0;
+    Router.Routed r = c.broker.router().route(m, c::pauseFor, inbound);
+    byte reason = r.delivered() == 0 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
+    Runnable undo = qos2 ? () -> c.session.releaseInboundQos2(packetId) : () -> { };
+    add(r.durable(), qos2 ? MqttMessageType.PUBREC : MqttMessageType.PUBACK, packetId, c.v5 ? reason : 0, undo);
+  }
+
+  /** PUBREL: PUBCOMP once the inbound id is gone from disk, so the client may reuse it at once. */
+  void pubrel(int packetId, boolean known) {
+    SessionPersistence p = c.broker.sessions().persistence();
+    CompletableFuture<Void> done = known && p.persistent(c.session)
+        ? p.releaseInboundQos2(c.identity.clientId(), packetId) : SessionPersistence.DONE;
+    byte reason = known || !c.v5 ? ReasonCode.SUCCESS : ReasonCode.PACKET_ID_NOT_FOUND;
+    add(done, MqttMessageType.PUBCOMP, packetId, reason, () -> { });
+  }
+
+  /** An acknowledgement with nothing to wait for, kept behind those still waiting. */
+  void now(MqttMessageType type, int packetId, byte reason) {
+    add(SessionPersistence.DONE, type, packetId, reason, () -> { });
+  }
+
+  private void add(CompletableFuture<Void> done, MqttMessageType type, int packetId, byte reason, Runnable undo) {
+    if (queue.isEmpty() && done.isDone() && !done.isCompletedExceptionally()) {
+      c.ack(type, packetId, reason);
+      return;
+    }
+    queue.add(new Pending(done, type, packetId, reason, undo));
+    done.whenComplete((v, e) -> c.ctx.executor().execute(this::release));
+  }
+
+  /** Sends, in order, every acknowledgement at the head whose write has completed. */
+  private void release() {
+    boolean wrote = false;
+    Pending p;
+    while ((p = queue.peek()) != null && p.done().isDone()) {
+      queue.poll();
+      if (c.state == MqttConnectionHandler.State.CLOSING) {
+        continue;
+      }
+      if (p.done().isCompletedExceptionally()) {
+        p.onFailure().run();
+        refuse(p);
+      } else {
+        c.ack(p.type(), p.packetId(), p.reason());
+      }
+      wrote = true;
+    }
+    if (wrote) {
+      c.ctx.flush();
+    }
+  }
+
+  /**
+   * The store could not write: MQTT 5 gets the reason code (0x97 for a full disk, 0x80 otherwise) and
+   * the client may send again; 3.1.1 has no code for it, so the connection closes without the ack and
+   * the client resends after reconnecting. A PUBREL whose id could not be removed is never completed.
+   */
+  private void refuse(Pending p) {
+    String cause = cause(p.done());
+    long now = System.currentTimeMillis();
+    long last = lastLogged.get();
+    if (now - last >= LOG_EVERY_MILLIS && lastLogged.compareAndSet(last, now)) {
+      MqttConnectionHandler.LOG.warn("refusing QoS 1/2 messages: the store cannot write ({})", cause);
+    }
+    if (c.v5 && p.type() != MqttMessageType.PUBCOMP) {
+      boolean full = cause.contains("space") || cause.contains("No space");
+      c.ack(p.type(), p.packetId(), full ? ReasonCode.QUOTA_EXCEEDED : ReasonCode.UNSPECIFIED_ERROR);
+      return;
+    }
+    c.state = MqttConnectionHandler.State.CLOSING; // close quietly: the incident is logged above
+    c.close("store unavailable");
+  }
+
+  private static String cause(CompletableFuture<Void> f) {
+    try {
+      f.join();
+      return "";
+    } catch (CompletionException e) {
+      Throwable t = e.getCause() == null ? e : e.getCause();
+      return String.valueOf(t.getMessage()); // the store's message names the disk error
+    } catch (RuntimeException e) {
+      return String.valueOf(e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package io.openegiz.flux.broker.it;
+
+import static io.openegiz.flux.broker.it.WireClient.PUBACK;
+import static io.openegiz.flux.broker.it.WireClient.SESSION_EXPIRY;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.openegiz.flux.broker.FluxBroker;
+import io.openegiz.flux.broker.config.BrokerConfig;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real full disk under a running broker: {@code persistence_location} on a 48 MiB tmpfs that a filler
+ * file fills. QoS 1 publishes are refused with PUBACK 0x97 (quota exceeded), the broker keeps serving,
+ * and once the filler is gone publishes are accepted again without a restart. Needs root (to mount).
+ */
+class DiskFullIT {
+  @TempDir
+  Path dir;
+  private Path mount;
+
+  @AfterEach
+  void unmount() throws Exception {
+    if (mount != null) {
+      new ProcessBuilder("umount", mount.toString()).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aFullDiskRefusesQos1With0x97AndRecoversWhenSpaceIsFreed() throws Exception {
+    Path mnt = Files.createDirectory(dir.resolve("mnt"));
+    Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", mnt.toString())
+        .redirectErrorStream(true).start();
+    Assumptions.assumeTrue(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0, "cannot mount a tmpfs here");
+    mount = mnt;
+    BrokerConfig cfg = BrokerConfig.builder().listener(0, "127.0.0.1").persistence(true)
+        .persistenceLocation(mnt.resolve("store")).maxQueuedMessages(100_000).maxQueuedBytes(0).build();
+    try (TestBroker b = TestBroker.start(FluxBroker.builder(cfg))) {
+      WireClient sub = WireClient.connect(b, "sub", true, true, new WireClient.Props().u32(SESSION_EXPIRY, 3600));
+      sub.subscribe(1, "d/#", 1, null);
+      sub.disconnect();
+      WireClient pub = WireClient.connect(b, "pub", true, null);
+      Path filler = mnt.resolve("filler");
+      fill(filler);
+      AtomicInteger packetId = new AtomicInteger();
+      int refused = 0;
+      for (int i = 0; i < 2_000 && refused == 0; i++) {
+        int reason = publish(pub, packetId);
+        assertThat(reason).isIn(0, 0x97);
+        if (reason == 0x97) refused++;
+      }
+      assertThat(refused).as("a QoS 1 publish refused with 0x97 on the full disk").isEqualTo(1);
+      assertThat(pub.isClosed()).isFalse();
+
+      Files.delete(filler);
+      await().atMost(Duration.ofSeconds(20)).until(() -> publish(pub, packetId) == 0);
+    }
+  }
+
+  /** Publishes 64 KiB at QoS 1 and returns the PUBACK's reason code. */
+  private static int publish(WireClient pub, AtomicInteger packetId) throws IOException {
+    int id = packetId.incrementAndGet() % 65535 + 1;
+    pub.publish("d/x", 1, false, false, id, null, new byte[64 * 1024]);
+    WireClient.Packet ack = pub.expect(PUBACK);
+    assertThat(ack.ackId()).isEqualTo(id);
+    return ack.reasonCode();
+  }
+
+  private static void fill(Path filler) {
+    byte[] chunk = new byte[1 << 20];
+    try (OutputStream out = Files.newOutputStream(filler)) {
+      while (true) {
+        out.write(chunk);
+      }
+    } catch (IOException full) {
+      // the disk is full now
+    }
+  }
+}
