@@ -125,7 +125,7 @@ public final class DurableSessionPersistence implements SessionPersistence {
   private SessionRecord record(Session s, long disconnectedAt) {
     int version = stored.getOrDefault(s.clientId(), 5);
     return new SessionRecord(s.clientId(), version, s.expiryIntervalSeconds(), disconnectedAt,
-        List.copyOf(s.subscriptions().values()));
+        List.copyOf(s.subscriptions().values()), s.identity() == null ? null : s.identity().username());
   }
 
   private static void logFailure(CompletableFuture<Void> f, String what) {

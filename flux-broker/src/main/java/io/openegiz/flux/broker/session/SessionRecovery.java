@@ -30,13 +30,14 @@ public final class SessionRecovery {
       // A session that was connected when the broker stopped counts as disconnected now.
       long disconnectedAt = r.disconnectedAtMillis() == 0 ? now : r.disconnectedAtMillis();
       SessionRecord asOf = new SessionRecord(r.clientId(), r.protocolVersion(), r.expiryIntervalSeconds(),
-          disconnectedAt, r.subscriptions());
+          disconnectedAt, r.subscriptions(), r.username());
       persistence.recovered(r.clientId(), r.protocolVersion());
       if (asOf.expiresAtMillis() <= now) {
         expired.add(r.clientId());
         continue;
       }
-      Session s = registry.restore(r.clientId(), r.expiryIntervalSeconds(), r.subscriptions(), asOf.expiresAtMillis());
+      Session s = registry.restore(r.clientId(), r.username(), r.expiryIntervalSeconds(), r.subscriptions(),
+          asOf.expiresAtMillis());
       s.restore(state.queues().getOrDefault(r.clientId(), List.<StoredDelivery>of()),
           state.inboundQos2().getOrDefault(r.clientId(), Set.of()));
       restored++;

@@ -158,11 +158,11 @@ public final class SessionRegistry {
    * Puts back a session recovered from the store, offline, with its subscriptions; its expiry runs
    * from {@code expiresAtMillis} (Long.MAX_VALUE: never). Start-up only, before any connection.
    */
-  synchronized Session restore(String clientId, long expirySeconds, Collection<Subscription> subs,
+  synchronized Session restore(String clientId, String username, long expirySeconds, Collection<Subscription> subs,
       long expiresAtMillis) {
     Session s = new Session(clientId, limits, metrics, clock, persistence);
-    // Who the client is comes with its next CONNECT; until then it is known by client id only.
-    s.identity(new ClientIdentity(clientId, null, null, "restored"));
+    // The stored username keeps ACL checks right until the client's next CONNECT sets the identity again.
+    s.identity(new ClientIdentity(clientId, username, null, "restored"));
     s.expiryIntervalSeconds(expirySeconds);
     for (Subscription sub : subs) {
       tree.subscribe(sub);

@@ -54,6 +54,7 @@ final class RecordCodec {
             | sub.retainHandling() << 4);
         out.writeInt(sub.subscriptionId());
       }
+      writeNullableString(out, s.username());
     });
   }
 
@@ -73,7 +74,9 @@ final class RecordCodec {
         subs.add(new Subscription(clientId, filter, group, flags & 3, (flags & 4) != 0, (flags & 8) != 0,
             flags >> 4 & 3, subscriptionId));
       }
-      return new SessionRecord(clientId, protocol, expiry, disconnectedAt, subs);
+      // The username came after the subscriptions from the start of format 1's release.
+      String username = in.available() > 0 ? readNullableString(in) : null;
+      return new SessionRecord(clientId, protocol, expiry, disconnectedAt, subs, username);
     });
   }
 

@@ -12,9 +12,17 @@ import java.util.Objects;
  * @param expiryIntervalSeconds session expiry interval
  * @param disconnectedAtMillis when the client disconnected (clock millis), or 0 while it is connected
  * @param subscriptions the session's subscriptions
+ * @param username the authenticated username the session belongs to, or null; kept so that ACL
+ *     checks for a restored, still offline session use the same identity as before the restart
  */
 public record SessionRecord(String clientId, int protocolVersion, long expiryIntervalSeconds,
-    long disconnectedAtMillis, List<Subscription> subscriptions) {
+    long disconnectedAtMillis, List<Subscription> subscriptions, String username) {
+
+  /** A session record without a username (anonymous clients). */
+  public SessionRecord(String clientId, int protocolVersion, long expiryIntervalSeconds, long disconnectedAtMillis,
+      List<Subscription> subscriptions) {
+    this(clientId, protocolVersion, expiryIntervalSeconds, disconnectedAtMillis, subscriptions, null);
+  }
 
   public SessionRecord {
     Objects.requireNonNull(clientId, "clientId");

@@ -54,6 +54,8 @@ class RecordCodecTest {
         Subscription.of("client-ä", "a/+/c", 1),
         new Subscription("client-ä", "openegiz/#", "archivers", 2, true, true, 2, 268_435_455)));
     assertThat(RecordCodec.decodeSession(RecordCodec.encodeSession(s))).isEqualTo(s);
+    SessionRecord named = new SessionRecord("dev-1", 4, 60, 0, List.of(), "esp32-oven001-elec");
+    assertThat(RecordCodec.decodeSession(RecordCodec.encodeSession(named))).isEqualTo(named);
   }
 
   @Test
