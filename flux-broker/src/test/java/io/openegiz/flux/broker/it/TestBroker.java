@@ -17,9 +17,13 @@ public final class TestBroker implements AutoCloseable {
     return start(b -> b);
   }
 
-  /** A broker with settings changed from the defaults, on 127.0.0.1 and a free port. */
+  /**
+   * A broker with settings changed from the defaults, on 127.0.0.1 and a free port. The per-client
+   * publish rate (100/s by default, SEC-5) is off here so that tests sending thousands of messages
+   * run at full speed; SecurityIT tests the rate limit itself.
+   */
   public static TestBroker start(UnaryOperator<BrokerConfig.Builder> settings) {
-    BrokerConfig config = settings.apply(BrokerConfig.builder().listener(0, "127.0.0.1")).build();
+    BrokerConfig config = settings.apply(BrokerConfig.builder().listener(0, "127.0.0.1").maxPublishRate(0)).build();
     return new TestBroker(FluxBroker.builder(config).build().start());
   }
 
