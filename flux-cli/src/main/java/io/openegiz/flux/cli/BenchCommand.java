@@ -144,7 +144,7 @@ final class BenchCommand {
     }
   }
 
-  private static void deleteTree(Path dir) throws java.io.IOException {
+  static void deleteTree(Path dir) throws java.io.IOException {
     if (java.nio.file.Files.exists(dir)) {
       try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir)) {
         for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {

@@ -24,6 +24,9 @@ final class BrokerOptions {
   Path json;
   @Option(names = "--html", paramLabel = "FILE", description = "HTML page with charts (default: OUT/SCENARIO.html).")
   Path html;
+  @Option(names = "--persistence", description = {"Flux with persistence true (store in OUT/flux-store, kept across",
+      "the broker restarts of a scenario, emptied when the scenario starts)."})
+  boolean persistence;
 
   /**
    * Flux limits each client to 100 publishes a second by default (max_publish_rate, a Flux-only key);
@@ -32,9 +35,18 @@ final class BrokerOptions {
   static final String NO_RATE_LIMIT = "max_publish_rate 0\n";
 
   /** Flux first (the baseline of the ratios), then Mosquitto if asked. */
-  List<BrokerUnderTest> brokers() {
+  List<BrokerUnderTest> brokers() throws java.io.IOException {
     List<BrokerUnderTest> brokers = new ArrayList<>();
-    brokers.add(new BrokerUnderTest("flux", p -> BrokerUnderTest.commonConfig(p, maxInflight, maxQueued) + NO_RATE_LIMIT,
+    String store = "";
+    if (persistence) {
+      Path dir = out.toAbsolutePath().resolve("flux-store");
+      BenchCommand.deleteTree(dir);
+      store = "persistence true\npersistence_location " + dir + "\n";
+    }
+    String durable = store;
+    brokers.add(new BrokerUnderTest(persistence ? "flux-durable" : "flux",
+        p -> BrokerUnderTest.commonConfig(p, maxInflight, maxQueued).replace("persistence false\n", durable)
+            + NO_RATE_LIMIT,
         conf -> BenchCommand.fluxCommand(brokerJavaOpts, conf)));
     if (compare) {
       brokers.add(BrokerUnderTest.mosquitto(mosquitto, maxInflight, maxQueued));
