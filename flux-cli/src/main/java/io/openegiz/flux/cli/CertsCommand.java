@@ -26,16 +26,17 @@ import picocli.CommandLine.Spec;
 /** {@code flux certs}: an internal CA and the certificates of the broker and its devices, without openssl. */
 @Command(name = "certs", mixinStandardHelpOptions = true,
     description = {"Makes an internal CA, server and device certificates (ECDSA P-256 by default, RSA 2048 with",
-        "--rsa; 90-day leaves for rotation every 90 days) and a CRL to revoke them. See docs/security.md."},
+        "--rsa; 90-day leaves for rotation every 90 days) and a CRL to revoke them. See docs/certificates.md."},
     subcommands = {CertsCommand.Ca.class, CertsCommand.Server.class, CertsCommand.Device.class,
-        CertsCommand.Revoke.class, CertsCommand.ListCerts.class, CertsCommand.Renew.class, CertsCommand.Crl.class})
+        CertsCommand.Revoke.class, CertsCommand.ListCerts.class, CertsCommand.Renew.class, CertsCommand.Crl.class,
+        CertsCommand.Check.class})
 final class CertsCommand implements Runnable {
   @Spec CommandSpec spec;
 
   @Override
   public void run() {
     throw new ParameterException(spec.commandLine(),
-        "missing subcommand; accepted: ca, server, device, revoke, list, renew, crl");
+        "missing subcommand; accepted: ca, server, device, revoke, list, renew, crl, check");
   }
 
   /** Options and error handling every subcommand shares. */
@@ -244,6 +245,44 @@ final class CertsCommand implements Runnable {
             + " flux certs crl --dir %s%n", store.crlFile(), next, dir);
       }
       return 0;
+    }
+  }
+
+  @Command(name = "check", mixinStandardHelpOptions = true,
+      description = {"Lists the current certificates (CA, servers, devices) and the CRL's next update that fall",
+          "within --days, expired ones included. Exit status 1 when anything is listed, 0 when nothing is",
+          "due: run it from cron or a systemd timer and alert on failure."})
+  static final class Check extends Base {
+    @Option(names = "--days", paramLabel = "N", defaultValue = "30",
+        description = "The window in days (default ${DEFAULT-VALUE}).")
+    long days;
+
+    @Override
+    int execute() throws CertsException {
+      if (days < 0) {
+        throw new CertsException("--days " + days + ": accepted: 0 or more");
+      }
+      CertificateStore store = CertificateStore.open(dir);
+      Instant now = Instant.now();
+      List<CertificateStatus> due = CertificateStatus.due(store, now, Duration.ofDays(days));
+      boolean crlMissing = store.crlNextUpdate() == null;
+      if (due.isEmpty() && !crlMissing) {
+        out.printf("nothing expires within %d days in %s%n", days, dir);
+        return 0;
+      }
+      out.printf("%-7s %-32s %-20s %9s %s%n", "KIND", "NAME", "NOT AFTER", "DAYS LEFT", "STATE");
+      for (CertificateStatus s : due) {
+        out.printf("%-7s %-32s %-20s %9d %s%n", s.kind(), s.name(),
+            s.notAfter().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), s.daysLeft(),
+            s.notAfter().isAfter(now) ? "due" : "expired");
+      }
+      if (crlMissing) {
+        // Without a readable CRL a broker with crlfile cannot start or refuses every client certificate.
+        out.printf("%-7s %-32s %-20s %9s %s%n", "crl", store.crlFile().getFileName(), "-", "-", "missing");
+      }
+      err.printf("%d due within %d days: renew with flux certs renew, re-sign the CRL with flux certs crl"
+          + " (see docs/certificates.md)%n", due.size() + (crlMissing ? 1 : 0), days);
+      return 1;
     }
   }
 }

@@ -176,4 +176,62 @@ class CertsCommandTest {
     assertThat(err.toString()).isEmpty();
     assertThat(out.toString()).containsPattern("device +esp32-soon +\\p{XDigit}+ +\\S+ +9 replaced");
   }
+
+  @Test
+  void checkListsWhatIsDueWithinTheWindowAndFailsThen() throws Exception {
+    String d = dir.toString();
+    certs("ca", "--dir", d);
+    certs("server", "--dir", d, "--dns", "broker.local");
+    assertThat(certs("check", "--dir", d)).isZero();
+    assertThat(out.toString()).contains("nothing expires within 30 days");
+
+    certs("device", "--dir", d, "--days", "10", "esp32-soon");
+    certs("device", "--dir", d, "--days", "60", "esp32-later");
+    out.getBuffer().setLength(0);
+    assertThat(certs("check", "--dir", d)).isEqualTo(1);
+    assertThat(out.toString()).containsPattern("device +esp32-soon +\\S+ +9 due")
+        .doesNotContain("esp32-later").doesNotContain("server ");
+    assertThat(err.toString()).contains("1 due within 30 days");
+
+    out.getBuffer().setLength(0);
+    assertThat(certs("check", "--dir", d, "--days", "5")).isZero();
+    assertThat(certs("check", "--dir", d, "--days", "100")).isEqualTo(1);
+    assertThat(out.toString()).contains("esp32-soon").containsPattern("device +esp32-later +\\S+ +59 due")
+        .containsPattern("server +server +\\S+ +89 due");
+  }
+
+  @Test
+  void checkSkipsRevokedAndReplacedCertificates() throws Exception {
+    String d = dir.toString();
+    certs("ca", "--dir", d);
+    certs("device", "--dir", d, "--days", "10", "esp32-renewed", "esp32-revoked");
+    assertThat(certs("renew", "--dir", d, "esp32-renewed")).isZero();
+    assertThat(certs("revoke", "--dir", d, "esp32-revoked")).isZero();
+    out.getBuffer().setLength(0);
+    assertThat(certs("check", "--dir", d)).isZero();
+    assertThat(out.toString()).contains("nothing expires");
+  }
+
+  @Test
+  void checkReportsAnExpiredCrl() throws Exception {
+    String d = dir.toString();
+    certs("ca", "--dir", d);
+    X509CRL expired = CertificateAuthority.load(dir.resolve("ca.crt"), dir.resolve("ca.key"))
+        .crl(java.util.Map.of(), Duration.ofSeconds(-30));
+    Files.writeString(dir.resolve("ca.crl"), CertificateAuthority.pem(expired));
+    out.getBuffer().setLength(0);
+    assertThat(certs("check", "--dir", d)).isEqualTo(1);
+    assertThat(out.toString()).containsPattern("crl +ca.crl +\\S+ +0 expired");
+
+    assertThat(certs("crl", "--dir", d)).isZero();
+    out.getBuffer().setLength(0);
+    assertThat(certs("check", "--dir", d)).isZero();
+    assertThat(certs("check", "--dir", d, "--days", "400")).isEqualTo(1);
+    assertThat(out.toString()).containsPattern("crl +ca.crl +\\S+ +36[45] due");
+
+    Files.delete(dir.resolve("ca.crl"));
+    out.getBuffer().setLength(0);
+    assertThat(certs("check", "--dir", d)).isEqualTo(1);
+    assertThat(out.toString()).containsPattern("crl +ca.crl +- +- missing");
+  }
 }

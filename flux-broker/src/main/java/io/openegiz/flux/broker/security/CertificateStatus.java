@@ -10,9 +10,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** One line of {@code flux certs list}: a certificate of the store and whether it needs attention. */
+/**
+ * One line of {@code flux certs list} or {@code flux certs check}: a certificate of the store (or, for
+ * {@code check}, the CRL's next update) and whether it needs attention.
+ *
+ * @param serial the certificate's serial number; null for the CRL
+ * @param current false for revoked certificates and for those a renewal replaced: nobody rotates them
+ */
 public record CertificateStatus(String kind, String name, BigInteger serial, Instant notAfter, long daysLeft,
-    State state) {
+    State state, boolean current) {
 
   /** Where a certificate stands; {@code REPLACED} ones were renewed and still work until they expire. */
   public enum State {
@@ -25,7 +31,28 @@ public record CertificateStatus(String kind, String name, BigInteger serial, Ins
 
   /** Current certificates (not revoked, not replaced) that expire within the warning period or have. */
   public boolean needsRotation() {
-    return state == State.EXPIRING || state == State.EXPIRED;
+    return current && (state == State.EXPIRING || state == State.EXPIRED);
+  }
+
+  /** Current and expiring before {@code now + window}, or expired already. */
+  public boolean dueWithin(Instant now, Duration window) {
+    return current && notAfter.isBefore(now.plus(window));
+  }
+
+  /**
+   * What {@code flux certs check} reports: current certificates (CA included) that expire before
+   * {@code now + window} or have, then the CRL (kind {@code crl}) if its next update falls in the window
+   * too, since after it the broker refuses every client certificate. A missing or unreadable CRL is not
+   * listed here: the caller reports it, as it has no date.
+   */
+  public static List<CertificateStatus> due(CertificateStore store, Instant now, Duration window) {
+    List<CertificateStatus> out = new ArrayList<>(of(store, now).stream()
+        .filter(s -> s.dueWithin(now, window)).toList());
+    Instant next = store.crlNextUpdate();
+    if (next != null && next.isBefore(now.plus(window))) {
+      out.add(current("crl", store.crlFile().getFileName().toString(), null, next, now));
+    }
+    return out;
   }
 
   /** The CA first, then every issued certificate in issue order. */
@@ -44,9 +71,10 @@ public record CertificateStatus(String kind, String name, BigInteger serial, Ins
       boolean replaced = latest.get(e.kind() + "/" + e.name()) != i;
       CertificateStatus s = current(e.kind().label(), e.name(), e.serial(), e.notAfter(), now);
       if (e.revoked()) {
-        s = s.with(State.REVOKED);
-      } else if (replaced && s.state != State.EXPIRED) {
-        s = s.with(State.REPLACED);
+        s = s.notCurrent(State.REVOKED);
+      } else if (replaced) {
+        // An expired predecessor still shows as expired, but is no longer current: nothing to rotate.
+        s = s.notCurrent(s.state == State.EXPIRED ? State.EXPIRED : State.REPLACED);
       }
       out.add(s);
     }
@@ -58,10 +86,10 @@ public record CertificateStatus(String kind, String name, BigInteger serial, Ins
     long days = Duration.between(now, notAfter).toDays();
     State state = !notAfter.isAfter(now) ? State.EXPIRED
         : notAfter.isBefore(now.plus(CertificateStore.EXPIRY_WARNING)) ? State.EXPIRING : State.VALID;
-    return new CertificateStatus(kind, name, serial, notAfter, days, state);
+    return new CertificateStatus(kind, name, serial, notAfter, days, state, true);
   }
 
-  private CertificateStatus with(State s) {
-    return new CertificateStatus(kind, name, serial, notAfter, daysLeft, s);
+  private CertificateStatus notCurrent(State s) {
+    return new CertificateStatus(kind, name, serial, notAfter, daysLeft, s, false);
   }
 }
