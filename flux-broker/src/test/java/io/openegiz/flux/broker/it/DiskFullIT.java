@@ -7,15 +7,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.openegiz.flux.broker.FluxBroker;
 import io.openegiz.flux.broker.config.BrokerConfig;
+import io.openegiz.flux.broker.store.SmallDisk;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,22 +26,19 @@ import org.junit.jupiter.api.io.TempDir;
 class DiskFullIT {
   @TempDir
   Path dir;
-  private Path mount;
+  private SmallDisk disk;
 
   @AfterEach
   void unmount() throws Exception {
-    if (mount != null) {
-      new ProcessBuilder("umount", mount.toString()).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+    if (disk != null) {
+      disk.close();
     }
   }
 
   @Test
   void aFullDiskRefusesQos1With0x97AndRecoversWhenSpaceIsFreed() throws Exception {
-    Path mnt = Files.createDirectory(dir.resolve("mnt"));
-    Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", mnt.toString())
-        .redirectErrorStream(true).start();
-    Assumptions.assumeTrue(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0, "cannot mount a tmpfs here");
-    mount = mnt;
+    disk = SmallDisk.mount(dir, "48m");
+    Path mnt = disk.path();
     BrokerConfig cfg = BrokerConfig.builder().listener(0, "127.0.0.1").persistence(true)
         .persistenceLocation(mnt.resolve("store")).maxQueuedMessages(100_000).maxQueuedBytes(0).build();
     try (TestBroker b = TestBroker.start(FluxBroker.builder(cfg))) {
@@ -51,7 +47,7 @@ class DiskFullIT {
       sub.disconnect();
       WireClient pub = WireClient.connect(b, "pub", true, null);
       Path filler = mnt.resolve("filler");
-      fill(filler);
+      SmallDisk.fill(filler);
       AtomicInteger packetId = new AtomicInteger();
       int refused = 0;
       for (int i = 0; i < 2_000 && refused == 0; i++) {
@@ -74,16 +70,5 @@ class DiskFullIT {
     WireClient.Packet ack = pub.expect(PUBACK);
     assertThat(ack.ackId()).isEqualTo(id);
     return ack.reasonCode();
-  }
-
-  private static void fill(Path filler) {
-    byte[] chunk = new byte[1 << 20];
-    try (OutputStream out = Files.newOutputStream(filler)) {
-      while (true) {
-        out.write(chunk);
-      }
-    } catch (IOException full) {
-      // the disk is full now
-    }
   }
 }

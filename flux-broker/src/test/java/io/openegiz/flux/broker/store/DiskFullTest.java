@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.openegiz.flux.broker.routing.Message;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,29 +22,26 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DiskFullTest {
   @TempDir Path dir;
-  private Path mount;
+  private SmallDisk disk;
 
   @AfterEach
   void unmount() throws Exception {
-    if (mount != null) {
-      new ProcessBuilder("umount", mount.toString()).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+    if (disk != null) {
+      disk.close();
     }
   }
 
   @Test
   void fullDiskRefusesWritesThenRecoversWhenSpaceIsFreed() throws Exception {
-    Path mnt = Files.createDirectory(dir.resolve("mnt"));
-    Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", mnt.toString())
-        .redirectErrorStream(true).start();
-    Assumptions.assumeTrue(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0, "cannot mount a tmpfs here");
-    mount = mnt;
+    disk = SmallDisk.mount(dir, "48m");
+    Path mnt = disk.path();
     Path storeDir = mnt.resolve("store");
     List<Long> acknowledged = new ArrayList<>();
     try (DurableStore store = DurableStore.open(StoreOptions.groupCommit(storeDir))) {
       store.recover();
       store.putSession(new SessionRecord("c", 5, 60, 0, List.of())).get(10, TimeUnit.SECONDS);
       Path filler = mnt.resolve("filler");
-      fill(filler);
+      SmallDisk.fill(filler);
       Throwable failure = null;
       for (int i = 0; i < 5_000 && failure == null; i++) {
         long id = store.nextMessageId();
@@ -80,16 +74,5 @@ class DiskFullTest {
 
   private static Message message(long id) {
     return new Message("t/" + id, new byte[64 * 1024], 1, false, "p", 0, Message.Properties.NONE);
-  }
-
-  private static void fill(Path filler) {
-    byte[] chunk = new byte[1 << 20];
-    try (OutputStream out = Files.newOutputStream(filler)) {
-      while (true) {
-        out.write(chunk);
-      }
-    } catch (IOException full) {
-      // the disk is full now
-    }
   }
 }

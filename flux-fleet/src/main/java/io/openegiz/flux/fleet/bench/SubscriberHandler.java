@@ -23,6 +23,16 @@ final class SubscriberHandler extends BenchConnection {
     this.tracker = new SequenceTracker(publishers);
   }
 
+  /**
+   * A persistent session (3.1.1 clean session false), like the archiver's: with {@code persistence true}
+   * every QoS 1/2 message to it is written to disk before the publisher's PUBACK, which is what the
+   * durable comparison must measure. Client ids are unique per run, so nothing is left over.
+   */
+  @Override
+  protected boolean cleanSession() {
+    return false;
+  }
+
   /** Read it only after the connection's event loop has stopped. */
   SequenceTracker tracker() {
     return tracker;
