@@ -1,7 +1,6 @@
 package io.openegiz.flux.broker.protocol;
 
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -14,7 +13,6 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPubReplyMessageVariableHeader;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
-import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
@@ -83,7 +81,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   long clientMaximumPacketSize = Long.MAX_VALUE;
   int clientTopicAliasMaximum;
   boolean requestProblemInformation = true;
-  private final Map<String, Integer> outboundAliases = new HashMap<>();
+  private final PublishWriter publishWriter = new PublishWriter(this);
   private final Map<Integer, String> inboundAliases = new HashMap<>();
   private ScheduledFuture<?> connectTimeout;
   private int pausedOn; // subscriber queues this publisher waits on (backpressure)
@@ -569,39 +567,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
 
   @Override
   public boolean writePublish(Session.Delivery d, int packetId, boolean dup) {
-    Message m = d.message();
-    if (m.encodedSizeEstimate(d.subscriptionIds().size()) > clientMaximumPacketSize) {
-      broker.metrics().messageDropped(DropReason.TOO_LARGE_FOR_CLIENT); // [MQTT-3.1.2-25]
-      return false;
-    }
-    String topic = m.topic();
-    MqttProperties props = MqttProperties.NO_PROPERTIES;
-    if (v5) {
-      props = PropertiesMapper.toPublish(m, d.subscriptionIds(), broker.clock().millis());
-      if (clientTopicAliasMaximum > 0) {
-        topic = applyOutboundAlias(topic, props);
-      }
-    }
-    MqttFixedHeader fh = new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(d.qos()),
-        d.retain(), 0);
-    ctx.write(new MqttPublishMessage(fh, new MqttPublishVariableHeader(topic, d.qos() == 0 ? -1 : packetId, props),
-        Unpooled.wrappedBuffer(m.payload())), ctx.voidPromise());
-    broker.metrics().messageSent(m.payload().length);
-    return true;
-  }
-
-  private String applyOutboundAlias(String topic, MqttProperties props) {
-    Integer alias = outboundAliases.get(topic);
-    if (alias != null) {
-      props.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS, alias));
-      return "";
-    }
-    if (outboundAliases.size() < clientTopicAliasMaximum) {
-      int next = outboundAliases.size() + 1;
-      outboundAliases.put(topic, next);
-      props.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS, next));
-    }
-    return topic;
+    return publishWriter.write(d, packetId, dup);
   }
 
   @Override
