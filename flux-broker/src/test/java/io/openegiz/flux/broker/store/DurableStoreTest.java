@@ -185,8 +185,7 @@ class DurableStoreTest {
       store.recover();
       kv.gate = new CountDownLatch(1);
       CompletableFuture<Void> f = store.enqueue("c", store.nextMessageId(), plainMessage("t", "x"), 1, false, List.of());
-      Thread.sleep(100);
-      assertThat(f).isNotDone();
+      org.awaitility.Awaitility.await().during(java.time.Duration.ofMillis(100)).atMost(java.time.Duration.ofSeconds(1)).until(() -> !f.isDone());
       assertThat(store.stats().syncs()).isZero();
       kv.gate.countDown();
       await(f);

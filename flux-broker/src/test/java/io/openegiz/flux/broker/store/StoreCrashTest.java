@@ -1,11 +1,13 @@
 package io.openegiz.flux.broker.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -65,11 +67,10 @@ class StoreCrashTest {
         // the process was killed mid-line: a torn last line is not an acknowledgement
       }
     });
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (acks.get() < 1_000 && System.nanoTime() < deadline && p.isAlive()) {
-      Thread.sleep(20);
-    }
-    Thread.sleep(ThreadLocalRandom.current().nextInt(50, 400));
+    await().atMost(Duration.ofSeconds(30)).until(() -> acks.get() >= 1_000 || !p.isAlive());
+    // then kill at a random moment of the stream, not right after the 1,000th acknowledgement
+    int killAfterMillis = ThreadLocalRandom.current().nextInt(50, 400);
+    await().pollDelay(Duration.ofMillis(killAfterMillis)).until(() -> true);
     p.destroyForcibly(); // SIGKILL
     p.waitFor(10, TimeUnit.SECONDS);
     reader.join(10_000);

@@ -39,6 +39,6 @@ public final class StoreCrashWriter {
         }
       });
     }
-    Thread.sleep(Long.MAX_VALUE);
+    new java.util.concurrent.CountDownLatch(1).await(); // until the test kills this process
   }
 }
