@@ -3,8 +3,6 @@ package io.openegiz.flux.broker.config;
 import io.openegiz.flux.broker.config.ConfigParser.Declared;
 import io.openegiz.flux.broker.config.ConfigParser.Directive;
 import io.openegiz.flux.broker.config.ConfigParser.Key;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,15 +67,8 @@ final class ListenerKeys {
 
   private static Key file(BiConsumer<Settings, Directive> set) {
     return new Key(FILE, 1, Integer.MAX_VALUE, (s, d) -> {
-      try {
-        Path p = Path.of(d.rest());
-        if (!Files.isReadable(p) || Files.isDirectory(p)) {
-          s.error(d, ConfigParser.quote(d.rest()) + (Files.exists(p) ? " cannot be read" : ": no such file"));
-          return;
-        }
+      if (s.readableFile(d) != null) {
         set.accept(s.currentListener(), d);
-      } catch (InvalidPathException e) {
-        s.error(d, ConfigParser.quote(d.rest()) + " is not a valid path");
       }
     });
   }

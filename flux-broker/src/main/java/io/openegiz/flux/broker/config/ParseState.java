@@ -48,6 +48,20 @@ final class ParseState {
     return listeners.isEmpty() ? defaultSettings : listeners.get(listeners.size() - 1).settings();
   }
 
+  /** The file named by the rest of the line, or null (with the error reported) when it cannot be read. */
+  Path readableFile(Directive d) {
+    try {
+      Path p = Path.of(d.rest());
+      if (java.nio.file.Files.isReadable(p) && !java.nio.file.Files.isDirectory(p)) {
+        return p;
+      }
+      error(d, quote(d.rest()) + (java.nio.file.Files.exists(p) ? " cannot be read" : ": no such file"));
+    } catch (InvalidPathException e) {
+      error(d, quote(d.rest()) + " is not a valid path");
+    }
+    return null;
+  }
+
   void report(String where, String key, String what) {
     errors.add(where + ": " + key + ": " + what);
   }

@@ -2,8 +2,6 @@ package io.openegiz.flux.broker.config;
 
 import io.openegiz.flux.broker.config.ConfigParser.Directive;
 import io.openegiz.flux.broker.config.ConfigParser.Key;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -39,9 +37,9 @@ final class SecurityKeys {
 
   static void register(Map<String, Key> k) {
     k.put("password_file", new Key("a path to a Mosquitto password file", 1, Integer.MAX_VALUE,
-        (s, d) -> { Path p = readable(s, d); if (p != null) s.security.passwordFile = p; }));
+        (s, d) -> { Path p = s.readableFile(d); if (p != null) s.security.passwordFile = p; }));
     k.put("acl_file", new Key("a path to a Mosquitto ACL file", 1, Integer.MAX_VALUE,
-        (s, d) -> { Path p = readable(s, d); if (p != null) s.security.aclFile = p; }));
+        (s, d) -> { Path p = s.readableFile(d); if (p != null) s.security.aclFile = p; }));
     k.put("max_publish_rate", new Key("messages per second per client, an integer from 0 (no limit) to 1000000",
         1, 1, (s, d) -> { Long n = s.number(d, d.args().get(0), 0, 1_000_000); if (n != null) s.builder.maxPublishRate(n.intValue()); }));
     k.put("max_publish_burst", new Key("messages a client may send at once above its rate, 1 to 1000000", 1, 1,
@@ -69,19 +67,6 @@ final class SecurityKeys {
       case "disconnect" -> s.security.rateAction = SecurityConfig.RateAction.DISCONNECT;
       default -> s.error(d, ConfigParser.quote(d.args().get(0)) + " is not an action");
     }
-  }
-
-  private static Path readable(ParseState s, Directive d) {
-    try {
-      Path p = Path.of(d.rest());
-      if (Files.isReadable(p) && !Files.isDirectory(p)) {
-        return p;
-      }
-      s.error(d, ConfigParser.quote(d.rest()) + (Files.exists(p) ? " cannot be read" : ": no such file"));
-    } catch (InvalidPathException e) {
-      s.error(d, ConfigParser.quote(d.rest()) + " is not a valid path");
-    }
-    return null;
   }
 
   /** Reads {@code key=value} words after the first argument; null (with errors reported) when one is bad. */

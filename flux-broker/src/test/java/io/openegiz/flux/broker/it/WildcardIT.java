@@ -61,13 +61,7 @@ class WildcardIT {
         pub.publishWith().topic(t).qos(MqttQos.AT_LEAST_ONCE).payload(bytes(t)).send();
       }
       pub.publishWith().topic("zz/marker").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("end")).send();
-      await().atMost(Duration.ofSeconds(5))
-          .until(() -> got.stream().anyMatch(p -> p.getTopic().toString().equals("zz/marker")));
-      List<String> topics = new ArrayList<>();
-      for (Mqtt5Publish p : got) {
-        if (p.getTopic().toString().equals("zz/marker")) break;
-        topics.add(p.getTopic().toString());
-      }
+      List<String> topics = topicsBeforeMarker(() -> got.stream().map(p -> p.getTopic().toString()).toList());
       assertThat(topics).containsExactlyElementsOf(expected); // once each, in publish order
     }
   }
@@ -85,13 +79,7 @@ class WildcardIT {
         pub.publishWith().topic(t).qos(MqttQos.AT_LEAST_ONCE).payload(bytes(t)).send();
       }
       pub.publishWith().topic("zz/marker").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("end")).send();
-      await().atMost(Duration.ofSeconds(5))
-          .until(() -> got.stream().anyMatch(p -> p.getTopic().toString().equals("zz/marker")));
-      List<String> topics = new ArrayList<>();
-      for (Mqtt3Publish p : got) {
-        if (p.getTopic().toString().equals("zz/marker")) break;
-        topics.add(p.getTopic().toString());
-      }
+      List<String> topics = topicsBeforeMarker(() -> got.stream().map(p -> p.getTopic().toString()).toList());
       assertThat(topics).containsExactlyElementsOf(expected);
     }
   }
@@ -139,5 +127,12 @@ class WildcardIT {
           .until(() -> got.stream().anyMatch(p -> p.getTopic().toString().equals("zz/marker")));
       assertThat(Clients.texts(got)).containsExactly("1", "end");
     }
+  }
+
+  /** Waits for the marker, then returns the topics received before it, in arrival order. */
+  private static List<String> topicsBeforeMarker(java.util.function.Supplier<List<String>> received) {
+    await().atMost(Duration.ofSeconds(5)).until(() -> received.get().contains("zz/marker"));
+    List<String> all = received.get();
+    return new ArrayList<>(all.subList(0, all.indexOf("zz/marker")));
   }
 }
