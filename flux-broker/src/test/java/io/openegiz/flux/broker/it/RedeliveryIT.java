@@ -75,6 +75,10 @@ class RedeliveryIT {
         second.send(RawClient.ack(RawClient.PUBACK, id));
         second.send(RawClient.disconnect());
       }
+      // The PUBACK precedes the DISCONNECT on the same connection: once the session is offline the
+      // broker has read the PUBACK. Connecting earlier could take the session over before that read,
+      // and then a redelivery would be correct behaviour, not a bug.
+      awaitOffline(broker, "redeliver1");
       try (RawClient third = RawClient.open(broker)) {
         third.send(RawClient.connect311("redeliver1", false, 60));
         assertThat(third.read().sessionPresent()).isTrue();
