@@ -7,6 +7,7 @@ import io.openegiz.flux.broker.session.SessionPersistence;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -25,6 +26,7 @@ final class DurableAcks {
 
   private final MqttConnectionHandler c;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private final AtomicBoolean releaseScheduled = new AtomicBoolean();
 
   DurableAcks(MqttConnectionHandler c) {
     this.c = c;
@@ -62,11 +64,22 @@ final class DurableAcks {
       return;
     }
     queue.add(new Pending(done, type, packetId, reason, undo));
-    done.whenComplete((v, e) -> c.ctx.executor().execute(this::release));
+    done.whenComplete((v, e) -> scheduleRelease());
+  }
+
+  /**
+   * One group commit completes thousands of futures on the writer thread: one event-loop task per
+   * connection and batch sends them all, instead of one task per message.
+   */
+  private void scheduleRelease() {
+    if (!releaseScheduled.getAndSet(true)) {
+      c.ctx.executor().execute(this::release);
+    }
   }
 
   /** Sends, in order, every acknowledgement at the head whose write has completed. */
   private void release() {
+    releaseScheduled.set(false); // a write completing from here on schedules another pass
     boolean wrote = false;
     Pending p;
     while ((p = queue.peek()) != null && p.done().isDone()) {

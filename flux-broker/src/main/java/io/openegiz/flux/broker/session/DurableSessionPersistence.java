@@ -108,8 +108,8 @@ public final class DurableSessionPersistence implements SessionPersistence {
   }
 
   @Override
-  public void delivered(String clientId, long id) {
-    store.ack(clientId, id);
+  public void delivered(String clientId, long id, int qos) {
+    store.ack(clientId, id, qos);
   }
 
   @Override

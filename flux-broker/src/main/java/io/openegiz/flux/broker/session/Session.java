@@ -150,7 +150,7 @@ public final class Session {
   /** A dropped stored delivery must not come back after a restart. */
   private Offer dropped(Delivery d) {
     if (d.storeId() != 0) {
-      persistence.delivered(clientId, d.storeId());
+      persistence.delivered(clientId, d.storeId(), d.qos());
     }
     return Offer.DROPPED;
   }
@@ -297,7 +297,7 @@ public final class Session {
   /** A delivery is done with (acknowledged, expired, not sendable): the store forgets it. */
   private void finished(Delivery d) {
     if (d.storeId() != 0) {
-      persistence.delivered(clientId, d.storeId());
+      persistence.delivered(clientId, d.storeId(), d.qos());
     }
   }
 

@@ -65,8 +65,8 @@ public interface SessionPersistence {
     return DONE;
   }
 
-  /** A stored delivery is finished (acknowledged, expired or dropped). */
-  default void delivered(String clientId, long id) { }
+  /** A stored delivery of this QoS is finished (acknowledged, expired or dropped). */
+  default void delivered(String clientId, long id, int qos) { }
 
   /** A stored QoS 2 delivery is about to be sent with this packet id. */
   default CompletableFuture<Void> markInflight(String clientId, long id, int packetId) {

@@ -82,27 +82,30 @@ public final class DurableStore implements AutoCloseable {
   }
 
   /**
-   * Stores a message once and queues it for each target session, and records the publisher's inbound
-   * QoS 2 packet id in the same atomic batch. Durable: acknowledge the publisher when it completes.
+   * Stores a message and queues it for each target session, and records the publisher's inbound QoS 2
+   * packet id in the same atomic batch. A message for one session is written inside its queue entry
+   * (one key, one delete when acknowledged); one for several sessions is stored once under its id.
+   * Durable: acknowledge the publisher when it completes.
    *
    * @param id from {@link #nextMessageId()}
    * @param inboundQos2PacketId the PUBLISH's packet id for QoS 2 (recorded for {@code message.publisherId()}), or 0
    */
   public CompletableFuture<Void> enqueue(long id, Message message, List<QueueTarget> targets, int inboundQos2PacketId) {
     List<KvWrite> writes = new ArrayList<>(targets.size() + 2);
-    if (!targets.isEmpty()) {
+    boolean shared = targets.size() > 1;
+    if (shared) {
       writes.add(new KvWrite.Put(StoreKeys.message(id), RecordCodec.encodeMessage(message)));
     }
     for (QueueTarget t : targets) {
       byte[] entry = RecordCodec.encodeQueueEntry(
-          new RecordCodec.QueueEntry(t.qos(), t.retain(), t.subscriptionIds()));
+          new RecordCodec.QueueEntry(t.qos(), t.retain(), t.subscriptionIds(), shared ? null : message));
       writes.add(new KvWrite.Put(StoreKeys.queue(t.clientId(), id), entry));
     }
     if (inboundQos2PacketId != 0) {
       writes.add(new KvWrite.Put(StoreKeys.inbound(message.publisherId(), inboundQos2PacketId), new byte[0]));
     }
     StoreOp op = new StoreOp(true, out -> {
-      targets.forEach(t -> index.add(t.clientId(), id));
+      targets.forEach(t -> index.add(t.clientId(), id, shared));
       out.addAll(writes);
     }, () -> targets.forEach(t -> index.remove(t.clientId(), id)));
     return writer.submit(op);
@@ -114,15 +117,25 @@ public final class DurableStore implements AutoCloseable {
     return enqueue(id, message, List.of(new QueueTarget(clientId, qos, retain, subscriptionIds)), 0);
   }
 
-  /** The delivery is finished (PUBACK, PUBCOMP, expired or dropped): removes it from the queue. */
-  public CompletableFuture<Void> ack(String clientId, long id) {
+  /**
+   * The delivery is finished (PUBACK, PUBCOMP, expired or dropped): removes it from the queue, with
+   * its in-flight marker when it was a QoS 2 delivery (only those have one).
+   */
+  public CompletableFuture<Void> ack(String clientId, long id, int qos) {
     return submit(false, out -> {
       if (index.remove(clientId, id)) {
         out.add(new KvWrite.Delete(StoreKeys.message(id)));
       }
       out.add(new KvWrite.Delete(StoreKeys.queue(clientId, id)));
-      out.add(new KvWrite.Delete(StoreKeys.inflight(clientId, id)));
+      if (qos == 2) {
+        out.add(new KvWrite.Delete(StoreKeys.inflight(clientId, id)));
+      }
     });
+  }
+
+  /** {@link #ack(String, long, int)} of a delivery whose QoS is not known: removes any in-flight marker. */
+  public CompletableFuture<Void> ack(String clientId, long id) {
+    return ack(clientId, id, 2);
   }
 
   /** A QoS 2 delivery was sent with this packet id; durable, so a resend after a crash uses the same id. */

@@ -6,17 +6,19 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Which message ids each session still has queued, and how many sessions hold each message: a
- * message is stored once and deleted with its last reference. Touched by the writer thread only
- * (and at recovery, before the writer starts); rebuilt from the queue keys at every start, so
+ * Which message ids each session still has queued, and how many sessions hold each shared message: a
+ * message queued for several sessions is stored once and deleted with its last reference; one queued
+ * for a single session lives inside its queue entry and needs no count. Touched by the writer thread
+ * only (and at recovery, before the writer starts); rebuilt from the queue keys at every start, so
  * reference counts are never written to disk.
  */
 final class QueueIndex {
   private final Map<String, Set<Long>> queued = new HashMap<>();
   private final Map<Long, Integer> references = new HashMap<>();
 
-  void add(String clientId, long id) {
-    if (queued.computeIfAbsent(clientId, k -> new HashSet<>()).add(id)) {
+  /** @param shared true when the message is stored under its own key for several queues */
+  void add(String clientId, long id, boolean shared) {
+    if (queued.computeIfAbsent(clientId, k -> new HashSet<>()).add(id) && shared) {
       references.merge(id, 1, Integer::sum);
     }
   }
@@ -26,7 +28,7 @@ final class QueueIndex {
     return ids != null && ids.contains(id);
   }
 
-  /** Removes one reference; true when it was the message's last, so the message can be deleted. */
+  /** Removes one entry; true when it held a shared message's last reference, so the message can be deleted. */
   boolean remove(String clientId, long id) {
     Set<Long> ids = queued.get(clientId);
     if (ids == null || !ids.remove(id)) {
@@ -60,7 +62,15 @@ final class QueueIndex {
   }
 
   private boolean release(long id) {
-    Integer left = references.computeIfPresent(id, (k, n) -> n == 1 ? null : n - 1);
-    return left == null;
+    Integer n = references.get(id);
+    if (n == null) {
+      return false; // inline in its queue entry
+    }
+    if (n == 1) {
+      references.remove(id);
+      return true;
+    }
+    references.put(id, n - 1);
+    return false;
   }
 }

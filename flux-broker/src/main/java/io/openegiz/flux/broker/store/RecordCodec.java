@@ -23,11 +23,20 @@ final class RecordCodec {
   private static final int HAS_CONTENT_TYPE = 2;
   private static final int HAS_RESPONSE_TOPIC = 4;
   private static final int HAS_CORRELATION = 8;
+  /** Queue entry flag: the message follows the entry (store format 2). */
+  private static final int INLINE_MESSAGE = 8;
 
   private RecordCodec() {}
 
-  /** Value of a queue entry: the delivery flags; the message is stored once under its id. */
-  record QueueEntry(int qos, boolean retain, List<Integer> subscriptionIds) {}
+  /**
+   * Value of a queue entry: the delivery flags, and the message itself when only this queue holds it
+   * ({@code message} null: the message is stored once under its id, shared by several queues).
+   */
+  record QueueEntry(int qos, boolean retain, List<Integer> subscriptionIds, Message message) {
+    QueueEntry(int qos, boolean retain, List<Integer> subscriptionIds) {
+      this(qos, retain, subscriptionIds, null);
+    }
+  }
 
   /** Value of an in-flight marker. */
   record InflightState(int packetId, boolean released) {}
@@ -82,15 +91,19 @@ final class RecordCodec {
 
   static byte[] encodeQueueEntry(QueueEntry e) {
     return write(out -> {
-      out.writeByte(e.qos() | (e.retain() ? 4 : 0));
+      out.writeByte(e.qos() | (e.retain() ? 4 : 0) | (e.message() != null ? INLINE_MESSAGE : 0));
       writeInts(out, e.subscriptionIds());
+      if (e.message() != null) {
+        writeMessage(out, e.message());
+      }
     });
   }
 
   static QueueEntry decodeQueueEntry(byte[] bytes) {
     return read(bytes, in -> {
       int flags = in.readUnsignedByte();
-      return new QueueEntry(flags & 3, (flags & 4) != 0, readInts(in));
+      List<Integer> ids = readInts(in);
+      return new QueueEntry(flags & 3, (flags & 4) != 0, ids, (flags & INLINE_MESSAGE) != 0 ? readMessage(in) : null);
     });
   }
 

@@ -24,8 +24,12 @@ import org.rocksdb.WriteOptions;
  * a corrupt database, or a store of a newer format is refused, never wiped.
  */
 final class RocksKvStore implements KvStore {
-  /** Version of the key layout and records; bump when a change is not readable by older code. */
-  static final int FORMAT_VERSION = 1;
+  /**
+   * Version of the key layout and records; bump when a change is not readable by older code.
+   * 2: a message queued for one session is written inside its queue entry. An older store is
+   * readable as it is and is marked with this version when opened, so an older Flux refuses it.
+   */
+  static final int FORMAT_VERSION = 2;
   private static final byte[] MAGIC = "flux-store".getBytes(StandardCharsets.US_ASCII);
 
   static {
@@ -115,8 +119,7 @@ final class RocksKvStore implements KvStore {
           }
         }
         // Empty: a new store, or one whose creation stopped before the marker was written.
-        byte[] value = ByteBuffer.allocate(MAGIC.length + 4).put(MAGIC).putInt(FORMAT_VERSION).array();
-        db.put(syncWrite, StoreKeys.format(), value);
+        writeMarker();
         return;
       }
       if (marker.length != MAGIC.length + 4 || !Arrays.equals(marker, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
@@ -127,22 +130,23 @@ final class RocksKvStore implements KvStore {
         throw new StoreFormatException("the store in " + directory + " has format " + version
             + ", written by a newer Flux; this one reads format " + FORMAT_VERSION + " and older");
       }
+      if (version < FORMAT_VERSION) {
+        writeMarker(); // from now on this store may hold records the older format does not know
+      }
     } catch (RocksDBException e) {
       throw refusal(directory, e);
     }
   }
 
+  private void writeMarker() throws RocksDBException {
+    byte[] value = ByteBuffer.allocate(MAGIC.length + 4).put(MAGIC).putInt(FORMAT_VERSION).array();
+    db.put(syncWrite, StoreKeys.format(), value);
+  }
+
   @Override
   public void write(List<KvWrite> writes, boolean sync) throws IOException {
     RocksDB db = open();
-    try (WriteBatch batch = new WriteBatch()) {
-      for (KvWrite w : writes) {
-        switch (w) {
-          case KvWrite.Put p -> batch.put(p.key(), p.value());
-          case KvWrite.Delete d -> batch.delete(d.key());
-          case KvWrite.DeleteRange r -> batch.deleteRange(r.from(), r.to());
-        }
-      }
+    try (WriteBatch batch = new WriteBatch(WriteBatchEncoder.encode(writes))) { // one JNI call per batch
       db.write(sync ? syncWrite : plainWrite, batch);
     } catch (RocksDBException e) {
       throw new IOException(e.getMessage(), e);

@@ -82,16 +82,16 @@ final class StoreRecovery implements KvStore.Visitor {
       List<StoredDelivery> list = new ArrayList<>(e.getValue().size());
       for (byte[][] kv : e.getValue()) {
         long id = StoreKeys.idOf(kv[0]);
-        Message m = messages.get(id);
+        RecordCodec.QueueEntry q = RecordCodec.decodeQueueEntry(kv[1]);
+        Message m = q.message() != null ? q.message() : messages.get(id);
         if (m == null || !sessions.containsKey(clientId)) {
           cleanup.add(new KvWrite.Delete(kv[0]));
           continue;
         }
-        RecordCodec.QueueEntry q = RecordCodec.decodeQueueEntry(kv[1]);
         RecordCodec.InflightState f = flights.get(id);
         list.add(new StoredDelivery(id, m, q.qos(), q.retain(), q.subscriptionIds(),
             f == null ? 0 : f.packetId(), f != null && f.released()));
-        index.add(clientId, id);
+        index.add(clientId, id, q.message() == null);
         maxId = Math.max(maxId, id);
       }
       if (!list.isEmpty()) {

@@ -62,6 +62,11 @@ class RecordCodecTest {
   void queueEntryInflightAndWillRoundTrip() {
     var entry = new RecordCodec.QueueEntry(2, true, List.of(1, 70_000));
     assertThat(RecordCodec.decodeQueueEntry(RecordCodec.encodeQueueEntry(entry))).isEqualTo(entry);
+    var inline = new RecordCodec.QueueEntry(1, false, List.of(), fullMessage());
+    var inlineBack = RecordCodec.decodeQueueEntry(RecordCodec.encodeQueueEntry(inline));
+    assertThat(inlineBack.qos()).isEqualTo(1);
+    assertThat(inlineBack.retain()).isFalse();
+    assertSameMessage(inlineBack.message(), fullMessage());
     var flight = new RecordCodec.InflightState(65_535, true);
     assertThat(RecordCodec.decodeInflight(RecordCodec.encodeInflight(flight))).isEqualTo(flight);
     WillRecord w = new WillRecord("c1", fullMessage(), 42);

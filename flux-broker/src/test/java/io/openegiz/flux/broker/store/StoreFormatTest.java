@@ -65,6 +65,34 @@ class StoreFormatTest {
         .hasMessageContaining("newer Flux");
   }
 
+  /** Format 1 kept every message under its own key; a store of it is read as it is, then marked 2. */
+  @Test
+  void aFormat1StoreIsReadAndUpgraded() throws Exception {
+    byte[] magic = "flux-store".getBytes(StandardCharsets.US_ASCII);
+    io.openegiz.flux.broker.routing.Message m = RecordCodecTest.plainMessage("a/1", "from format 1");
+    try (Options o = new Options().setCreateIfMissing(true); RocksDB db = RocksDB.open(o, dir.toString())) {
+      db.put(StoreKeys.format(), ByteBuffer.allocate(magic.length + 4).put(magic).putInt(1).array());
+      db.put(StoreKeys.session("c1"), RecordCodec.encodeSession(
+          new SessionRecord("c1", 4, 3600, 0, java.util.List.of(), null)));
+      db.put(StoreKeys.message(7), RecordCodec.encodeMessage(m));
+      db.put(StoreKeys.queue("c1", 7), RecordCodec.encodeQueueEntry(new RecordCodec.QueueEntry(1, false, java.util.List.of())));
+    }
+    try (DurableStore s = DurableStore.open(StoreOptions.groupCommit(dir))) {
+      RecoveredState state = s.recover();
+      assertThat(state.queues().get("c1")).singleElement().satisfies(d -> {
+        assertThat(d.id()).isEqualTo(7);
+        RecordCodecTest.assertSameMessage(d.message(), m);
+      });
+      assertThat(s.nextMessageId()).isEqualTo(8);
+      s.ack("c1", 7, 1).get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    try (Options o = new Options(); RocksDB db = RocksDB.open(o, dir.toString())) {
+      assertThat(ByteBuffer.wrap(db.get(StoreKeys.format()), magic.length, 4).getInt()).isEqualTo(2);
+      assertThat(db.get(StoreKeys.message(7))).as("the shared message went with its last queue entry").isNull();
+      assertThat(db.get(StoreKeys.queue("c1", 7))).isNull();
+    }
+  }
+
   @Test
   void aCorruptStoreIsRefusedNotWiped() throws Exception {
     try (DurableStore s = DurableStore.open(StoreOptions.groupCommit(dir))) {
