@@ -5,8 +5,9 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,10 +24,13 @@ final class GroupCommitWriter implements AutoCloseable {
   private final KvStore kv;
   private final StoreOptions options;
   private final StoreStats stats;
-  private final LinkedBlockingQueue<StoreOp> queue = new LinkedBlockingQueue<>();
+  /** Lock-free: dozens of event loops submit here at once, each message's ops one by one. */
+  private final ConcurrentLinkedQueue<StoreOp> queue = new ConcurrentLinkedQueue<>();
   private final Deque<StoreOp> retry = new ArrayDeque<>();
   private final Thread thread;
   private volatile boolean closing;
+  /** The writer is about to park or parked: a submitter must wake it. */
+  private volatile boolean sleeping;
   private boolean failing;
   private long unsyncedSinceNanos = -1;
 
@@ -47,6 +51,9 @@ final class GroupCommitWriter implements AutoCloseable {
       op.future.completeExceptionally(new IllegalStateException("the store is closed"));
     } else {
       queue.add(op);
+      if (sleeping) {
+        LockSupport.unpark(thread);
+      }
     }
     return op.future;
   }
@@ -75,11 +82,36 @@ final class GroupCommitWriter implements AutoCloseable {
     ops.addAll(retry);
     retry.clear();
     long waitMillis = failing && !ops.isEmpty() ? RETRY_MILLIS : pollMillis();
-    StoreOp first = ops.isEmpty() || failing ? queue.poll(waitMillis, TimeUnit.MILLISECONDS) : queue.poll();
+    StoreOp first = ops.isEmpty() || failing ? poll(waitMillis) : queue.poll();
     if (first != null) {
       ops.add(first);
-      queue.drainTo(ops, options.maxBatchOperations() - ops.size());
+      StoreOp next;
+      while (ops.size() < options.maxBatchOperations() && (next = queue.poll()) != null) {
+        ops.add(next);
+      }
     }
+  }
+
+  /** The next operation, waiting up to {@code millis} for one (a submit wakes the writer at once). */
+  private StoreOp poll(long millis) throws InterruptedException {
+    StoreOp op = queue.poll();
+    if (op != null || millis <= 0) {
+      return op;
+    }
+    sleeping = true; // then look once more: a submit either sees the flag or is seen by this poll
+    try {
+      op = queue.poll();
+      if (op == null) {
+        LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(millis));
+        if (Thread.interrupted()) {
+          throw new InterruptedException();
+        }
+        op = queue.poll();
+      }
+    } finally {
+      sleeping = false;
+    }
+    return op;
   }
 
   private long pollMillis() {
@@ -166,6 +198,7 @@ final class GroupCommitWriter implements AutoCloseable {
   @Override
   public void close() {
     closing = true;
+    LockSupport.unpark(thread);
     try {
       thread.join(TimeUnit.SECONDS.toMillis(30));
     } catch (InterruptedException e) {

@@ -40,26 +40,55 @@ final class StoreKeys {
   }
 
   static byte[] message(long id) {
-    return ByteBuffer.allocate(9).put(MESSAGE).putLong(id).array();
+    byte[] key = new byte[9];
+    key[0] = MESSAGE;
+    putLong(key, 1, id);
+    return key;
   }
 
   /** All keys of one kind for one client start with this. */
   static byte[] clientPrefix(byte tag, String clientId) {
-    byte[] id = utf8(clientId);
-    return ByteBuffer.allocate(3 + id.length).put(tag).putShort((short) id.length).put(id).array();
+    return clientKey(tag, clientId, 0);
   }
 
+  /** A key of the message path, built with one allocation: it is made for every message and ack. */
   static byte[] queue(String clientId, long id) {
-    return withLong(clientPrefix(QUEUE, clientId), id);
+    return clientKeyWithLong(QUEUE, clientId, id);
   }
 
   static byte[] inflight(String clientId, long id) {
-    return withLong(clientPrefix(INFLIGHT, clientId), id);
+    return clientKeyWithLong(INFLIGHT, clientId, id);
   }
 
   static byte[] inbound(String clientId, int packetId) {
-    byte[] prefix = clientPrefix(INBOUND, clientId);
-    return ByteBuffer.allocate(prefix.length + 2).put(prefix).putShort((short) packetId).array();
+    byte[] key = clientKey(INBOUND, clientId, 2);
+    key[key.length - 2] = (byte) (packetId >>> 8);
+    key[key.length - 1] = (byte) packetId;
+    return key;
+  }
+
+  private static byte[] clientKeyWithLong(byte tag, String clientId, long id) {
+    byte[] key = clientKey(tag, clientId, 8);
+    putLong(key, key.length - 8, id);
+    return key;
+  }
+
+  /** tag, two-byte length, the UTF-8 client id, then {@code extra} bytes for the caller to fill. */
+  private static byte[] clientKey(byte tag, String clientId, int extra) {
+    byte[] id = utf8(clientId);
+    byte[] key = new byte[3 + id.length + extra];
+    key[0] = tag;
+    key[1] = (byte) (id.length >>> 8);
+    key[2] = (byte) id.length;
+    System.arraycopy(id, 0, key, 3, id.length);
+    return key;
+  }
+
+  private static void putLong(byte[] key, int at, long v) {
+    for (int i = 7; i >= 0; i--) {
+      key[at + i] = (byte) v;
+      v >>>= 8;
+    }
   }
 
   /** The first key after every key that starts with the prefix, for range deletes. */
@@ -100,10 +129,6 @@ final class StoreKeys {
     key[0] = tag;
     System.arraycopy(rest, 0, key, 1, rest.length);
     return key;
-  }
-
-  private static byte[] withLong(byte[] prefix, long id) {
-    return ByteBuffer.allocate(prefix.length + 8).put(prefix).putLong(id).array();
   }
 
   private static byte[] utf8(String s) {
