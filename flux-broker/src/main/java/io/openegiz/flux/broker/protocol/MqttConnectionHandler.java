@@ -1,6 +1,5 @@
 package io.openegiz.flux.broker.protocol;
 
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -26,8 +25,6 @@ import io.openegiz.flux.broker.BrokerContext;
 import io.openegiz.flux.broker.config.ClientLimits;
 import io.openegiz.flux.broker.config.TlsConfig;
 import io.openegiz.flux.broker.security.AuditLog;
-import io.openegiz.flux.broker.metrics.DropReason;
-import io.openegiz.flux.broker.routing.Message;
 import io.openegiz.flux.broker.security.ClientIdentity;
 import io.openegiz.flux.broker.session.Outbound;
 import io.openegiz.flux.broker.session.Session;
@@ -43,7 +40,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One MQTT connection after the codec: the CONNECT gate, packet dispatch, inbound QoS flows and the
  * {@link Outbound} side its session writes through. Everything here runs on the channel's event loop.
- * CONNECT handling lives in {@link ConnectProcessor} and SUBSCRIBE/UNSUBSCRIBE in {@link SubscribeProcessor}.
+ * CONNECT handling lives in {@link ConnectProcessor}, inbound PUBLISH/PUBREL in {@link PublishProcessor}
+ * and SUBSCRIBE/UNSUBSCRIBE in {@link SubscribeProcessor}.
  */
 public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implements Outbound {
   static final Logger LOG = LoggerFactory.getLogger("io.openegiz.flux.broker.connection");
@@ -82,14 +80,12 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   int clientTopicAliasMaximum;
   boolean requestProblemInformation = true;
   private final PublishWriter publishWriter = new PublishWriter(this);
-  private final Map<Integer, String> inboundAliases = new HashMap<>();
   private ScheduledFuture<?> connectTimeout;
   private int pausedOn; // subscriber queues this publisher waits on (backpressure)
   private boolean windowFreed; // acknowledgements in this read batch freed receive-window slots
   private final ConnectProcessor connects;
   private final SubscribeProcessor subscribes;
-  /** Inbound QoS 1/2 acknowledgements that wait for the store (persistence true). */
-  private final DurableAcks durableAcks = new DurableAcks(this);
+  private final PublishProcessor publishes = new PublishProcessor(this);
 
   public MqttConnectionHandler(BrokerContext broker, String listener, int listenerPort, TlsConfig tls) {
     this.broker = broker;
@@ -151,10 +147,10 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
       return;
     }
     switch (type) {
-      case PUBLISH -> publish((MqttPublishMessage) m);
+      case PUBLISH -> publishes.publish((MqttPublishMessage) m);
       case PUBACK -> windowFreed |= session.acknowledge(this, packetId(m));
       case PUBREC -> pubrec(m);
-      case PUBREL -> pubrel(packetId(m));
+      case PUBREL -> publishes.pubrel(packetId(m));
       case PUBCOMP -> windowFreed |= session.completed(this, packetId(m));
       case SUBSCRIBE -> subscribes.subscribe((io.netty.handler.codec.mqtt.MqttSubscribeMessage) m);
       case UNSUBSCRIBE -> subscribes.unsubscribe((io.netty.handler.codec.mqtt.MqttUnsubscribeMessage) m);
@@ -169,63 +165,6 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
 
   private static int packetId(MqttMessage m) {
     return ((MqttMessageIdVariableHeader) m.variableHeader()).messageId();
-  }
-
-  // ---- inbound PUBLISH -------------------------------------------------------------------------
-
-  private void publish(MqttPublishMessage p) {
-    int qos = p.fixedHeader().qosLevel().value();
-    int id = p.variableHeader().packetId();
-    MqttProperties props = p.variableHeader().properties();
-    String topic = resolveTopic(p.variableHeader().topicName(), props);
-    if (topic == null) {
-      return;
-    }
-    byte[] payload = ByteBufUtil.getBytes(p.payload());
-    broker.metrics().messageReceived(payload.length);
-    if (qos == 2 && !session.awaitingRelease(id)
-        && session.inboundQos2Count() >= limits.maxInflightMessages()) {
-      disconnect(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "more than " + limits.maxInflightMessages()
-          + " QoS 2 messages unacknowledged (receive maximum)"); // [MQTT-3.3.4-9]
-      return;
-    }
-    byte refusal = refusal(topic, payload, props);
-    if (refusal == ReasonCode.PAYLOAD_FORMAT_INVALID && qos == 0) {
-      disconnect(ReasonCode.PAYLOAD_FORMAT_INVALID, "payload is not valid UTF-8 but its format indicator says so");
-      return;
-    }
-    if (qos == 2 && !session.beginInboundQos2(id)) {
-      ackInOrder(MqttMessageType.PUBREC, id, ReasonCode.SUCCESS); // a resend before PUBREL: never routed twice
-      return;
-    }
-    if (refusal == ReasonCode.SUCCESS && qos > 0 && durable()) {
-      durableAcks.publish(toMessage(topic, payload, p, props), id); // acknowledged once stored
-      return;
-    }
-    byte reason = refusal;
-    if (refusal == ReasonCode.SUCCESS) {
-      int delivered = broker.router().publish(toMessage(topic, payload, p, props), this::pauseFor);
-      reason = delivered == 0 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
-    } else if (qos == 2) {
-      session.releaseInboundQos2(id); // a refused QoS 2 exchange ends at PUBREC [MQTT-4.3.3-?]
-    }
-    if (qos > 0) {
-      ackInOrder(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC, id, v5 ? reason : 0);
-    }
-  }
-
-  /** True with persistence on: inbound acknowledgements then wait for the store, in order. */
-  private boolean durable() {
-    return broker.sessions().persistence().enabled();
-  }
-
-  /** An acknowledgement that must not overtake those still waiting for the store. */
-  private void ackInOrder(MqttMessageType type, int packetId, byte reason) {
-    if (durable()) {
-      durableAcks.now(type, packetId, reason);
-    } else {
-      ack(type, packetId, reason);
-    }
   }
 
   /**
@@ -279,63 +218,6 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     });
   }
 
-  /** Applies a topic alias [MQTT-3.3.2-12]; null (connection closed) when it is invalid. */
-  private String resolveTopic(String topic, MqttProperties props) {
-    MqttProperties.MqttProperty<?> aliasProp = props.getProperty(MqttProperties.TOPIC_ALIAS);
-    if (aliasProp != null) {
-      int alias = (Integer) aliasProp.value();
-      if (alias == 0 || alias > ConnectProcessor.TOPIC_ALIAS_MAXIMUM) {
-        disconnect(ReasonCode.TOPIC_ALIAS_INVALID, "topic alias " + alias + " is outside 1.."
-            + ConnectProcessor.TOPIC_ALIAS_MAXIMUM);
-        return null;
-      }
-      if (topic.isEmpty()) {
-        String known = inboundAliases.get(alias);
-        if (known == null) {
-          protocolError("topic alias " + alias + " used before it was set");
-        }
-        return known;
-      }
-      inboundAliases.put(alias, topic);
-    }
-    String invalid = io.openegiz.flux.broker.routing.Topics.validateTopicName(topic);
-    if (invalid != null) {
-      disconnect(ReasonCode.TOPIC_NAME_INVALID, "PUBLISH topic \"" + topic + "\": " + invalid);
-      return null;
-    }
-    return topic;
-  }
-
-  /** Why a PUBLISH is refused without closing the connection, or SUCCESS. */
-  private byte refusal(String topic, byte[] payload, MqttProperties props) {
-    if (payload.length > limits.messageSizeLimit()) {
-      broker.metrics().messageDropped(DropReason.OVERSIZE_PAYLOAD);
-      LOG.info("client {}: PUBLISH to {} dropped: payload {} bytes exceeds message_size_limit {}",
-          identity.clientId(), topic, payload.length, limits.messageSizeLimit());
-      return ReasonCode.PACKET_TOO_LARGE;
-    }
-    MqttProperties.MqttProperty<?> format = props.getProperty(MqttProperties.PAYLOAD_FORMAT_INDICATOR);
-    if (format != null && Integer.valueOf(1).equals(format.value()) && !Utf8.isWellFormed(payload)) {
-      return ReasonCode.PAYLOAD_FORMAT_INVALID; // [MQTT-3.3.2-4]
-    }
-    if (!broker.authorizer().canPublish(identity, topic)) {
-      broker.metrics().messageDropped(DropReason.NOT_AUTHORIZED);
-      denied("publish", topic);
-      return ReasonCode.NOT_AUTHORIZED;
-    }
-    return ReasonCode.SUCCESS;
-  }
-
-  private Message toMessage(String topic, byte[] payload, MqttPublishMessage p, MqttProperties props) {
-    long expiresAt = 0;
-    MqttProperties.MqttProperty<?> expiry = props.getProperty(MqttProperties.PUBLICATION_EXPIRY_INTERVAL);
-    if (expiry != null) {
-      expiresAt = broker.clock().millis() + ((Integer) expiry.value() & 0xFFFFFFFFL) * 1000;
-    }
-    return new Message(topic, payload, p.fixedHeader().qosLevel().value(), p.fixedHeader().isRetain(),
-        identity.clientId(), expiresAt, v5 ? PropertiesMapper.fromPublish(props) : Message.Properties.NONE);
-  }
-
   private void pubrec(MqttMessage m) {
     int id = packetId(m);
     byte rc = m.variableHeader() instanceof MqttPubReplyMessageVariableHeader h ? h.reasonCode() : 0;
@@ -345,15 +227,6 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     } else if (failed) {
       windowFreed = true;
     }
-  }
-
-  private void pubrel(int id) {
-    boolean known = session.releaseInboundQos2(id);
-    if (durable()) {
-      durableAcks.pubrel(id, known);
-      return;
-    }
-    ack(MqttMessageType.PUBCOMP, id, known || !v5 ? ReasonCode.SUCCESS : ReasonCode.PACKET_ID_NOT_FOUND);
   }
 
   void ack(MqttMessageType type, int packetId, byte reason) {

@@ -1,12 +1,14 @@
 package io.openegiz.flux.broker.store;
 
+import io.netty.util.internal.PlatformDependent;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,13 +26,17 @@ final class GroupCommitWriter implements AutoCloseable {
   private final KvStore kv;
   private final StoreOptions options;
   private final StoreStats stats;
-  /** Lock-free: dozens of event loops submit here at once, each message's ops one by one. */
-  private final ConcurrentLinkedQueue<StoreOp> queue = new ConcurrentLinkedQueue<>();
+  /**
+   * Every event loop submits here, each message's operations one by one, and only this thread takes:
+   * Netty's multi-producer single-consumer queue (JCTools), cheaper per offer than a lock or a
+   * ConcurrentLinkedQueue's CAS loop under that contention.
+   */
+  private final Queue<StoreOp> queue = PlatformDependent.newMpscQueue();
   private final Deque<StoreOp> retry = new ArrayDeque<>();
   private final Thread thread;
   private volatile boolean closing;
-  /** The writer is about to park or parked: a submitter must wake it. */
-  private volatile boolean sleeping;
+  /** The writer is about to park or parked: the first submitter to clear this wakes it. */
+  private final AtomicBoolean sleeping = new AtomicBoolean();
   private boolean failing;
   private long unsyncedSinceNanos = -1;
 
@@ -51,8 +57,8 @@ final class GroupCommitWriter implements AutoCloseable {
       op.future.completeExceptionally(new IllegalStateException("the store is closed"));
     } else {
       queue.add(op);
-      if (sleeping) {
-        LockSupport.unpark(thread);
+      if (sleeping.get() && sleeping.compareAndSet(true, false)) {
+        LockSupport.unpark(thread); // one wake-up (a system call) per sleep, not one per submitter
       }
     }
     return op.future;
@@ -98,7 +104,7 @@ final class GroupCommitWriter implements AutoCloseable {
     if (op != null || millis <= 0) {
       return op;
     }
-    sleeping = true; // then look once more: a submit either sees the flag or is seen by this poll
+    sleeping.set(true); // then look once more: a submit either sees the flag or is seen by this poll
     try {
       op = queue.poll();
       if (op == null) {
@@ -109,7 +115,7 @@ final class GroupCommitWriter implements AutoCloseable {
         op = queue.poll();
       }
     } finally {
-      sleeping = false;
+      sleeping.set(false);
     }
     return op;
   }

@@ -42,7 +42,12 @@ final class RecordCodec {
   record InflightState(int packetId, boolean released) {}
 
   static byte[] encodeMessage(Message m) {
-    return write(out -> writeMessage(out, m));
+    return write(sizeHint(m), out -> writeMessage(out, m));
+  }
+
+  /** Room for a message record without regrowing the buffer (done for every stored message). */
+  private static int sizeHint(Message m) {
+    return m == null ? 128 : 128 + m.payload().length + 3 * m.topic().length();
   }
 
   static Message decodeMessage(byte[] bytes) {
@@ -90,7 +95,7 @@ final class RecordCodec {
   }
 
   static byte[] encodeQueueEntry(QueueEntry e) {
-    return write(out -> {
+    return write(sizeHint(e.message()), out -> {
       out.writeByte(e.qos() | (e.retain() ? 4 : 0) | (e.message() != null ? INLINE_MESSAGE : 0));
       writeInts(out, e.subscriptionIds());
       if (e.message() != null) {
@@ -236,7 +241,11 @@ final class RecordCodec {
   }
 
   private static byte[] write(Writer w) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+    return write(128, w);
+  }
+
+  private static byte[] write(int sizeHint, Writer w) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(sizeHint);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(VERSION);
       w.write(out);

@@ -1,0 +1,149 @@
+package io.openegiz.flux.broker.protocol;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.openegiz.flux.broker.metrics.DropReason;
+import io.openegiz.flux.broker.routing.Message;
+import io.openegiz.flux.broker.routing.Topics;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Inbound PUBLISH and PUBREL of one connection: topic aliases, validation, limits, authorisation,
+ * routing, and the QoS 1/2 acknowledgements (after the store with {@code persistence true}, in the
+ * order the packets came). Runs on the connection's event loop.
+ */
+final class PublishProcessor {
+  private final MqttConnectionHandler c;
+  private final Map<Integer, String> inboundAliases = new HashMap<>();
+  /** Inbound QoS 1/2 acknowledgements that wait for the store (persistence true). */
+  private final DurableAcks durableAcks;
+
+  PublishProcessor(MqttConnectionHandler c) {
+    this.c = c;
+    this.durableAcks = new DurableAcks(c);
+  }
+
+  void publish(MqttPublishMessage p) {
+    int qos = p.fixedHeader().qosLevel().value();
+    int id = p.variableHeader().packetId();
+    MqttProperties props = p.variableHeader().properties();
+    String topic = resolveTopic(p.variableHeader().topicName(), props);
+    if (topic == null) {
+      return;
+    }
+    byte[] payload = ByteBufUtil.getBytes(p.payload());
+    c.broker.metrics().messageReceived(payload.length);
+    if (qos == 2 && !c.session.awaitingRelease(id)
+        && c.session.inboundQos2Count() >= c.limits.maxInflightMessages()) {
+      c.disconnect(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "more than " + c.limits.maxInflightMessages()
+          + " QoS 2 messages unacknowledged (receive maximum)"); // [MQTT-3.3.4-9]
+      return;
+    }
+    byte refusal = refusal(topic, payload, props);
+    if (refusal == ReasonCode.PAYLOAD_FORMAT_INVALID && qos == 0) {
+      c.disconnect(ReasonCode.PAYLOAD_FORMAT_INVALID, "payload is not valid UTF-8 but its format indicator says so");
+      return;
+    }
+    if (qos == 2 && !c.session.beginInboundQos2(id)) {
+      ackInOrder(MqttMessageType.PUBREC, id, ReasonCode.SUCCESS); // a resend before PUBREL: never routed twice
+      return;
+    }
+    if (refusal == ReasonCode.SUCCESS && qos > 0 && durable()) {
+      durableAcks.publish(toMessage(topic, payload, p, props), id); // acknowledged once stored
+      return;
+    }
+    byte reason = refusal;
+    if (refusal == ReasonCode.SUCCESS) {
+      int delivered = c.broker.router().publish(toMessage(topic, payload, p, props), c::pauseFor);
+      reason = delivered == 0 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
+    } else if (qos == 2) {
+      c.session.releaseInboundQos2(id); // a refused QoS 2 exchange ends at its PUBREC (reason >= 0x80)
+    }
+    if (qos > 0) {
+      ackInOrder(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC, id, c.v5 ? reason : 0);
+    }
+  }
+
+  /** True with persistence on: inbound acknowledgements then wait for the store, in order. */
+  private boolean durable() {
+    return c.broker.sessions().persistence().enabled();
+  }
+
+  /** An acknowledgement that must not overtake those still waiting for the store. */
+  private void ackInOrder(MqttMessageType type, int packetId, byte reason) {
+    if (durable()) {
+      durableAcks.now(type, packetId, reason);
+    } else {
+      c.ack(type, packetId, reason);
+    }
+  }
+
+  /** Applies a topic alias [MQTT-3.3.2-12]; null (connection closed) when it is invalid. */
+  private String resolveTopic(String topic, MqttProperties props) {
+    MqttProperties.MqttProperty<?> aliasProp = props.getProperty(MqttProperties.TOPIC_ALIAS);
+    if (aliasProp != null) {
+      int alias = (Integer) aliasProp.value();
+      if (alias == 0 || alias > ConnectProcessor.TOPIC_ALIAS_MAXIMUM) {
+        c.disconnect(ReasonCode.TOPIC_ALIAS_INVALID, "topic alias " + alias + " is outside 1.."
+            + ConnectProcessor.TOPIC_ALIAS_MAXIMUM);
+        return null;
+      }
+      if (topic.isEmpty()) {
+        String known = inboundAliases.get(alias);
+        if (known == null) {
+          c.protocolError("topic alias " + alias + " used before it was set");
+        }
+        return known;
+      }
+      inboundAliases.put(alias, topic);
+    }
+    String invalid = Topics.validateTopicName(topic);
+    if (invalid != null) {
+      c.disconnect(ReasonCode.TOPIC_NAME_INVALID, "PUBLISH topic \"" + topic + "\": " + invalid);
+      return null;
+    }
+    return topic;
+  }
+
+  /** Why a PUBLISH is refused without closing the connection, or SUCCESS. */
+  private byte refusal(String topic, byte[] payload, MqttProperties props) {
+    if (payload.length > c.limits.messageSizeLimit()) {
+      c.broker.metrics().messageDropped(DropReason.OVERSIZE_PAYLOAD);
+      MqttConnectionHandler.LOG.info("client {}: PUBLISH to {} dropped: payload {} bytes exceeds message_size_limit {}",
+          c.identity.clientId(), topic, payload.length, c.limits.messageSizeLimit());
+      return ReasonCode.PACKET_TOO_LARGE;
+    }
+    MqttProperties.MqttProperty<?> format = props.getProperty(MqttProperties.PAYLOAD_FORMAT_INDICATOR);
+    if (format != null && Integer.valueOf(1).equals(format.value()) && !Utf8.isWellFormed(payload)) {
+      return ReasonCode.PAYLOAD_FORMAT_INVALID; // [MQTT-3.3.2-4]
+    }
+    if (!c.broker.authorizer().canPublish(c.identity, topic)) {
+      c.broker.metrics().messageDropped(DropReason.NOT_AUTHORIZED);
+      c.denied("publish", topic);
+      return ReasonCode.NOT_AUTHORIZED;
+    }
+    return ReasonCode.SUCCESS;
+  }
+
+  private Message toMessage(String topic, byte[] payload, MqttPublishMessage p, MqttProperties props) {
+    long expiresAt = 0;
+    MqttProperties.MqttProperty<?> expiry = props.getProperty(MqttProperties.PUBLICATION_EXPIRY_INTERVAL);
+    if (expiry != null) {
+      expiresAt = c.broker.clock().millis() + ((Integer) expiry.value() & 0xFFFFFFFFL) * 1000;
+    }
+    return new Message(topic, payload, p.fixedHeader().qosLevel().value(), p.fixedHeader().isRetain(),
+        c.identity.clientId(), expiresAt, c.v5 ? PropertiesMapper.fromPublish(props) : Message.Properties.NONE);
+  }
+
+  void pubrel(int id) {
+    boolean known = c.session.releaseInboundQos2(id);
+    if (durable()) {
+      durableAcks.pubrel(id, known);
+      return;
+    }
+    c.ack(MqttMessageType.PUBCOMP, id, known || !c.v5 ? ReasonCode.SUCCESS : ReasonCode.PACKET_ID_NOT_FOUND);
+  }
+}
