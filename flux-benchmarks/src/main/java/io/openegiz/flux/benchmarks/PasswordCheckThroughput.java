@@ -21,7 +21,8 @@ import java.util.concurrent.CompletableFuture;
 public final class PasswordCheckThroughput {
 
   public static void main(String[] args) throws Exception {
-    int[] counts = args.length == 0 ? new int[] {101, 1000, 4096, 210_000}
+    int[] counts = args.length == 0
+        ? new int[] {101, 1000, 4096, 210_000}
         : java.util.Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
     System.out.printf("cores=%d java=%s%n", Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"));

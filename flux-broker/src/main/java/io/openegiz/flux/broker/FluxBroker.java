@@ -144,7 +144,8 @@ public final class FluxBroker implements AutoCloseable {
   private RecoveredState openStore() {
     try {
       long periodic = config.persistenceSyncMillis();
-      store = DurableStore.open(periodic > 0 ? StoreOptions.periodic(config.persistenceLocation(), periodic)
+      store = DurableStore.open(periodic > 0
+          ? StoreOptions.periodic(config.persistenceLocation(), periodic)
           : StoreOptions.groupCommit(config.persistenceLocation()));
       return store.recover();
     } catch (StoreFormatException e) {

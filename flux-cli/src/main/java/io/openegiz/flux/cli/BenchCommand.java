@@ -30,23 +30,28 @@ final class BenchCommand {
   static final class Scenario {
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Broker host (default: ${DEFAULT-VALUE}).")
     String host;
-    @Option(names = "--publishers", defaultValue = "10", description = "Publisher connections (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--publishers", defaultValue = "10",
+        description = "Publisher connections (default: ${DEFAULT-VALUE}).")
     int publishers;
-    @Option(names = "--subscribers", defaultValue = "1", description = "Subscriber connections (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--subscribers", defaultValue = "1",
+        description = "Subscriber connections (default: ${DEFAULT-VALUE}).")
     int subscribers;
     @Option(names = "--qos", defaultValue = "1", description = "0, 1 or 2 (default: ${DEFAULT-VALUE}).")
     int qos;
-    @Option(names = "--payload", defaultValue = "256", description = "Payload bytes, at least 20 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--payload", defaultValue = "256",
+        description = "Payload bytes, at least 20 (default: ${DEFAULT-VALUE}).")
     int payload;
     @Option(names = "--rate", defaultValue = "0",
-        description = "Total msg/s offered by all publishers; 0 = as fast as the window allows (default: ${DEFAULT-VALUE}).")
+        description = "Total msg/s offered by all publishers; 0 = as fast as the window allows"
+            + " (default: ${DEFAULT-VALUE}).")
     long rate;
     @Option(names = "--window", defaultValue = "100",
         description = "Unacknowledged QoS 1/2 messages per publisher (default: ${DEFAULT-VALUE}).")
     int window;
     @Option(names = "--duration", defaultValue = "20", description = "Measured seconds (default: ${DEFAULT-VALUE}).")
     int duration;
-    @Option(names = "--warmup", defaultValue = "5", description = "Warm-up seconds, not measured (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "5",
+        description = "Warm-up seconds, not measured (default: ${DEFAULT-VALUE}).")
     int warmup;
     @Option(names = "--mqtt", defaultValue = "3.1.1", description = "3.1.1 or 5 (default: ${DEFAULT-VALUE}).")
     String mqtt;
@@ -97,15 +102,20 @@ final class BenchCommand {
   static final class Compare implements Callable<Integer> {
     @Mixin
     Scenario scenario;
-    @Option(names = "--mosquitto", defaultValue = "/usr/sbin/mosquitto", description = "Mosquitto executable (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--mosquitto", defaultValue = "/usr/sbin/mosquitto",
+        description = "Mosquitto executable (default: ${DEFAULT-VALUE}).")
     String mosquitto;
-    @Option(names = "--max-inflight", defaultValue = "100", description = "max_inflight_messages for both brokers (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-inflight", defaultValue = "100",
+        description = "max_inflight_messages for both brokers (default: ${DEFAULT-VALUE}).")
     int maxInflight;
-    @Option(names = "--max-queued", defaultValue = "100000", description = "max_queued_messages for both brokers (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-queued", defaultValue = "100000",
+        description = "max_queued_messages for both brokers (default: ${DEFAULT-VALUE}).")
     int maxQueued;
-    @Option(names = "--broker-java-opts", defaultValue = "", description = "Extra JVM options of the Flux broker process, e.g. -XX:StartFlightRecording=...")
+    @Option(names = "--broker-java-opts", defaultValue = "",
+        description = "Extra JVM options of the Flux broker process, e.g. -XX:StartFlightRecording=...")
     String brokerJavaOpts;
-    @Option(names = "--out", defaultValue = "bench-results", description = "Folder for configs, broker logs, JSON and HTML (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", defaultValue = "bench-results",
+        description = "Folder for configs, broker logs, JSON and HTML (default: ${DEFAULT-VALUE}).")
     Path out;
     @Option(names = "--json", paramLabel = "FILE", description = "JSON results (default: OUT/compare.json).")
     Path json;
@@ -117,9 +127,11 @@ final class BenchCommand {
 
     @Override
     public Integer call() throws Exception {
-      List<BrokerUnderTest> brokers = new ArrayList<>(List.of(BrokerUnderTest.mosquitto(mosquitto, maxInflight, maxQueued),
-          new BrokerUnderTest("flux",
-          p -> BrokerUnderTest.commonConfig(p, maxInflight, maxQueued) + BrokerOptions.NO_RATE_LIMIT, this::fluxCommand)));
+      List<BrokerUnderTest> brokers = new ArrayList<>(
+          List.of(BrokerUnderTest.mosquitto(mosquitto, maxInflight, maxQueued),
+              new BrokerUnderTest("flux",
+                  p -> BrokerUnderTest.commonConfig(p, maxInflight, maxQueued) + BrokerOptions.NO_RATE_LIMIT,
+                  this::fluxCommand)));
       if (withPersistence) {
         Path store = out.toAbsolutePath().resolve("flux-store");
         deleteTree(store); // a fresh store: recovery time is not what this measures

@@ -1,7 +1,6 @@
 package io.openegiz.flux.cli;
 
 import io.openegiz.flux.fleet.bench.BenchConfig;
-import io.openegiz.flux.fleet.bench.BenchReport;
 import io.openegiz.flux.fleet.bench.ComparisonResult;
 import io.openegiz.flux.fleet.bench.MqttVersion;
 import io.openegiz.flux.fleet.bench.TopicPlan;
@@ -20,9 +19,11 @@ import picocli.CommandLine.Option;
 final class BenchFleet implements Callable<Integer> {
   @Mixin
   BrokerOptions brokers;
-  @Option(names = "--connections", defaultValue = "1000", description = "Publisher connections (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--connections", defaultValue = "1000",
+      description = "Publisher connections (default: ${DEFAULT-VALUE}).")
   int connections;
-  @Option(names = "--rate", defaultValue = "1", description = "Messages per second per connection (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--rate", defaultValue = "1",
+      description = "Messages per second per connection (default: ${DEFAULT-VALUE}).")
   double rate;
   @Option(names = "--duration", defaultValue = "30", description = "Measured seconds (default: ${DEFAULT-VALUE}).")
   int duration;
@@ -32,9 +33,11 @@ final class BenchFleet implements Callable<Integer> {
   int qos;
   @Option(names = "--mqtt", defaultValue = "3.1.1", description = "3.1.1 or 5 (default: ${DEFAULT-VALUE}).")
   String mqtt;
-  @Option(names = "--window", defaultValue = "100", description = "Unacknowledged messages per connection (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--window", defaultValue = "100",
+      description = "Unacknowledged messages per connection (default: ${DEFAULT-VALUE}).")
   int window;
-  @Option(names = "--io-threads", defaultValue = "1", description = "Event loop threads of the load generator (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--io-threads", defaultValue = "1",
+      description = "Event loop threads of the load generator (default: ${DEFAULT-VALUE}).")
   int ioThreads;
 
   @Override

@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 final class BenchOverload implements Callable<Integer> {
   @Mixin
   BrokerOptions brokers;
-  @Option(names = "--publishers", defaultValue = "10", description = "Publisher connections (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--publishers", defaultValue = "10",
+      description = "Publisher connections (default: ${DEFAULT-VALUE}).")
   int publishers;
   @Option(names = "--payload", defaultValue = "256", description = "Payload bytes (default: ${DEFAULT-VALUE}).")
   int payload;
@@ -26,7 +27,8 @@ final class BenchOverload implements Callable<Integer> {
   int duration;
   @Option(names = "--warmup", defaultValue = "5", description = "Warm-up seconds (default: ${DEFAULT-VALUE}).")
   int warmup;
-  @Option(names = "--window", defaultValue = "100", description = "Unacknowledged messages per publisher (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--window", defaultValue = "100",
+      description = "Unacknowledged messages per publisher (default: ${DEFAULT-VALUE}).")
   int window;
   @Option(names = "--mqtt", defaultValue = "3.1.1", description = "3.1.1 or 5 (default: ${DEFAULT-VALUE}).")
   String mqtt;

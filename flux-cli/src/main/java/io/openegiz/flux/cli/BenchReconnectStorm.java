@@ -33,9 +33,11 @@ final class BenchReconnectStorm implements Callable<Integer> {
   int connectConcurrency;
   @Option(names = "--mqtt", defaultValue = "3.1.1", description = "3.1.1 or 5 (default: ${DEFAULT-VALUE}).")
   String mqtt;
-  @Option(names = "--io-threads", defaultValue = "1", description = "Event loop threads of the load generator (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--io-threads", defaultValue = "1",
+      description = "Event loop threads of the load generator (default: ${DEFAULT-VALUE}).")
   int ioThreads;
-  @Option(names = "--timeout", defaultValue = "60", description = "Seconds to wait for each phase (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--timeout", defaultValue = "60",
+      description = "Seconds to wait for each phase (default: ${DEFAULT-VALUE}).")
   int timeout;
 
   @Override
@@ -52,7 +54,8 @@ final class BenchReconnectStorm implements Callable<Integer> {
         ReconnectStormReport r = new ReconnectStormScenario(config.withPort(broker.port()), broker, b.name(),
             s -> System.err.println(String.format(Locale.ROOT,
                 "[%s] %3d s %-9s connected now %,7d  since restart: connected %,7d  delivered %,7d", b.name(),
-                s.second(), s.phase(), s.connectedNow(), s.connectedInEpoch(), s.deliveredInEpoch()))).run();
+                s.second(), s.phase(), s.connectedNow(), s.connectedInEpoch(), s.deliveredInEpoch())))
+            .run();
         System.out.print(r.text());
         reports.add(r);
       }

@@ -29,13 +29,16 @@ final class BenchTlsConnect implements Callable<Integer> {
   int clients;
   @Option(names = "--concurrency", description = "Connects in progress at once (default: all clients).")
   Integer concurrency;
-  @Option(names = "--sequential", defaultValue = "200", description = "Clients connected one at a time first (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--sequential", defaultValue = "200",
+      description = "Clients connected one at a time first (default: ${DEFAULT-VALUE}).")
   int sequential;
-  @Option(names = "--client-certs", description = "Clients present a certificate (require_certificate, use_identity_as_username).")
+  @Option(names = "--client-certs",
+      description = "Clients present a certificate (require_certificate, use_identity_as_username).")
   boolean clientCerts;
   @Option(names = "--mqtt", defaultValue = "3.1.1", description = "3.1.1 or 5 (default: ${DEFAULT-VALUE}).")
   String mqtt;
-  @Option(names = "--io-threads", defaultValue = "1", description = "Event loop threads of the load generator (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--io-threads", defaultValue = "1",
+      description = "Event loop threads of the load generator (default: ${DEFAULT-VALUE}).")
   int ioThreads;
 
   @Override
@@ -48,8 +51,10 @@ final class BenchTlsConnect implements Callable<Integer> {
       try (LaunchedBroker broker = LaunchedBroker.start(b, tls.listenerConfig(clientCerts), brokers.out,
           config.host(), System.err::println)) {
         TlsConnectReport r = new TlsConnectScenario(config.withPort(broker.port()), tls.clientContext(clientCerts),
-            b.name(), s -> System.err.println(String.format(Locale.ROOT, "[%s] %3d s %-10s connected %,7d  failed %,5d  p99 %s",
-                b.name(), s.second(), s.phase(), s.connected(), s.failed(), LatencySummary.formatMillis(s.p99Micros()))))
+            b.name(),
+            s -> System.err.println(String.format(Locale.ROOT, "[%s] %3d s %-10s connected %,7d  failed %,5d  p99 %s",
+                b.name(), s.second(), s.phase(), s.connected(), s.failed(),
+                LatencySummary.formatMillis(s.p99Micros()))))
             .run();
         System.out.print(r.text());
         reports.add(r);

@@ -10,15 +10,20 @@ import picocli.CommandLine.Option;
 final class BrokerOptions {
   @Option(names = "--compare", description = "Also run the scenario against Mosquitto, after Flux.")
   boolean compare;
-  @Option(names = "--mosquitto", defaultValue = "/usr/sbin/mosquitto", description = "Mosquitto executable (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--mosquitto", defaultValue = "/usr/sbin/mosquitto",
+      description = "Mosquitto executable (default: ${DEFAULT-VALUE}).")
   String mosquitto;
-  @Option(names = "--max-inflight", defaultValue = "100", description = "max_inflight_messages for both brokers (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-inflight", defaultValue = "100",
+      description = "max_inflight_messages for both brokers (default: ${DEFAULT-VALUE}).")
   int maxInflight;
-  @Option(names = "--max-queued", defaultValue = "1000", description = "max_queued_messages for both brokers (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-queued", defaultValue = "1000",
+      description = "max_queued_messages for both brokers (default: ${DEFAULT-VALUE}).")
   int maxQueued;
-  @Option(names = "--broker-java-opts", defaultValue = "", description = "Extra JVM options of the Flux broker process.")
+  @Option(names = "--broker-java-opts", defaultValue = "",
+      description = "Extra JVM options of the Flux broker process.")
   String brokerJavaOpts;
-  @Option(names = "--out", defaultValue = "bench-results", description = "Folder for configs, certificates, broker logs, JSON and HTML (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--out", defaultValue = "bench-results",
+      description = "Folder for configs, certificates, broker logs, JSON and HTML (default: ${DEFAULT-VALUE}).")
   Path out;
   @Option(names = "--json", paramLabel = "FILE", description = "JSON results (default: OUT/SCENARIO.json).")
   Path json;

@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
         CertsCommand.Revoke.class, CertsCommand.ListCerts.class, CertsCommand.Renew.class, CertsCommand.Crl.class,
         CertsCommand.Check.class})
 final class CertsCommand implements Runnable {
-  @Spec CommandSpec spec;
+  @Spec
+  CommandSpec spec;
 
   @Override
   public void run() {
@@ -41,7 +42,8 @@ final class CertsCommand implements Runnable {
 
   /** Options and error handling every subcommand shares. */
   abstract static class Base implements Callable<Integer> {
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--dir", required = true, paramLabel = "DIR", description = "Directory of the CA files.")
     Path dir;
@@ -95,10 +97,12 @@ final class CertsCommand implements Runnable {
   @Command(name = "ca", mixinStandardHelpOptions = true,
       description = "Makes DIR/ca.crt, DIR/ca.key (0600), an empty DIR/ca.crl and DIR/index.txt.")
   static final class Ca extends Base {
-    @Option(names = "--name", defaultValue = "Flux Internal CA", description = "CN of the CA (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--name", defaultValue = "Flux Internal CA",
+        description = "CN of the CA (default: ${DEFAULT-VALUE}).")
     String name;
 
-    @Option(names = "--days", paramLabel = "N", defaultValue = "3650", description = "Validity (default ${DEFAULT-VALUE}).")
+    @Option(names = "--days", paramLabel = "N", defaultValue = "3650",
+        description = "Validity (default ${DEFAULT-VALUE}).")
     long days;
 
     @Option(names = "--rsa", description = "RSA 2048 instead of ECDSA P-256.")
@@ -184,7 +188,8 @@ final class CertsCommand implements Runnable {
     @Option(names = "--server", description = "The names are server names, not device ids.")
     boolean server;
 
-    @Option(names = "--days", paramLabel = "N", defaultValue = "90", description = "Validity (default ${DEFAULT-VALUE}).")
+    @Option(names = "--days", paramLabel = "N", defaultValue = "90",
+        description = "Validity (default ${DEFAULT-VALUE}).")
     long days;
 
     @Parameters(paramLabel = "ID", arity = "1..*", description = "Device ids (or server names with --server).")
@@ -233,13 +238,15 @@ final class CertsCommand implements Runnable {
       }
       all.stream().filter(CertificateStatus::needsRotation).forEach(s -> err.printf(
           "warning: %s %s %s; renew it: flux certs %s --dir %s%s %s%n", s.kind(), s.name(),
-          s.daysLeft() < 0 || s.state() == CertificateStatus.State.EXPIRED ? "has expired"
+          s.daysLeft() < 0 || s.state() == CertificateStatus.State.EXPIRED
+              ? "has expired"
               : "expires in " + s.daysLeft() + " days",
           s.kind().equals("ca") ? "ca --force" : "renew", dir, s.kind().equals("server") ? " --server" : "",
           s.kind().equals("ca") ? "" : s.name()));
       Instant next = store.crlNextUpdate();
       if (next == null) {
-        err.printf("warning: %s is missing or unreadable; write it with: flux certs crl --dir %s%n", store.crlFile(), dir);
+        err.printf("warning: %s is missing or unreadable; write it with: flux certs crl --dir %s%n", store.crlFile(),
+            dir);
       } else if (next.isBefore(now.plus(CertificateStore.EXPIRY_WARNING))) {
         err.printf("warning: %s must be re-signed before %s or the broker refuses every client certificate:"
             + " flux certs crl --dir %s%n", store.crlFile(), next, dir);

@@ -35,28 +35,33 @@ final class FleetCommand implements Callable<Integer> {
   @Option(names = "--interval", defaultValue = "1", paramLabel = "SECONDS",
       description = "Telemetry interval, 1..60 s (FR-1.4) (default: ${DEFAULT-VALUE}).")
   int interval;
-  @Option(names = "--rate", paramLabel = "HZ", description = "Readings per second per device, up to 10; overrides --interval.")
+  @Option(names = "--rate", paramLabel = "HZ",
+      description = "Readings per second per device, up to 10; overrides --interval.")
   Double rate;
   @Option(names = "--duration", paramLabel = "SECONDS", description = "Run time; without it, until Ctrl-C.")
   Integer duration;
-  @Option(names = "--factory", defaultValue = "factory-a", description = "factory_id level (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--factory", defaultValue = "factory-a",
+      description = "factory_id level (default: ${DEFAULT-VALUE}).")
   String factory;
   @Option(names = "--mix", defaultValue = "electrical=2,thermal=2,environmental=1",
       description = "Proportions of sensor kinds (default: ${DEFAULT-VALUE}).")
   String mix;
-  @Option(names = "--seed", defaultValue = "1", description = "Seed of the readings; same seed, same sequence (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", defaultValue = "1",
+      description = "Seed of the readings; same seed, same sequence (default: ${DEFAULT-VALUE}).")
   long seed;
   @Option(names = "--mqtt", defaultValue = "5", description = "5 or 3.1.1 (default: ${DEFAULT-VALUE}).")
   String mqtt;
   @Option(names = "--heartbeat", defaultValue = "60", paramLabel = "SECONDS",
       description = "Online status heartbeat (FR-1.9) (default: ${DEFAULT-VALUE}).")
   int heartbeat;
-  @Option(names = "--buffer", defaultValue = "1000", description = "Messages kept while offline (FR-1.7) (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--buffer", defaultValue = "1000",
+      description = "Messages kept while offline (FR-1.7) (default: ${DEFAULT-VALUE}).")
   int buffer;
   @Option(names = "--backoff-max", defaultValue = "30", paramLabel = "SECONDS",
       description = "Longest reconnect delay (default: ${DEFAULT-VALUE}).")
   int backoffMax;
-  @Option(names = "--connect-rate", defaultValue = "200", description = "New connections per second at start (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--connect-rate", defaultValue = "200",
+      description = "New connections per second at start (default: ${DEFAULT-VALUE}).")
   int connectRate;
   @Option(names = "--tls",
       description = "Use TLS with the JVM's trusted CAs (implied by --cafile, --cert or --cert-dir).")
@@ -121,9 +126,11 @@ final class FleetCommand implements Callable<Integer> {
     boolean useTls = tls || cafile != null || cert != null || certDir != null;
     int brokerPort = port != null ? port : useTls ? 8883 : 1883;
     try {
-      TlsSettings tlsSettings = !useTls ? null
-          : certDir != null ? new TlsSettings(cafile, cert, key, insecure, new DeviceCertificates(certDir))
-          : new TlsSettings(cafile, cert, key, insecure);
+      TlsSettings tlsSettings = !useTls
+          ? null
+          : certDir != null
+              ? new TlsSettings(cafile, cert, key, insecure, new DeviceCertificates(certDir))
+              : new TlsSettings(cafile, cert, key, insecure);
       return FleetConfig.defaults(host, brokerPort, devices)
           .withInterval(interval())
           .withIdentity(factory, SensorMix.parse(mix), seed)

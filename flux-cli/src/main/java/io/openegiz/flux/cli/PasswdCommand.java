@@ -82,8 +82,12 @@ final class PasswdCommand implements Callable<Integer> {
       return "-b only goes with adding or changing a password";
     }
     if (args.size() != expected) {
-      return "expected " + (upgrade ? "passwordfile" : batch ? "passwordfile username password"
-          : "passwordfile username") + ", got " + args.size() + " argument(s)";
+      return "expected " + (upgrade
+          ? "passwordfile"
+          : batch
+              ? "passwordfile username password"
+              : "passwordfile username")
+          + ", got " + args.size() + " argument(s)";
     }
     if (iterations < 1 || iterations > PasswordHash.MAX_ITERATIONS) {
       return "-I must be 1.." + PasswordHash.MAX_ITERATIONS;

@@ -28,8 +28,9 @@ class BrokerCommandIT {
   }
 
   private Process flux(String... args) throws IOException {
-    List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), FluxCommand.class.getName()));
+    List<String> cmd = new java.util.ArrayList<>(
+        List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", System.getProperty("java.class.path"), FluxCommand.class.getName()));
     cmd.addAll(List.of(args));
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("flux.log").toFile()).start();
   }

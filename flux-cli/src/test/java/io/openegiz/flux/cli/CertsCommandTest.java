@@ -25,7 +25,8 @@ import picocli.CommandLine;
 
 /** {@code flux certs} writes files the JDK accepts, with the promised defaults, and refuses what it should. */
 class CertsCommandTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
 
@@ -84,7 +85,8 @@ class CertsCommandTest {
       assertThat(Files.getPosixFilePermissions(dir.resolve("devices/" + id + ".key")))
           .isEqualTo(PosixFilePermissions.fromString("rw-------"));
     }
-    assertThat(Files.getPosixFilePermissions(dir.resolve("ca.key"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(Files.getPosixFilePermissions(dir.resolve("ca.key")))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
     assertThat(crl().getRevokedCertificates()).isNull();
     assertThat(out.toString()).doesNotContain("PRIVATE KEY");
     assertThat(err.toString()).isEmpty();
@@ -139,7 +141,8 @@ class CertsCommandTest {
     assertThat(certs("revoke", "--dir", d, "esp32-b")).isZero();
     X509CRL crl = crl();
     crl.verify(cert("ca.crt").getPublicKey());
-    assertThat(crl.getNextUpdate()).isAfter(new java.util.Date(System.currentTimeMillis() + Duration.ofDays(300).toMillis()));
+    assertThat(crl.getNextUpdate())
+        .isAfter(new java.util.Date(System.currentTimeMillis() + Duration.ofDays(300).toMillis()));
     assertThat(crl.isRevoked(cert("devices/esp32-a.crt"))).isTrue();
     assertThat(crl.isRevoked(cert("devices/esp32-b.crt"))).isTrue();
     assertThat(crl.isRevoked(cert("devices/esp32-c.crt"))).isFalse();
@@ -158,14 +161,16 @@ class CertsCommandTest {
     certs("device", "--dir", d, "--days", "10", "esp32-soon");
     assertThat(certs("list", "--dir", d)).isZero();
     assertThat(err.toString()).contains("warning: server server expires in 19 days")
-        .contains("warning: device esp32-soon expires in 9 days; renew it: flux certs renew --dir " + d + " esp32-soon");
+        .contains(
+            "warning: device esp32-soon expires in 9 days; renew it: flux certs renew --dir " + d + " esp32-soon");
 
     X509Certificate oldServer = cert("server.crt");
     assertThat(certs("renew", "--dir", d, "--server", "server")).isZero();
     assertThat(certs("renew", "--dir", d, "esp32-soon")).isZero();
     X509Certificate server = cert("server.crt");
     assertThat(server.getSerialNumber()).isNotEqualTo(oldServer.getSerialNumber());
-    assertThat(List.copyOf(server.getSubjectAlternativeNames())).isEqualTo(List.copyOf(oldServer.getSubjectAlternativeNames()));
+    assertThat(List.copyOf(server.getSubjectAlternativeNames()))
+        .isEqualTo(List.copyOf(oldServer.getSubjectAlternativeNames()));
     assertThat(server.getPublicKey()).isInstanceOf(RSAPublicKey.class);
     assertThat(Duration.between(server.getNotBefore().toInstant(), server.getNotAfter().toInstant()).toDays())
         .isBetween(90L, 91L);

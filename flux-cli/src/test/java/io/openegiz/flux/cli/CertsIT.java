@@ -13,7 +13,6 @@ import io.openegiz.flux.broker.config.ListenerConfig;
 import io.openegiz.flux.broker.config.TlsConfig;
 import io.openegiz.flux.broker.security.CertificateAuthority;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
@@ -32,7 +31,8 @@ import picocli.CommandLine;
  * (HiveMQ and mosquitto_pub), refuses it once revoked (reloading the CRL by itself), and openssl agrees.
  */
 class CertsIT {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   private int certs(String... args) {
     List<String> all = new ArrayList<>(List.of("certs"));
@@ -97,7 +97,8 @@ class CertsIT {
     KeyStore keys = KeyStore.getInstance("PKCS12");
     keys.load(null, null);
     keys.setKeyEntry("device", CertificateAuthority.readPrivateKey(dir.resolve("devices/" + id + ".key")),
-        new char[0], new X509Certificate[] {CertificateAuthority.readCertificate(dir.resolve("devices/" + id + ".crt"))});
+        new char[0],
+        new X509Certificate[] {CertificateAuthority.readCertificate(dir.resolve("devices/" + id + ".crt"))});
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(keys, new char[0]);
     return MqttClientSslConfig.builder().trustManagerFactory(tmf).keyManagerFactory(kmf).build();

@@ -121,7 +121,8 @@ class CrashRestartIT {
     Map<String, List<Integer>> byPublisher = new java.util.TreeMap<>();
     for (String s : missing) {
       int dash = s.lastIndexOf('-');
-      byPublisher.computeIfAbsent(s.substring(0, dash), k -> new ArrayList<>()).add(Integer.parseInt(s.substring(dash + 1)));
+      byPublisher.computeIfAbsent(s.substring(0, dash), k -> new ArrayList<>())
+          .add(Integer.parseInt(s.substring(dash + 1)));
     }
     StringBuilder b = new StringBuilder().append(missing.size());
     byPublisher.forEach((k, v) -> {

@@ -19,8 +19,10 @@ import picocli.CommandLine;
  * parses without errors or warnings and means what the doc says it does.
  */
 class ExampleConfigTest {
-  @TempDir Path etc;
-  @TempDir Path log;
+  @TempDir
+  Path etc;
+  @TempDir
+  Path log;
 
   private int flux(String... args) {
     CommandLine cl = new CommandLine(new FluxCommand());

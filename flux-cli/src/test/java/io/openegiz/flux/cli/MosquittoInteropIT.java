@@ -19,7 +19,8 @@ import picocli.CommandLine;
 
 /** Files written by {@code flux passwd} are accepted by a real Mosquitto broker (CI installs mosquitto). */
 class MosquittoInteropIT {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void mosquittoAcceptsFluxWrittenPasswords() throws Exception {

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class PasswdCommandTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   /** Runs {@code flux passwd args} with {@code stdin} as a non-terminal standard input. */

@@ -14,28 +14,28 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 })
 public sealed interface Command {
 
-    /** Chosen by the sender so that the device's reaction can be matched to the command. */
-    String requestId();
+  /** Chosen by the sender so that the device's reaction can be matched to the command. */
+  String requestId();
 
-    /**
-     * Change the telemetry interval (FR-1.4).
-     *
-     * @param requestId       the sender's id of this command
-     * @param intervalSeconds 1..60 seconds between telemetry messages
-     */
-    record SetInterval(String requestId, int intervalSeconds) implements Command {
-    }
+  /**
+   * Change the telemetry interval (FR-1.4).
+   *
+   * @param requestId       the sender's id of this command
+   * @param intervalSeconds 1..60 seconds between telemetry messages
+   */
+  record SetInterval(String requestId, int intervalSeconds) implements Command {
+  }
 
-    /**
-     * Download, verify and install firmware (FR-1.8, SEC-8): the device checks the SHA-256 and the signature
-     * before it boots the image.
-     *
-     * @param requestId the sender's id of this command
-     * @param url       https:// URL of the image
-     * @param sha256    SHA-256 of the image, 64 lowercase hex digits
-     * @param signature base64 signature of the image by the firmware signing key
-     * @param version   semantic version of the image
-     */
-    record Ota(String requestId, String url, String sha256, String signature, String version) implements Command {
-    }
+  /**
+   * Download, verify and install firmware (FR-1.8, SEC-8): the device checks the SHA-256 and the signature
+   * before it boots the image.
+   *
+   * @param requestId the sender's id of this command
+   * @param url       https:// URL of the image
+   * @param sha256    SHA-256 of the image, 64 lowercase hex digits
+   * @param signature base64 signature of the image by the firmware signing key
+   * @param version   semantic version of the image
+   */
+  record Ota(String requestId, String url, String sha256, String signature, String version) implements Command {
+  }
 }

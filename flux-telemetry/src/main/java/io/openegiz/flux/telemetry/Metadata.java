@@ -9,8 +9,8 @@ package io.openegiz.flux.telemetry;
  */
 public record Metadata(String firmwareVersion, int rssi, Long uptimeSeconds) {
 
-    /** Metadata without uptime, as the PRD's thermal and environmental examples send it. */
-    public Metadata(String firmwareVersion, int rssi) {
-        this(firmwareVersion, rssi, null);
-    }
+  /** Metadata without uptime, as the PRD's thermal and environmental examples send it. */
+  public Metadata(String firmwareVersion, int rssi) {
+    this(firmwareVersion, rssi, null);
+  }
 }

@@ -14,31 +14,31 @@ import java.time.Instant;
  */
 public record Status(String deviceId, State status, Instant timestamp, Diagnostics diagnostics) {
 
-    /** An offline status without diagnostics, as a device sets it for its LWT. */
-    public static Status offline(String deviceId, Instant timestamp) {
-        return new Status(deviceId, State.OFFLINE, timestamp, null);
-    }
+  /** An offline status without diagnostics, as a device sets it for its LWT. */
+  public static Status offline(String deviceId, Instant timestamp) {
+    return new Status(deviceId, State.OFFLINE, timestamp, null);
+  }
 
-    /** Online or offline. */
-    public enum State {
-        /** The device is connected and publishing. */
-        @JsonProperty("online")
-        ONLINE,
-        /** The device disconnected, cleanly or (through its LWT) not. */
-        @JsonProperty("offline")
-        OFFLINE
-    }
+  /** Online or offline. */
+  public enum State {
+    /** The device is connected and publishing. */
+    @JsonProperty("online")
+    ONLINE,
+    /** The device disconnected, cleanly or (through its LWT) not. */
+    @JsonProperty("offline")
+    OFFLINE
+  }
 
-    /**
-     * Device health counters.
-     *
-     * @param freeHeap        free heap in bytes
-     * @param wifiReconnects  WiFi reconnections since boot
-     * @param mqttReconnects  MQTT reconnections since boot
-     * @param uptimeSeconds   seconds since boot
-     * @param firmwareVersion semantic version of the firmware
-     */
-    public record Diagnostics(long freeHeap, long wifiReconnects, long mqttReconnects, long uptimeSeconds,
-            String firmwareVersion) {
-    }
+  /**
+   * Device health counters.
+   *
+   * @param freeHeap        free heap in bytes
+   * @param wifiReconnects  WiFi reconnections since boot
+   * @param mqttReconnects  MQTT reconnections since boot
+   * @param uptimeSeconds   seconds since boot
+   * @param firmwareVersion semantic version of the firmware
+   */
+  public record Diagnostics(long freeHeap, long wifiReconnects, long mqttReconnects, long uptimeSeconds,
+      String firmwareVersion) {
+  }
 }

@@ -9,8 +9,8 @@ package io.openegiz.flux.telemetry;
  */
 public record Violation(String path, String message) {
 
-    @Override
-    public String toString() {
-        return path + ": " + message;
-    }
+  @Override
+  public String toString() {
+    return path + ": " + message;
+  }
 }

@@ -16,24 +16,24 @@ import java.util.List;
  * tests judge the files themselves, as a user of another language would load them.
  */
 final class SchemaFiles {
-    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+  private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
 
-    private SchemaFiles() {
-    }
+  private SchemaFiles() {
+  }
 
-    static List<Error> validate(String schemaFile, String json) {
-        Schema schema = REGISTRY.getSchema(resource("/schemas/" + schemaFile), InputFormat.JSON);
-        return schema.validate(json, InputFormat.JSON);
-    }
+  static List<Error> validate(String schemaFile, String json) {
+    Schema schema = REGISTRY.getSchema(resource("/schemas/" + schemaFile), InputFormat.JSON);
+    return schema.validate(json, InputFormat.JSON);
+  }
 
-    static String resource(String name) {
-        try (InputStream in = SchemaFiles.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalArgumentException(name + " is not on the test classpath");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+  static String resource(String name) {
+    try (InputStream in = SchemaFiles.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalArgumentException(name + " is not on the test classpath");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+  }
 }

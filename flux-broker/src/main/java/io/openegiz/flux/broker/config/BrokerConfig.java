@@ -105,14 +105,20 @@ public record BrokerConfig(
     private Integer publishBurst;
 
     public Builder listeners(List<ListenerConfig> v) { listeners = v; return this; }
-    public Builder listener(int port, String address) { listeners = List.of(new ListenerConfig(port, address, "builder")); return this; }
+    public Builder listener(int port, String address) {
+      listeners = List.of(new ListenerConfig(port, address, "builder"));
+      return this;
+    }
     public Builder allowAnonymous(boolean v) { allowAnonymous = v; return this; }
     public Builder maxInflightMessages(int v) { maxInflightMessages = v; return this; }
     public Builder maxQueuedMessages(int v) { maxQueuedMessages = v; return this; }
     public Builder maxQueuedBytes(long v) { maxQueuedBytes = v; return this; }
     public Builder messageSizeLimit(int v) { messageSizeLimit = v; return this; }
     /** 0 derives it from the message size limit plus {@link #PACKET_OVERHEAD_ALLOWANCE}. */
-    public Builder maxPacketSize(int v) { maxPacketSize = v; return this; }
+    public Builder maxPacketSize(int v) {
+      maxPacketSize = v;
+      return this;
+    }
     public Builder maxKeepalive(int v) { maxKeepalive = v; return this; }
     public Builder persistentClientExpiration(Duration v) { persistentClientExpiration = v; return this; }
     public Builder allowZeroLengthClientid(boolean v) { allowZeroLengthClientid = v; return this; }
@@ -121,17 +127,25 @@ public record BrokerConfig(
     public Builder persistenceSyncMillis(long v) { persistenceSyncMillis = v; return this; }
     public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
     /** Security settings; the limits in it are rebuilt from this builder's inflight and size values. */
-    public Builder security(SecurityConfig v) { security = v; return this; }
+    public Builder security(SecurityConfig v) {
+      security = v;
+      return this;
+    }
     /** PUBLISH per second per client (SEC-5, default 100; 0 = off). */
-    public Builder maxPublishRate(int v) { maxPublishRate = v; return this; }
+    public Builder maxPublishRate(int v) {
+      maxPublishRate = v;
+      return this;
+    }
     public Builder publishBurst(int v) { publishBurst = v; return this; }
 
     private SecurityConfig security() {
       SecurityConfig base = security != null ? security : SecurityConfig.defaults(null);
       ClientLimits old = base.limits();
-      int rate = maxPublishRate != null ? maxPublishRate
+      int rate = maxPublishRate != null
+          ? maxPublishRate
           : old != null ? old.maxPublishRate() : ClientLimits.DEFAULT_MAX_PUBLISH_RATE;
-      int burst = publishBurst != null ? publishBurst
+      int burst = publishBurst != null
+          ? publishBurst
           : old != null && maxPublishRate == null ? old.publishBurst() : Math.max(1, rate);
       ClientLimits limits = new ClientLimits(rate, burst, maxInflightMessages, messageSizeLimit);
       return new SecurityConfig(base.passwordFile(), base.aclFile(), limits, base.listenerLimits(),
@@ -143,7 +157,8 @@ public record BrokerConfig(
       if (listeners.isEmpty()) {
         throw new IllegalArgumentException("at least one listener is required");
       }
-      int packet = maxPacketSize > 0 ? maxPacketSize
+      int packet = maxPacketSize > 0
+          ? maxPacketSize
           : (int) Math.min(268_435_455L, (long) messageSizeLimit + PACKET_OVERHEAD_ALLOWANCE);
       return new BrokerConfig(listeners, allowAnonymous, maxInflightMessages, maxQueuedMessages,
           maxQueuedBytes, messageSizeLimit, packet, maxKeepalive, persistentClientExpiration,

@@ -20,7 +20,8 @@ public record ClientLimits(int maxPublishRate, int publishBurst, int maxInflight
   public ClientLimits with(Override o) {
     int rate = o.maxPublishRate() != null ? o.maxPublishRate() : maxPublishRate;
     // A raised rate without its own burst keeps one second of burst at the new rate.
-    int burst = o.publishBurst() != null ? o.publishBurst()
+    int burst = o.publishBurst() != null
+        ? o.publishBurst()
         : o.maxPublishRate() != null ? Math.max(publishBurst, rate) : publishBurst;
     return new ClientLimits(rate, burst,
         o.maxInflightMessages() != null ? o.maxInflightMessages() : maxInflightMessages,

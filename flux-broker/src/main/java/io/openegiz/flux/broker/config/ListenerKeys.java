@@ -52,11 +52,13 @@ final class ListenerKeys {
           if (v.equals("tlsv1.3") || v.equals("tlsv1.2")) {
             s.currentListener().tlsVersion = d;
           } else {
-            s.error(d, ConfigParser.quote(v) + (v.startsWith("tlsv1") ? " is an insecure TLS version" : " is not a TLS version"));
+            s.error(d, ConfigParser.quote(v)
+                + (v.startsWith("tlsv1") ? " is an insecure TLS version" : " is not a TLS version"));
           }
         }));
     k.put("ciphers_tls1.3", new Key("TLS 1.3 cipher suites separated by ':', e.g."
-        + " TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256", 1, 1, (s, d) -> s.currentListener().ciphersTls13 = d));
+        + " TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256", 1, 1,
+        (s, d) -> s.currentListener().ciphersTls13 = d));
     k.put("ciphers", new Key("TLS 1.2 cipher suites separated by ':' (IANA names)", 1, 1,
         (s, d) -> s.currentListener().ciphers = d));
     k.put("require_certificate", flag((st, d) -> st.requireCertificate = d));
@@ -139,7 +141,8 @@ final class ListenerKeys {
       return null;
     }
     List<String> protocols = st.tlsVersion != null && st.tlsVersion.args().get(0).equals("tlsv1.2")
-        ? List.of("TLSv1.3", "TLSv1.2") : List.of("TLSv1.3");
+        ? List.of("TLSv1.3", "TLSv1.2")
+        : List.of("TLSv1.3");
     return new TlsConfig(path(st.certfile), path(st.keyfile), path(st.cafile), path(st.crlfile), protocols,
         arg(st.ciphersTls13), arg(st.ciphers), require, identity, subject);
   }

@@ -37,23 +37,44 @@ final class SecurityKeys {
 
   static void register(Map<String, Key> k) {
     k.put("password_file", new Key("a path to a Mosquitto password file", 1, Integer.MAX_VALUE,
-        (s, d) -> { Path p = s.readableFile(d); if (p != null) s.security.passwordFile = p; }));
+        (s, d) -> {
+          Path p = s.readableFile(d);
+          if (p != null) s.security.passwordFile = p;
+        }));
     k.put("acl_file", new Key("a path to a Mosquitto ACL file", 1, Integer.MAX_VALUE,
-        (s, d) -> { Path p = s.readableFile(d); if (p != null) s.security.aclFile = p; }));
+        (s, d) -> {
+          Path p = s.readableFile(d);
+          if (p != null) s.security.aclFile = p;
+        }));
     k.put("max_publish_rate", new Key("messages per second per client, an integer from 0 (no limit) to 1000000",
-        1, 1, (s, d) -> { Long n = s.number(d, d.args().get(0), 0, 1_000_000); if (n != null) s.builder.maxPublishRate(n.intValue()); }));
+        1, 1, (s, d) -> {
+          Long n = s.number(d, d.args().get(0), 0, 1_000_000);
+          if (n != null) s.builder.maxPublishRate(n.intValue());
+        }));
     k.put("max_publish_burst", new Key("messages a client may send at once above its rate, 1 to 1000000", 1, 1,
-        (s, d) -> { Long n = s.number(d, d.args().get(0), 1, 1_000_000); if (n != null) s.builder.publishBurst(n.intValue()); }));
+        (s, d) -> {
+          Long n = s.number(d, d.args().get(0), 1, 1_000_000);
+          if (n != null) s.builder.publishBurst(n.intValue());
+        }));
     k.put("publish_rate_action", new Key("slow (stop reading the client until it is within its rate) or"
         + " disconnect (MQTT 5 reason 0x96)", 1, 1, SecurityKeys::rateAction));
     k.put("audit_log", new Key("a file path, or - for standard error", 1, Integer.MAX_VALUE,
         (s, d) -> s.security.auditLog = d.rest()));
     k.put("max_connects_per_address", new Key("new connections per remote address per second, 0 (no limit)"
-        + " to 1000000", 1, 1, (s, d) -> { Long n = s.number(d, d.args().get(0), 0, 1_000_000); if (n != null) s.security.maxConnectsPerAddress = n.intValue(); }));
+        + " to 1000000", 1, 1, (s, d) -> {
+          Long n = s.number(d, d.args().get(0), 0, 1_000_000);
+          if (n != null) s.security.maxConnectsPerAddress = n.intValue();
+        }));
     k.put("auth_failure_delay", new Key("milliseconds from 0 (off) to 10000", 1, 1,
-        (s, d) -> { Long n = s.number(d, d.args().get(0), 0, 10_000); if (n != null) s.security.authFailureDelayMillis = n.intValue(); }));
+        (s, d) -> {
+          Long n = s.number(d, d.args().get(0), 0, 10_000);
+          if (n != null) s.security.authFailureDelayMillis = n.intValue();
+        }));
     k.put("limits_for_user", new Key("limits_for_user USERNAME " + OVERRIDES, 2, Integer.MAX_VALUE,
-        (s, d) -> { ClientLimits.Override o = override(s, d); if (o != null) s.security.userLimits.put(d.args().get(0), o); }));
+        (s, d) -> {
+          ClientLimits.Override o = override(s, d);
+          if (o != null) s.security.userLimits.put(d.args().get(0), o);
+        }));
     k.put("limits_for_listener", new Key("limits_for_listener PORT " + OVERRIDES, 2, Integer.MAX_VALUE, (s, d) -> {
       Long port = s.number(d, d.args().get(0), 1, 65535);
       ClientLimits.Override o = override(s, d);

@@ -28,12 +28,19 @@ public interface BrokerMetrics {
 
   /** A metrics sink that counts nothing. */
   BrokerMetrics NOOP = new BrokerMetrics() {
-    @Override public void clientConnected() {}
-    @Override public void clientDisconnected() {}
-    @Override public void messageReceived(int payloadBytes) {}
-    @Override public void messageSent(int payloadBytes) {}
-    @Override public void messageDropped(DropReason reason) {}
-    @Override public void bytesReceived(long n) {}
-    @Override public void bytesSent(long n) {}
+    @Override
+    public void clientConnected() {}
+    @Override
+    public void clientDisconnected() {}
+    @Override
+    public void messageReceived(int payloadBytes) {}
+    @Override
+    public void messageSent(int payloadBytes) {}
+    @Override
+    public void messageDropped(DropReason reason) {}
+    @Override
+    public void bytesReceived(long n) {}
+    @Override
+    public void bytesSent(long n) {}
   };
 }

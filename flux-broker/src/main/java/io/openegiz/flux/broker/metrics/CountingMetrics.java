@@ -22,13 +22,20 @@ public final class CountingMetrics implements BrokerMetrics {
     }
   }
 
-  @Override public void clientConnected() { connected.increment(); connectionsTotal.increment(); }
-  @Override public void clientDisconnected() { connected.decrement(); }
-  @Override public void messageReceived(int n) { messagesReceived.increment(); payloadBytesReceived.add(n); }
-  @Override public void messageSent(int n) { messagesSent.increment(); payloadBytesSent.add(n); }
-  @Override public void messageDropped(DropReason reason) { drops.get(reason).increment(); }
-  @Override public void bytesReceived(long n) { bytesReceived.add(n); }
-  @Override public void bytesSent(long n) { bytesSent.add(n); }
+  @Override
+  public void clientConnected() { connected.increment(); connectionsTotal.increment(); }
+  @Override
+  public void clientDisconnected() { connected.decrement(); }
+  @Override
+  public void messageReceived(int n) { messagesReceived.increment(); payloadBytesReceived.add(n); }
+  @Override
+  public void messageSent(int n) { messagesSent.increment(); payloadBytesSent.add(n); }
+  @Override
+  public void messageDropped(DropReason reason) { drops.get(reason).increment(); }
+  @Override
+  public void bytesReceived(long n) { bytesReceived.add(n); }
+  @Override
+  public void bytesSent(long n) { bytesSent.add(n); }
 
   /** Clients connected now. */
   public long clientsConnected() { return connected.sum(); }

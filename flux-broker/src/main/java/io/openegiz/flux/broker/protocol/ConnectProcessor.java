@@ -149,7 +149,8 @@ final class ConnectProcessor {
         return null;
       }
     } else if (h.isWillRetain() || h.willQos() != 0) {
-      refuse(ReasonCode.V3_IDENTIFIER_REJECTED, ReasonCode.MALFORMED_PACKET, "will flags set without a will"); // [MQTT-3.1.2-11]
+      // [MQTT-3.1.2-11]
+      refuse(ReasonCode.V3_IDENTIFIER_REJECTED, ReasonCode.MALFORMED_PACKET, "will flags set without a will");
       return null;
     }
     int keepAlive = h.keepAliveTimeSeconds();
@@ -202,7 +203,8 @@ final class ConnectProcessor {
   private void accept(Request r, MqttConnectVariableHeader h, MqttConnectPayload p, String username) {
     c.identity = new ClientIdentity(r.clientId(), username, c.ctx.channel().remoteAddress(), c.listener);
     c.broker.security().authThrottle().succeeded(remoteAddress());
-    c.audit(AuditLog.Event.AUTH_SUCCESS, "accepted", Map.of("method", username == null ? "anonymous"
+    c.audit(AuditLog.Event.AUTH_SUCCESS, "accepted", Map.of("method", username == null
+        ? "anonymous"
         : c.tls != null && c.tls.identityFromCertificate() ? "certificate" : "password"));
     c.limits = c.broker.config().security().limitsFor(c.listenerPort, username);
     if (c.limits.maxPublishRate() > 0) {

@@ -40,7 +40,7 @@ final class DurableAcks {
     int inbound = qos2 && p.persistent(c.session) ? packetId : 0;
     Router.Routed r = c.broker.router().route(m, c::pauseFor, inbound);
     byte reason = r.delivered() == 0 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
-    Runnable undo = qos2 ? () -> c.session.releaseInboundQos2(packetId) : () -> { };
+    Runnable undo = qos2 ? () -> c.session.releaseInboundQos2(packetId) : () -> {};
     add(r.durable(), qos2 ? MqttMessageType.PUBREC : MqttMessageType.PUBACK, packetId, c.v5 ? reason : 0, undo);
   }
 
@@ -48,14 +48,15 @@ final class DurableAcks {
   void pubrel(int packetId, boolean known) {
     SessionPersistence p = c.broker.sessions().persistence();
     CompletableFuture<Void> done = known && p.persistent(c.session)
-        ? p.releaseInboundQos2(c.identity.clientId(), packetId) : SessionPersistence.DONE;
+        ? p.releaseInboundQos2(c.identity.clientId(), packetId)
+        : SessionPersistence.DONE;
     byte reason = known || !c.v5 ? ReasonCode.SUCCESS : ReasonCode.PACKET_ID_NOT_FOUND;
-    add(done, MqttMessageType.PUBCOMP, packetId, reason, () -> { });
+    add(done, MqttMessageType.PUBCOMP, packetId, reason, () -> {});
   }
 
   /** An acknowledgement with nothing to wait for, kept behind those still waiting. */
   void now(MqttMessageType type, int packetId, byte reason) {
-    add(SessionPersistence.DONE, type, packetId, reason, () -> { });
+    add(SessionPersistence.DONE, type, packetId, reason, () -> {});
   }
 
   private void add(CompletableFuture<Void> done, MqttMessageType type, int packetId, byte reason, Runnable undo) {

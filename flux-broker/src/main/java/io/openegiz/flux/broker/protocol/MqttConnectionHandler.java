@@ -263,7 +263,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     boolean hasMethod = m.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader h
         && h.properties().getProperty(MqttProperties.AUTHENTICATION_METHOD) != null;
     if (hasMethod) {
-      disconnect(ReasonCode.BAD_AUTHENTICATION_METHOD, "AUTH with an authentication method this broker does not support");
+      disconnect(ReasonCode.BAD_AUTHENTICATION_METHOD,
+          "AUTH with an authentication method this broker does not support");
     } else {
       protocolError("AUTH without an authentication method");
     }

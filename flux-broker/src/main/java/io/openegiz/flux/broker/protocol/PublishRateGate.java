@@ -94,7 +94,8 @@ final class PublishRateGate {
       ReferenceCountUtil.release(m);
     }
     if (slowdowns > 1) {
-      c.audit(AuditLog.Event.RATE_LIMITED, "slowed", Map.of("rate", c.limits.maxPublishRate(), "repeated", slowdowns - 1));
+      c.audit(AuditLog.Event.RATE_LIMITED, "slowed",
+          Map.of("rate", c.limits.maxPublishRate(), "repeated", slowdowns - 1));
     }
   }
 }

@@ -66,8 +66,8 @@ final class SubscribeProcessor {
    * if the store fails they are kept in memory only (logged by the store).
    */
   private void afterStored(Runnable reply) {
-    java.util.concurrent.CompletableFuture<Void> stored =
-        c.broker.sessions().persistence().subscriptionsChanged(c.session);
+    java.util.concurrent.CompletableFuture<Void> stored = c.broker.sessions().persistence()
+        .subscriptionsChanged(c.session);
     if (stored.isDone()) {
       reply.run();
       return;

@@ -75,7 +75,8 @@ public final class Router {
       if (c.offer(h.session(), persistent[i] ? h.delivery().stored(id) : h.delivery())) n++;
     }
     return new Routed(n, retainedDone.isDone() && !retainedDone.isCompletedExceptionally()
-        ? stored : CompletableFuture.allOf(stored, retainedDone));
+        ? stored
+        : CompletableFuture.allOf(stored, retainedDone));
   }
 
   /** A delivery collected by {@link #route}, offered once the message is stored. */

@@ -21,7 +21,8 @@ public final class AnonymousAuthenticator implements Authenticator {
     }
     if (!allowAnonymous) {
       return CompletableFuture.completedFuture(
-          c.username() == null ? Result.notAuthorized("anonymous access is disabled (allow_anonymous false)")
+          c.username() == null
+              ? Result.notAuthorized("anonymous access is disabled (allow_anonymous false)")
               : Result.badCredentials("no password_file is configured to check user " + c.username()));
     }
     return CompletableFuture.completedFuture(Result.allow());

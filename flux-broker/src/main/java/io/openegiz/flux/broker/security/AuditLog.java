@@ -31,7 +31,9 @@ public final class AuditLog implements AutoCloseable {
   private static final int QUEUE = 65_536;
 
   /** What happened. */
-  public enum Event { AUTH_SUCCESS, AUTH_FAILURE, CERTIFICATE_REJECTED, ACL_DENIED, RATE_LIMITED, CONNECTION_THROTTLED }
+  public enum Event {
+    AUTH_SUCCESS, AUTH_FAILURE, CERTIFICATE_REJECTED, ACL_DENIED, RATE_LIMITED, CONNECTION_THROTTLED
+  }
 
   private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE);
   private final AtomicLong lost = new AtomicLong();
@@ -67,7 +69,8 @@ public final class AuditLog implements AutoCloseable {
     e.put("time", Instant.now(clock).toString());
     e.put("event", event.name().toLowerCase(java.util.Locale.ROOT));
     e.put("listener", listener);
-    e.put("remote", remote instanceof InetSocketAddress a ? a.getAddress().getHostAddress() + ":" + a.getPort()
+    e.put("remote", remote instanceof InetSocketAddress a
+        ? a.getAddress().getHostAddress() + ":" + a.getPort()
         : String.valueOf(remote));
     e.put("client_id", clientId);
     e.put("identity", identity);
@@ -116,7 +119,8 @@ public final class AuditLog implements AutoCloseable {
       Object v = f.getValue();
       if (v == null) b.append("null");
       else if (v instanceof Number || v instanceof Boolean) b.append(v);
-      else quote(b, v.toString());
+      else
+        quote(b, v.toString());
     }
     return b.append('}').toString();
   }
@@ -133,7 +137,8 @@ public final class AuditLog implements AutoCloseable {
         case '\t' -> b.append("\\t");
         default -> {
           if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
-          else b.append(c);
+          else
+            b.append(c);
         }
       }
     }

@@ -31,8 +31,10 @@ public final class AuthThrottle {
       return 0;
     }
     long now = clock.millis();
-    Failures f = byAddress.compute(address, (a, old) ->
-        old == null || now - old.lastMillis() > WINDOW_MILLIS ? new Failures(1, now) : new Failures(old.count() + 1, now));
+    Failures f = byAddress.compute(address,
+        (a, old) -> old == null || now - old.lastMillis() > WINDOW_MILLIS
+            ? new Failures(1, now)
+            : new Failures(old.count() + 1, now));
     int doublings = Math.min(f.count() - 1, 20);
     return Math.min(MAX_DELAY_MILLIS, baseDelayMillis << doublings);
   }

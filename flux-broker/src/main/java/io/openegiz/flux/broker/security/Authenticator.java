@@ -26,7 +26,9 @@ public interface Authenticator {
     public static Result badCredentials(String why) { return new Result(Outcome.BAD_CREDENTIALS, why); }
     public static Result notAuthorized(String why) { return new Result(Outcome.NOT_AUTHORIZED, why); }
     /** Too many checks waiting: the client should retry later (MQTT 5: 0x89 Server busy). */
-    public static Result serverBusy(String why) { return new Result(Outcome.SERVER_BUSY, why); }
+    public static Result serverBusy(String why) {
+      return new Result(Outcome.SERVER_BUSY, why);
+    }
 
     public boolean allowed() { return outcome == Outcome.ALLOWED; }
     public boolean badCredentials() { return outcome == Outcome.BAD_CREDENTIALS; }

@@ -11,8 +11,11 @@ public interface Authorizer {
 
   /** Allows everything: the behaviour without an ACL file, as Mosquitto. */
   Authorizer ALLOW_ALL = new Authorizer() {
-    @Override public boolean canPublish(ClientIdentity c, String t) { return true; }
-    @Override public boolean canSubscribe(ClientIdentity c, String f) { return true; }
-    @Override public boolean canReceive(ClientIdentity c, String t) { return true; }
+    @Override
+    public boolean canPublish(ClientIdentity c, String t) { return true; }
+    @Override
+    public boolean canSubscribe(ClientIdentity c, String f) { return true; }
+    @Override
+    public boolean canReceive(ClientIdentity c, String t) { return true; }
   };
 }

@@ -75,7 +75,8 @@ public final class CertificateAuthority {
   }
 
   private static final SecureRandom RANDOM = new SecureRandom();
-  private static final byte[] PROBE = "flux certificate authority key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] PROBE = "flux certificate authority key check"
+      .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private final Issued ca;
   private final KeyType keyType;
@@ -105,7 +106,8 @@ public final class CertificateAuthority {
 
   /** Uses an existing CA (certificate and key) to issue certificates. */
   public static CertificateAuthority of(X509Certificate cert, PrivateKey key) {
-    return new CertificateAuthority(new Issued(cert, key), key.getAlgorithm().startsWith("RSA") ? KeyType.RSA : KeyType.EC);
+    return new CertificateAuthority(new Issued(cert, key),
+        key.getAlgorithm().startsWith("RSA") ? KeyType.RSA : KeyType.EC);
   }
 
   /**

@@ -84,7 +84,8 @@ public record CertificateStatus(String kind, String name, BigInteger serial, Ins
   private static CertificateStatus current(String kind, String name, BigInteger serial, Instant notAfter,
       Instant now) {
     long days = Duration.between(now, notAfter).toDays();
-    State state = !notAfter.isAfter(now) ? State.EXPIRED
+    State state = !notAfter.isAfter(now)
+        ? State.EXPIRED
         : notAfter.isBefore(now.plus(CertificateStore.EXPIRY_WARNING)) ? State.EXPIRING : State.VALID;
     return new CertificateStatus(kind, name, serial, notAfter, days, state, true);
   }

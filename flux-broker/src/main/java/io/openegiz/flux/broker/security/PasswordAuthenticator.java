@@ -58,7 +58,7 @@ public final class PasswordAuthenticator implements Authenticator, AutoCloseable
   private final ConcurrentHashMap<InFlightKey, CompletableFuture<Result>> inFlight = new ConcurrentHashMap<>();
   private volatile Snapshot snapshot;
   /** Test hook run on the worker before each check. */
-  volatile Runnable beforeCheck = () -> { };
+  volatile Runnable beforeCheck = () -> {};
 
   /** Reads {@code passwordFile} with the default options; fails if any line is unusable. */
   public PasswordAuthenticator(Path passwordFile, boolean allowAnonymous) throws IOException, ConfigException {
@@ -120,7 +120,8 @@ public final class PasswordAuthenticator implements Authenticator, AutoCloseable
       return CompletableFuture.completedFuture(Result.allow()); // TLS verified the certificate: no password
     }
     if (c.username() == null) {
-      return CompletableFuture.completedFuture(allowAnonymous ? Result.allow()
+      return CompletableFuture.completedFuture(allowAnonymous
+          ? Result.allow()
           : Result.notAuthorized("anonymous access is disabled (allow_anonymous false)"));
     }
     if (c.password() == null) {

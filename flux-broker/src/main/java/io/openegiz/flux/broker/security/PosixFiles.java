@@ -10,7 +10,8 @@ final class PosixFiles {
 
   static FileAttribute<?>[] ownerOnly() {
     if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-      return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
+      return new FileAttribute<?>[] {
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))};
     }
     return new FileAttribute<?>[0];
   }

@@ -45,10 +45,13 @@ public final class SecurityServices implements AutoCloseable {
   public static SecurityServices create(SecurityConfig config, boolean allowAnonymous, Authenticator authenticator,
       Authorizer authorizer, Clock clock) {
     try {
-      Authenticator authn = authenticator != null ? authenticator
-          : config.passwordFile() != null ? new PasswordAuthenticator(config.passwordFile(), allowAnonymous)
-          : new AnonymousAuthenticator(allowAnonymous);
-      Authorizer authz = authorizer != null ? authorizer
+      Authenticator authn = authenticator != null
+          ? authenticator
+          : config.passwordFile() != null
+              ? new PasswordAuthenticator(config.passwordFile(), allowAnonymous)
+              : new AnonymousAuthenticator(allowAnonymous);
+      Authorizer authz = authorizer != null
+          ? authorizer
           : config.aclFile() != null ? new AclAuthorizer(config.aclFile()) : Authorizer.ALLOW_ALL;
       return new SecurityServices(authn, authz, AuditLog.open(config.auditLog(), clock),
           new AuthThrottle(config.authFailureDelayMillis(), clock), config);

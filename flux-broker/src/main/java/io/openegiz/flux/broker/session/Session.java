@@ -101,10 +101,14 @@ public final class Session {
   boolean ended() { return ended; }
 
   /** This session's subscriptions by key (share group + filter). */
-  public Map<String, Subscription> subscriptions() { return subscriptions; }
+  public Map<String, Subscription> subscriptions() {
+    return subscriptions;
+  }
 
   /** Messages waiting in the queue (not counting those in flight). */
-  public int queuedMessages() { return queuedMessages.get(); }
+  public int queuedMessages() {
+    return queuedMessages.get();
+  }
 
   /** What became of an offered message. */
   public enum Offer {
@@ -399,7 +403,6 @@ public final class Session {
     return inboundQos2.add(packetId);
   }
 
-
   /** PUBREL from the client; false if the packet id was unknown. */
   public synchronized boolean releaseInboundQos2(int packetId) {
     return inboundQos2.remove(packetId);
@@ -459,7 +462,7 @@ public final class Session {
       inboundQos2.clear();
       cancelTimers();
     }
-    for (Iterator<Delivery> it = inbox.iterator(); it.hasNext(); ) {
+    for (Iterator<Delivery> it = inbox.iterator(); it.hasNext();) {
       lost.add(it.next());
       it.remove();
     }

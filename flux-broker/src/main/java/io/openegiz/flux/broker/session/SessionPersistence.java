@@ -15,7 +15,7 @@ import java.util.concurrent.CompletableFuture;
 public interface SessionPersistence {
 
   /** {@code persistence false}. */
-  SessionPersistence NONE = new SessionPersistence() { };
+  SessionPersistence NONE = new SessionPersistence() {};
 
   /** An already completed future, the answer of every durable call that has nothing to write. */
   CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
@@ -31,7 +31,7 @@ public interface SessionPersistence {
   }
 
   /** The session was opened or resumed by a connection speaking this protocol version (4 or 5). */
-  default void opened(Session s, int protocolVersion) { }
+  default void opened(Session s, int protocolVersion) {}
 
   /** The session's subscriptions changed; SUBACK/UNSUBACK go out when the future completes. */
   default CompletableFuture<Void> subscriptionsChanged(Session s) {
@@ -39,16 +39,16 @@ public interface SessionPersistence {
   }
 
   /** The session's connection ended and the session lives on until its expiry. */
-  default void disconnected(Session s, long nowMillis) { }
+  default void disconnected(Session s, long nowMillis) {}
 
   /** The session ended (clean start, expiry, expiry 0 at disconnect): everything of it goes. */
-  default void ended(String clientId) { }
+  default void ended(String clientId) {}
 
   /** A delayed will starts waiting; it is published at {@code dueAtMillis} unless cancelled. */
-  default void willDelayed(String clientId, Message will, long dueAtMillis) { }
+  default void willDelayed(String clientId, Message will, long dueAtMillis) {}
 
   /** A delayed will was published or cancelled. */
-  default void willDone(String clientId) { }
+  default void willDone(String clientId) {}
 
   /** A new message id (ids grow: queue order), or 0 when nothing is stored. */
   default long nextMessageId() {
@@ -66,7 +66,7 @@ public interface SessionPersistence {
   }
 
   /** A stored delivery of this QoS is finished (acknowledged, expired or dropped). */
-  default void delivered(String clientId, long id, int qos) { }
+  default void delivered(String clientId, long id, int qos) {}
 
   /** A stored QoS 2 delivery is about to be sent with this packet id. */
   default CompletableFuture<Void> markInflight(String clientId, long id, int packetId) {

@@ -166,7 +166,8 @@ public final class SessionRegistry {
     s.expiryIntervalSeconds(expirySeconds);
     for (Subscription sub : subs) {
       tree.subscribe(sub);
-      s.subscriptions().put(sub.shareGroup() == null ? sub.filter()
+      s.subscriptions().put(sub.shareGroup() == null
+          ? sub.filter()
           : "$share/" + sub.shareGroup() + "/" + sub.filter(), sub);
     }
     sessions.put(clientId, s);

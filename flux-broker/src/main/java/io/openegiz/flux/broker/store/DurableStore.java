@@ -209,7 +209,7 @@ public final class DurableStore implements AutoCloseable {
 
   private CompletableFuture<Void> submit(boolean durable, StoreOp.Stager stager) {
     nextIdChecked();
-    return writer.submit(new StoreOp(durable, stager, () -> { }));
+    return writer.submit(new StoreOp(durable, stager, () -> {}));
   }
 
   private void nextIdChecked() {

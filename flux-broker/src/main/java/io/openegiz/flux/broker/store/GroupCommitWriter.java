@@ -168,7 +168,8 @@ final class GroupCommitWriter implements AutoCloseable {
       LOG.error("store: cannot write ({}); refusing new QoS 1/2 messages and retrying every {} ms",
           cause.getMessage(), RETRY_MILLIS);
     }
-    StoreUnavailableException refusal = new StoreUnavailableException("store unavailable: " + cause.getMessage(), cause);
+    StoreUnavailableException refusal = new StoreUnavailableException("store unavailable: " + cause.getMessage(),
+        cause);
     for (int i = ops.size() - 1; i >= 0; i--) {
       StoreOp op = ops.get(i);
       if (op.durable) {

@@ -8,9 +8,14 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class InMemorySessionStore<S> implements SessionStore<S> {
   private final Map<String, S> sessions = new ConcurrentHashMap<>();
 
-  @Override public S get(String clientId) { return sessions.get(clientId); }
-  @Override public void put(String clientId, S session) { sessions.put(clientId, session); }
-  @Override public boolean remove(String clientId, S session) { return sessions.remove(clientId, session); }
-  @Override public Collection<S> all() { return sessions.values(); }
-  @Override public int size() { return sessions.size(); }
+  @Override
+  public S get(String clientId) { return sessions.get(clientId); }
+  @Override
+  public void put(String clientId, S session) { sessions.put(clientId, session); }
+  @Override
+  public boolean remove(String clientId, S session) { return sessions.remove(clientId, session); }
+  @Override
+  public Collection<S> all() { return sessions.values(); }
+  @Override
+  public int size() { return sessions.size(); }
 }

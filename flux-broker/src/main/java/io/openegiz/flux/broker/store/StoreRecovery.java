@@ -51,7 +51,8 @@ final class StoreRecovery implements KvStore.Visitor {
   @Override
   public void visit(byte[] key, byte[] value) {
     switch (key[0]) {
-      case StoreKeys.FORMAT -> { }
+      case StoreKeys.FORMAT -> {
+      }
       case StoreKeys.MESSAGE -> {
         long id = StoreKeys.idOf(key);
         messages.put(id, RecordCodec.decodeMessage(value));

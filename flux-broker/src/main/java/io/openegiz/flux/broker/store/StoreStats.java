@@ -24,7 +24,9 @@ public final class StoreStats {
   }
 
   /** Operations written (each enqueue, ack, session change counts one). */
-  public long operations() { return operations.sum(); }
+  public long operations() {
+    return operations.sum();
+  }
 
   /** Write batches committed. */
   public long batches() { return batches.sum(); }

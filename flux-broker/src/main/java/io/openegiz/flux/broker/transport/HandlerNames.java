@@ -2,7 +2,8 @@ package io.openegiz.flux.broker.transport;
 
 /**
  * Names of the pipeline's handlers, in pipeline order. The order is the design:
- * a connection over its address's rate is refused first, bytes are counted (as they are on the wire), TLS removed, flushes consolidated, then packets framed (with the size limit) before the
+ * a connection over its address's rate is refused first, bytes are counted (as they are on the wire), TLS
+ * removed, flushes consolidated, then packets framed (with the size limit) before the
  * codec decodes them, and the connection handler sees whole packets only.
  */
 public final class HandlerNames {

@@ -83,8 +83,8 @@ public final class TlsContextLoader {
   /** Reads every certificate of a PEM file, in order. */
   public static List<X509Certificate> certificates(Path file, String key) throws TlsLoadException {
     try (InputStream in = Files.newInputStream(file)) {
-      Collection<? extends java.security.cert.Certificate> certs =
-          CertificateFactory.getInstance("X.509").generateCertificates(in);
+      Collection<? extends java.security.cert.Certificate> certs = CertificateFactory.getInstance("X.509")
+          .generateCertificates(in);
       if (certs.isEmpty()) {
         throw new TlsLoadException(file + " (" + key + "): holds no certificate; accepted: PEM certificates");
       }
@@ -106,8 +106,10 @@ public final class TlsContextLoader {
       if (o instanceof PrivateKeyInfo info) {
         return converter.getPrivateKey(info);
       }
-      String what = o == null ? "no private key" : "a " + o.getClass().getSimpleName()
-          + (o.getClass().getSimpleName().contains("Encrypted") ? " (encrypted keys are not supported)" : "");
+      String what = o == null
+          ? "no private key"
+          : "a " + o.getClass().getSimpleName()
+              + (o.getClass().getSimpleName().contains("Encrypted") ? " (encrypted keys are not supported)" : "");
       throw new TlsLoadException(file + " (keyfile): holds " + what
           + "; accepted: an unencrypted PEM private key (PKCS#8, PKCS#1 or SEC1), RSA or ECDSA");
     } catch (IOException | RuntimeException e) {
@@ -127,7 +129,8 @@ public final class TlsContextLoader {
       PKIXBuilderParameters params = new PKIXBuilderParameters(anchors, new X509CertSelector());
       params.setRevocationEnabled(tls.crlfile() != null);
       if (tls.crlfile() != null) {
-        params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(crls(tls.crlfile()))));
+        params
+            .addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(crls(tls.crlfile()))));
       }
       TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
       tmf.init(new CertPathTrustManagerParameters(params));

@@ -172,7 +172,8 @@ class ConfigParserTest {
     @Test
     void outOfRangeMessage() {
       assertThat(errors("max_keepalive 65536")).containsExactly(
-          "flux.conf:1: max_keepalive: 65536 is out of range; accepted: an integer from 0 to 65535 seconds (0 = no maximum)");
+          "flux.conf:1: max_keepalive: 65536 is out of range;"
+              + " accepted: an integer from 0 to 65535 seconds (0 = no maximum)");
     }
 
     @ParameterizedTest
@@ -384,8 +385,10 @@ class ConfigParserTest {
     void unknownKeySuggestsTheClosestKnownKey() {
       assertThat(errors("max_inflight_message 10")).containsExactly(
           "flux.conf:1: max_inflight_message: unknown key; did you mean \"max_inflight_messages\"?");
-      assertThat(errors("Listener 1883")).containsExactly("flux.conf:1: Listener: unknown key; did you mean \"listener\"?");
-      assertThat(errors("log_dset stdout")).containsExactly("flux.conf:1: log_dset: unknown key; did you mean \"log_dest\"?");
+      assertThat(errors("Listener 1883"))
+          .containsExactly("flux.conf:1: Listener: unknown key; did you mean \"listener\"?");
+      assertThat(errors("log_dset stdout"))
+          .containsExactly("flux.conf:1: log_dset: unknown key; did you mean \"log_dest\"?");
       assertThat(errors("frobnicate 1")).containsExactly(
           "flux.conf:1: frobnicate: unknown key; accepted: the keys listed in docs/configuration.md");
     }

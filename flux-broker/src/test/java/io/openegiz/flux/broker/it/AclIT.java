@@ -145,7 +145,7 @@ class AclIT {
         AclClient sensor = AclClient.connect(broker, "esp32-mixer001-elec")) {
       assertThat(core.subscribe("openegiz/#", "openegiz/+/+/+/+/telemetry", "$share/core/openegiz/+/+/+/+/status",
           "#", "$SYS/#", "other/#")).containsExactly(GRANTED_QOS_1, GRANTED_QOS_1, GRANTED_QOS_1,
-          NOT_AUTHORIZED, NOT_AUTHORIZED, NOT_AUTHORIZED);
+              NOT_AUTHORIZED, NOT_AUTHORIZED, NOT_AUTHORIZED);
       String t = payload();
       assertThat(sensor.publish(MIXER_ELEC + "telemetry", t)).isEqualTo(SUCCESS);
       core.awaitReceived(MIXER_ELEC + "telemetry=" + t);
@@ -240,7 +240,8 @@ class AclIT {
         AclClient archiver = AclClient.connect(broker, "archiver")) {
       assertThat(v3Subscribe(v3, "openegiz/#")).containsExactly(Mqtt3SubAckReturnCode.FAILURE);
       assertThat(Mqtt3SubAckReturnCode.FAILURE.getCode()).isEqualTo(0x80);
-      assertThat(v3Subscribe(v3, "openegiz/+/+/+/+/telemetry")).containsExactly(Mqtt3SubAckReturnCode.SUCCESS_MAXIMUM_QOS_1);
+      assertThat(v3Subscribe(v3, "openegiz/+/+/+/+/telemetry"))
+          .containsExactly(Mqtt3SubAckReturnCode.SUCCESS_MAXIMUM_QOS_1);
       // MQTT 3.1.1 has no way to refuse a PUBLISH: it is acknowledged and dropped.
       assertThat(archiver.subscribe("openegiz/#")).containsExactly(GRANTED_QOS_1);
       String p = payload();

@@ -38,7 +38,8 @@ class DurableAclIT {
 
   @Test
   void aRestoredOfflineSessionStillReceivesWhatItsAclAllows() throws Exception {
-    Path acl = Files.writeString(dir.resolve("acl"), "user reader\ntopic read plant/#\nuser writer\ntopic write plant/#\n");
+    Path acl = Files.writeString(dir.resolve("acl"),
+        "user reader\ntopic read plant/#\nuser writer\ntopic write plant/#\n");
     int port;
     try (FluxBroker first = start(0, acl)) {
       port = first.port();

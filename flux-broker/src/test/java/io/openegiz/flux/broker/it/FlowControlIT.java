@@ -52,7 +52,8 @@ class FlowControlIT {
   @Test
   void clientReceiveMaximumLimitsUnacknowledgedPublishes() throws Exception {
     try (TestBroker broker = TestBroker.start();
-        WireClient sub = WireClient.connect(broker, "rm5", true, new WireClient.Props().u16(WireClient.RECEIVE_MAXIMUM, 5))) {
+        WireClient sub = WireClient.connect(broker, "rm5", true,
+            new WireClient.Props().u16(WireClient.RECEIVE_MAXIMUM, 5))) {
       sub.subscribe(1, "flow/#", 1, null);
       Inbox inbox = new Inbox(sub);
       publishQos1(broker, "flow/t", 20);
@@ -189,7 +190,8 @@ class FlowControlIT {
       await().atMost(Duration.ofSeconds(5)).until(() -> got.size() >= 10);
       Clients.v5(broker, "marker-pub").publishWith().topic("marker").qos(MqttQos.AT_LEAST_ONCE)
           .payload(bytes("m")).send();
-      await().atMost(Duration.ofSeconds(5)).until(() -> got.stream().anyMatch(p -> p.getTopic().toString().equals("marker")));
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> got.stream().anyMatch(p -> p.getTopic().toString().equals("marker")));
       assertThat(Clients.texts(got)).containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "m");
       assertThat(broker.broker().metrics().dropped(DropReason.QUEUE_FULL)).isEqualTo(15);
     }

@@ -41,12 +41,15 @@ class InteropIT {
   private static MqttClient paho3(TestBroker broker, String id, List<Received> sink) throws Exception {
     MqttClient c = new MqttClient(broker.uri(), id, new MemoryPersistence());
     c.setCallback(new MqttCallback() {
-      @Override public void connectionLost(Throwable cause) {}
-      @Override public void messageArrived(String topic, MqttMessage m) {
+      @Override
+      public void connectionLost(Throwable cause) {}
+      @Override
+      public void messageArrived(String topic, MqttMessage m) {
         sink.add(new Received(topic, new String(m.getPayload(), StandardCharsets.UTF_8), m.getQos(), m.isRetained(),
             List.of()));
       }
-      @Override public void deliveryComplete(IMqttDeliveryToken token) {}
+      @Override
+      public void deliveryComplete(IMqttDeliveryToken token) {}
     });
     MqttConnectOptions o = new MqttConnectOptions();
     o.setCleanSession(true);
@@ -60,9 +63,12 @@ class InteropIT {
     var c = new org.eclipse.paho.mqttv5.client.MqttClient(broker.uri(), id,
         new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
     c.setCallback(new org.eclipse.paho.mqttv5.client.MqttCallback() {
-      @Override public void disconnected(MqttDisconnectResponse r) {}
-      @Override public void mqttErrorOccurred(MqttException e) {}
-      @Override public void messageArrived(String topic, org.eclipse.paho.mqttv5.common.MqttMessage m) {
+      @Override
+      public void disconnected(MqttDisconnectResponse r) {}
+      @Override
+      public void mqttErrorOccurred(MqttException e) {}
+      @Override
+      public void messageArrived(String topic, org.eclipse.paho.mqttv5.common.MqttMessage m) {
         List<String> ups = new ArrayList<>();
         if (m.getProperties() != null && m.getProperties().getUserProperties() != null) {
           for (UserProperty u : m.getProperties().getUserProperties()) ups.add(u.getKey() + "=" + u.getValue());
@@ -70,9 +76,12 @@ class InteropIT {
         sink.add(new Received(topic, new String(m.getPayload(), StandardCharsets.UTF_8), m.getQos(), m.isRetained(),
             ups));
       }
-      @Override public void deliveryComplete(IMqttToken token) {}
-      @Override public void connectComplete(boolean reconnect, String uri) {}
-      @Override public void authPacketArrived(int reason, MqttProperties p) {}
+      @Override
+      public void deliveryComplete(IMqttToken token) {}
+      @Override
+      public void connectComplete(boolean reconnect, String uri) {}
+      @Override
+      public void authPacketArrived(int reason, MqttProperties p) {}
     });
     MqttConnectionOptions o = new MqttConnectionOptions();
     o.setCleanStart(true);
@@ -138,7 +147,8 @@ class InteropIT {
       assertThat(text(hiveGot.get(0))).isEqualTo("from-paho");
       assertThat(hiveGot.get(0).getUserProperties().asList()).extracting(u -> u.getName() + "=" + u.getValue())
           .containsExactly("a=1", "b=2", "a=3");
-      assertThat(hiveGot.get(0).getContentType()).hasValueSatisfying(c -> assertThat(c.toString()).isEqualTo("text/plain"));
+      assertThat(hiveGot.get(0).getContentType())
+          .hasValueSatisfying(c -> assertThat(c.toString()).isEqualTo("text/plain"));
 
       hive.publishWith().topic("p5/to-paho").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("from-hive"))
           .userProperties().add("x", "9").add("x", "8").applyUserProperties().send();
@@ -227,7 +237,8 @@ class InteropIT {
         // for debug lines, but every message is flushed).
         pub.publishWith().topic("ms/probe").qos(MqttQos.AT_LEAST_ONCE).retain(true).payload(bytes("probe")).send();
         try (Proc sub = Proc.start(MOSQUITTO_SUB.toString(), "-h", broker.host(), "-p",
-            Integer.toString(broker.port()), "-V", version, "-q", "1", "-t", "ms/#", "-C", "3", "-F", "MSG|%r|%q|%t|%p")) {
+            Integer.toString(broker.port()), "-V", version, "-q", "1", "-t", "ms/#", "-C", "3", "-F",
+            "MSG|%r|%q|%t|%p")) {
           await().atMost(Duration.ofSeconds(10)).until(() -> sub.lines().contains("MSG|1|1|ms/probe|probe"));
           pub.publishWith().topic("ms/a").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("first")).send();
           pub.publishWith().topic("ms/b").qos(MqttQos.EXACTLY_ONCE).payload(bytes("second")).send();

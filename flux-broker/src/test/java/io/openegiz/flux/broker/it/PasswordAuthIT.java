@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A broker with a password file accepts the right password and refuses others, in 5.0 and 3.1.1. */
 class PasswordAuthIT {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   private TestBroker start(PasswordAuthenticator auth) {
     BrokerConfig config = BrokerConfig.builder().listener(0, "127.0.0.1").allowAnonymous(false).build();

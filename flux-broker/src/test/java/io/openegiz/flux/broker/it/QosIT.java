@@ -99,8 +99,9 @@ class QosIT {
       Mqtt5AsyncClient pub = Clients.v5(broker, "ordered-pub").toAsync();
       List<CompletableFuture<Mqtt5PublishResult>> sent = new ArrayList<>();
       for (int i = 0; i < 1000; i++) {
-        sent.add(pub.publishWith().topic("order/" + (i % 7)).qos(MqttQos.AT_LEAST_ONCE).payload(bytes(Integer.toString(i)))
-            .send());
+        sent.add(
+            pub.publishWith().topic("order/" + (i % 7)).qos(MqttQos.AT_LEAST_ONCE).payload(bytes(Integer.toString(i)))
+                .send());
       }
       CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
       await().atMost(Duration.ofSeconds(20)).until(() -> got.size() >= 1000);

@@ -96,15 +96,31 @@ final class RawClient implements AutoCloseable {
         int id = u8(i++);
         switch (id) {
           case 0x01, 0x17, 0x19, 0x24, 0x25, 0x28, 0x29, 0x2A -> m.put(id, u8(i++)); // byte
-          case 0x13, 0x21, 0x22, 0x23 -> { m.put(id, u16(i)); i += 2; } // two-byte integer
-          case 0x02, 0x11, 0x18, 0x27 -> { m.put(id, (u16(i) << 16) | u16(i + 2)); i += 4; } // four-byte
-          case 0x0B -> { int[] v = readVarInt(body, i); m.put(id, v[0]); i += v[1]; } // variable byte integer
+          case 0x13, 0x21, 0x22, 0x23 -> {
+            m.put(id, u16(i));
+            i += 2;
+          } // two-byte integer
+          case 0x02, 0x11, 0x18, 0x27 -> {
+            m.put(id, (u16(i) << 16) | u16(i + 2));
+            i += 4;
+          } // four-byte
+          case 0x0B -> {
+            int[] v = readVarInt(body, i);
+            m.put(id, v[0]);
+            i += v[1];
+          } // variable byte integer
           case 0x03, 0x08, 0x12, 0x15, 0x1A, 0x1C, 0x1F -> { // UTF-8 string
             m.put(id, new String(body, i + 2, u16(i), StandardCharsets.UTF_8));
             i += 2 + u16(i);
           }
-          case 0x09, 0x16 -> { m.put(id, Arrays.copyOfRange(body, i + 2, i + 2 + u16(i))); i += 2 + u16(i); }
-          case 0x26 -> { i += 2 + u16(i); i += 2 + u16(i); } // user property: skipped
+          case 0x09, 0x16 -> {
+            m.put(id, Arrays.copyOfRange(body, i + 2, i + 2 + u16(i)));
+            i += 2 + u16(i);
+          }
+          case 0x26 -> {
+            i += 2 + u16(i);
+            i += 2 + u16(i);
+          } // user property: skipped
           default -> throw new AssertionError("unknown property 0x" + Integer.toHexString(id) + " in " + this);
         }
       }

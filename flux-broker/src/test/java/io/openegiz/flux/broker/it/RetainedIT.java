@@ -30,7 +30,8 @@ class RetainedIT {
   /** Publishes the marker and returns what the client received before it. */
   static List<Mqtt5Publish> untilMarker(Mqtt5BlockingClient pub, List<Mqtt5Publish> got) {
     pub.publishWith().topic("marker").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("marker")).send();
-    await().atMost(Duration.ofSeconds(5)).until(() -> got.stream().anyMatch(p -> p.getTopic().toString().equals("marker")));
+    await().atMost(Duration.ofSeconds(5))
+        .until(() -> got.stream().anyMatch(p -> p.getTopic().toString().equals("marker")));
     int i = 0;
     while (!got.get(i).getTopic().toString().equals("marker")) i++;
     return List.copyOf(got.subList(0, i));

@@ -63,7 +63,8 @@ class SecurityIT {
     Path acl = Files.writeString(dir.resolve("acl"), "user egizcore\ntopic readwrite openegiz/#\n");
     Path audit = dir.resolve("audit.log");
     try (FluxBroker b = start("password_file " + passwd, "acl_file " + acl, "audit_log " + audit)) {
-      assertThat(connect(client(b, "core-1"), "egizcore", "guessed-Pw-1")).isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD);
+      assertThat(connect(client(b, "core-1"), "egizcore", "guessed-Pw-1"))
+          .isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD);
       Mqtt5BlockingClient core = client(b, "core-2");
       assertThat(connect(core, "egizcore", "core-secret")).isEqualTo(Mqtt5ConnAckReasonCode.SUCCESS);
       assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(
@@ -72,11 +73,12 @@ class SecurityIT {
           .isEqualTo(0x87);
 
       // A new device is added to both files while the broker runs: no restart, no SIGHUP.
-      Files.writeString(passwd, passwdLine("esp32-oven001-elec", "dev-secret") + "\n", java.nio.file.StandardOpenOption.APPEND);
+      Files.writeString(passwd, passwdLine("esp32-oven001-elec", "dev-secret") + "\n",
+          java.nio.file.StandardOpenOption.APPEND);
       Files.writeString(acl, "user esp32-oven001-elec\ntopic write openegiz/+/+/oven-001/electrical/telemetry\n",
           java.nio.file.StandardOpenOption.APPEND);
-      await().atMost(Duration.ofSeconds(15)).until(() ->
-          connect(client(b, "dev-" + System.nanoTime()), "esp32-oven001-elec", "dev-secret") == Mqtt5ConnAckReasonCode.SUCCESS);
+      await().atMost(Duration.ofSeconds(15)).until(() -> connect(client(b, "dev-" + System.nanoTime()),
+          "esp32-oven001-elec", "dev-secret") == Mqtt5ConnAckReasonCode.SUCCESS);
       core.disconnect();
     }
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
@@ -102,7 +104,8 @@ class SecurityIT {
       List<Long> millis = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         long t0 = System.nanoTime();
-        assertThat(connect(client(b, "g" + i), "alice", "guess" + i)).isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD);
+        assertThat(connect(client(b, "g" + i), "alice", "guess" + i))
+            .isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD);
         millis.add((System.nanoTime() - t0) / 1_000_000);
       }
       // 200 ms, then 400 ms, then 800 ms before each refusal.

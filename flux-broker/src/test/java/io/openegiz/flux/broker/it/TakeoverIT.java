@@ -63,7 +63,8 @@ class TakeoverIT {
 
   @Test
   void mqtt5TakeoverOnTheWireIsDisconnect0x8EThenClose() throws Exception {
-    try (TestBroker broker = TestBroker.start(); RawClient first = RawClient.open(broker);
+    try (TestBroker broker = TestBroker.start();
+        RawClient first = RawClient.open(broker);
         RawClient second = RawClient.open(broker)) {
       first.send(RawClient.connect5("wire-twin", true, 60, null));
       assertThat(first.read().connackCode()).isZero();
@@ -121,7 +122,8 @@ class TakeoverIT {
     try (TestBroker broker = TestBroker.start()) {
       Mqtt5BlockingClient watcher = willWatcher(broker);
       try (Mqtt5BlockingClient.Mqtt5Publishes wills = watcher.publishes(MqttGlobalPublishFilter.ALL);
-          RawClient first = withWill(broker, 0); RawClient second = RawClient.open(broker)) {
+          RawClient first = withWill(broker, 0);
+          RawClient second = RawClient.open(broker)) {
         watcher.subscribeWith().topicFilter("takeover/will").qos(MqttQos.AT_LEAST_ONCE).send();
         second.send(RawClient.connect5("haunted", false, 60, null));
         assertThat(second.read().sessionPresent()).isTrue();
@@ -138,7 +140,8 @@ class TakeoverIT {
     try (TestBroker broker = TestBroker.start()) {
       Mqtt5BlockingClient watcher = willWatcher(broker);
       try (Mqtt5BlockingClient.Mqtt5Publishes wills = watcher.publishes(MqttGlobalPublishFilter.ALL);
-          RawClient first = withWill(broker, 1); RawClient second = RawClient.open(broker)) {
+          RawClient first = withWill(broker, 1);
+          RawClient second = RawClient.open(broker)) {
         watcher.subscribeWith().topicFilter("takeover/will").qos(MqttQos.AT_LEAST_ONCE).send();
         second.send(RawClient.connect5("haunted", false, 60, new RawClient.Bytes().u8(0x11).u32(60).toArray()));
         assertThat(second.read().sessionPresent()).isTrue();
@@ -153,7 +156,8 @@ class TakeoverIT {
     try (TestBroker broker = TestBroker.start()) {
       Mqtt5BlockingClient watcher = willWatcher(broker);
       try (Mqtt5BlockingClient.Mqtt5Publishes wills = watcher.publishes(MqttGlobalPublishFilter.ALL);
-          RawClient first = withWill(broker, 30); RawClient second = RawClient.open(broker)) {
+          RawClient first = withWill(broker, 30);
+          RawClient second = RawClient.open(broker)) {
         watcher.subscribeWith().topicFilter("takeover/will").qos(MqttQos.AT_LEAST_ONCE).send();
         second.send(RawClient.connect5("haunted", true, 60, null)); // clean start: the old session ends
         assertThat(second.read().sessionPresent()).isFalse();

@@ -103,8 +103,8 @@ class TlsIT {
       try (Mqtt5BlockingClient.Mqtt5Publishes pubs = c.publishes(MqttGlobalPublishFilter.ALL)) {
         c.subscribeWith().topicFilter("t").qos(MqttQos.AT_LEAST_ONCE).send();
         c.publishWith().topic("t").payload(new byte[] {42}).qos(MqttQos.AT_LEAST_ONCE).send();
-        assertThat(pubs.receive(5, TimeUnit.SECONDS)).hasValueSatisfying(p ->
-            assertThat(p.getPayloadAsBytes()).containsExactly(42));
+        assertThat(pubs.receive(5, TimeUnit.SECONDS))
+            .hasValueSatisfying(p -> assertThat(p.getPayloadAsBytes()).containsExactly(42));
       }
       c.disconnect();
     }
@@ -148,7 +148,8 @@ class TlsIT {
       X509Certificate trusted = ca.ca().certificate();
       for (Issued bad : new Issued[] {expired, revoked, untrusted, null}) {
         Mqtt5BlockingClient c = client(broker, ssl(trusted, bad, "TLSv1.3"));
-        assertThatThrownBy(c::connect).as(bad == null ? "no certificate" : bad.certificate().getSubjectX500Principal().getName())
+        assertThatThrownBy(c::connect)
+            .as(bad == null ? "no certificate" : bad.certificate().getSubjectX500Principal().getName())
             .isNotNull();
       }
       assertThat(broker.metrics().connectionsTotal()).isZero();

@@ -48,7 +48,9 @@ final class WireClient implements AutoCloseable {
     boolean dup() { return (flags & 8) != 0; }
 
     /** Packet id of PUBACK/PUBREC/PUBREL/PUBCOMP/SUBACK/UNSUBACK. */
-    int ackId() { return ((body[0] & 0xFF) << 8) | (body[1] & 0xFF); }
+    int ackId() {
+      return ((body[0] & 0xFF) << 8) | (body[1] & 0xFF);
+    }
 
     /** Reason code of an MQTT 5 ack (0 when omitted) or DISCONNECT, or CONNACK return code. */
     int reasonCode() {
@@ -82,7 +84,8 @@ final class WireClient implements AutoCloseable {
         r.str();
         if (qos() > 0) r.u16();
       } else if (type == CONNACK) {
-        r.u8(); r.u8();
+        r.u8();
+        r.u8();
       } else if (type == DISCONNECT) {
         if (body.length < 2) return List.of();
         r.u8();
@@ -194,8 +197,9 @@ final class WireClient implements AutoCloseable {
   Packet expect(int type) {
     Packet p = poll(Duration.ofSeconds(5));
     if (p == null) throw new AssertionError("no packet of type " + type + " within 5 s");
-    if (p.type() != type) throw new AssertionError("expected packet type " + type + " but got " + p.type()
-        + (p.type() == DISCONNECT ? " reason 0x" + Integer.toHexString(p.reasonCode()) : ""));
+    if (p.type() != type)
+      throw new AssertionError("expected packet type " + type + " but got " + p.type()
+          + (p.type() == DISCONNECT ? " reason 0x" + Integer.toHexString(p.reasonCode()) : ""));
     return p;
   }
 

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PasswordAuthenticatorTest {
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
   private PasswordAuthenticator auth;
 
   @AfterEach

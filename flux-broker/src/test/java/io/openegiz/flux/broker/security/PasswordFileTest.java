@@ -14,12 +14,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PasswordFileTest {
   // Independent vectors (Python hashlib): salt 01..0c; "secret" for $6$, the empty password for $7$.
-  static final String LEGACY_SECRET = "$6$AQIDBAUGBwgJCgsM$XtaqFTpVqKCBusKxL7SramYPpHVSOw+CXtRUIv0PpX6q57MW1a1RUVsLMxkhMn6"
+  static final String LEGACY_SECRET = "$6$AQIDBAUGBwgJCgsM$XtaqFTpVqKCBusKxL7Sra"
+      + "mYPpHVSOw+CXtRUIv0PpX6q57MW1a1RUVsLMxkhMn6"
       + "XOYi3uYMZcGrMAEzcnh9EoA==";
   static final String PBKDF2_EMPTY_5 = "$7$5$AQIDBAUGBwgJCgsM$cMMfFCXjqBr1BD2v09Z7lTvy8dg6cfyWw+lFUx2YsHRDuVuMs8mf3L"
       + "F45dp+GbCsc6qrksHxqpVoGnniOVuazA==";
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void readsWhatMosquittoPasswdWrites() throws Exception {
@@ -71,18 +73,18 @@ class PasswordFileTest {
   @Test
   void everyErrorIsReportedAtOnce() {
     List<String> lines = List.of(
-        "",                                        // 1 ignored
-        "  # comment",                             // 2 ignored
-        "no-colon-here",                           // 3
-        ":" + LEGACY_SECRET,                       // 4 empty user
-        "alice:" + LEGACY_SECRET,                  // 5 fine
-        "alice:" + PBKDF2_EMPTY_5,                 // 6 duplicate
-        "bob:$7$many$AQID$AQID",                   // 7 iterations
-        "carol:$7$101$AQID",                       // 8 missing part
-        "dave:$6$!!!$AQID",                        // 9 bad base64
-        "erin:$6$AQIDBAUGBwgJCgsM$AQID",           // 10 short hash
-        "frank:$7$0$AQIDBAUGBwgJCgsM$AQID",        // 11 zero iterations
-        "gina:" + LEGACY_SECRET + "\r");           // 12 fine: CR stripped
+        "", // 1 ignored
+        "  # comment", // 2 ignored
+        "no-colon-here", // 3
+        ":" + LEGACY_SECRET, // 4 empty user
+        "alice:" + LEGACY_SECRET, // 5 fine
+        "alice:" + PBKDF2_EMPTY_5, // 6 duplicate
+        "bob:$7$many$AQID$AQID", // 7 iterations
+        "carol:$7$101$AQID", // 8 missing part
+        "dave:$6$!!!$AQID", // 9 bad base64
+        "erin:$6$AQIDBAUGBwgJCgsM$AQID", // 10 short hash
+        "frank:$7$0$AQIDBAUGBwgJCgsM$AQID", // 11 zero iterations
+        "gina:" + LEGACY_SECRET + "\r"); // 12 fine: CR stripped
     ConfigException e = (ConfigException) org.assertj.core.api.Assertions.catchThrowable(
         () -> PasswordFile.parse("pw", lines));
     assertThat(e.errors()).hasSize(8);

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * mount); skipped elsewhere, where {@link StoreFailureTest} covers the same with an injected error.
  */
 class DiskFullTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
   private SmallDisk disk;
 
   @AfterEach

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DurableStoreTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   private DurableStore open() {
     return DurableStore.open(StoreOptions.groupCommit(dir));
@@ -184,8 +185,10 @@ class DurableStoreTest {
     try (DurableStore store = new DurableStore(kv, StoreOptions.groupCommit(dir))) {
       store.recover();
       kv.gate = new CountDownLatch(1);
-      CompletableFuture<Void> f = store.enqueue("c", store.nextMessageId(), plainMessage("t", "x"), 1, false, List.of());
-      org.awaitility.Awaitility.await().during(java.time.Duration.ofMillis(100)).atMost(java.time.Duration.ofSeconds(1)).until(() -> !f.isDone());
+      CompletableFuture<Void> f = store.enqueue("c", store.nextMessageId(), plainMessage("t", "x"), 1, false,
+          List.of());
+      org.awaitility.Awaitility.await().during(java.time.Duration.ofMillis(100)).atMost(java.time.Duration.ofSeconds(1))
+          .until(() -> !f.isDone());
       assertThat(store.stats().syncs()).isZero();
       kv.gate.countDown();
       await(f);

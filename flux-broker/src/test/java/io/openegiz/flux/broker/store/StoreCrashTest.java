@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StoreCrashTest {
   private static final int CYCLES = 4;
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void everyAcknowledgedMessageSurvivesKillMinus9() throws Exception {

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Storage failure with an injected I/O error; {@link DiskFullTest} does the same on a real full disk. */
 class StoreFailureTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void failedDiskRefusesDurableWritesRetriesAcksAndRecoversByItself() throws Exception {
@@ -36,7 +37,8 @@ class StoreFailureTest {
           .cause().isInstanceOf(StoreUnavailableException.class).hasMessageContaining("No space left");
       CompletableFuture<Void> ack = store.ack("c", acked);
       // kept and retried, not lost: still pending for as long as the store fails
-      await().during(java.time.Duration.ofMillis(300)).atMost(java.time.Duration.ofSeconds(2)).until(() -> !ack.isDone());
+      await().during(java.time.Duration.ofMillis(300)).atMost(java.time.Duration.ofSeconds(2))
+          .until(() -> !ack.isDone());
       await().atMost(java.time.Duration.ofSeconds(5)).until(() -> store.stats().failedBatches() >= 2);
 
       kv.failing = false;

@@ -13,7 +13,8 @@ import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 
 class StoreFormatTest {
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   @Test
   void newStoreGetsAMarkerAndOpensAgain() {
@@ -75,7 +76,8 @@ class StoreFormatTest {
       db.put(StoreKeys.session("c1"), RecordCodec.encodeSession(
           new SessionRecord("c1", 4, 3600, 0, java.util.List.of(), null)));
       db.put(StoreKeys.message(7), RecordCodec.encodeMessage(m));
-      db.put(StoreKeys.queue("c1", 7), RecordCodec.encodeQueueEntry(new RecordCodec.QueueEntry(1, false, java.util.List.of())));
+      db.put(StoreKeys.queue("c1", 7),
+          RecordCodec.encodeQueueEntry(new RecordCodec.QueueEntry(1, false, java.util.List.of())));
     }
     try (DurableStore s = DurableStore.open(StoreOptions.groupCommit(dir))) {
       RecoveredState state = s.recover();

@@ -18,7 +18,8 @@ class WriteBatchEncoderTest {
     RocksDB.loadLibrary();
   }
 
-  @TempDir Path dir;
+  @TempDir
+  Path dir;
 
   private static byte[] bytes(Random r, int n) {
     byte[] b = new byte[n];
@@ -68,7 +69,8 @@ class WriteBatchEncoderTest {
     List<byte[][]> seen = new ArrayList<>();
     try (RocksKvStore kv = RocksKvStore.open(dir)) {
       kv.write(List.of(new KvWrite.Put(a, value), new KvWrite.Put(b, b), new KvWrite.Put(c, c)), true);
-      kv.write(List.of(new KvWrite.Delete(b), new KvWrite.DeleteRange(c, "d".getBytes(StandardCharsets.US_ASCII))), true);
+      kv.write(List.of(new KvWrite.Delete(b), new KvWrite.DeleteRange(c, "d".getBytes(StandardCharsets.US_ASCII))),
+          true);
       kv.scanAll((key, v) -> {
         if (key[0] != StoreKeys.FORMAT) seen.add(new byte[][] {key, v});
       });

@@ -62,9 +62,10 @@ public record BenchReport(String label, BenchConfig config, int measuredSeconds,
         c.warmup().toSeconds()));
     b.append(String.format(Locale.ROOT, "  msg/s   offered %.0f, sent %.0f, acked %.0f, delivered %.0f%n",
         offeredPerSecond, sentPerSecond, ackedPerSecond, deliveredPerSecond));
-    b.append(String.format(Locale.ROOT, "  totals  sent %d, acked %d, delivered %d, lost %d (%d gaps), duplicates %d%s%n",
-        totals.sent(), totals.acked(), totals.delivered(), totals.lost(), totals.gaps(), totals.duplicates(),
-        drained ? "" : ", NOT DRAINED (timed out waiting for in-flight messages)"));
+    b.append(
+        String.format(Locale.ROOT, "  totals  sent %d, acked %d, delivered %d, lost %d (%d gaps), duplicates %d%s%n",
+            totals.sent(), totals.acked(), totals.delivered(), totals.lost(), totals.gaps(), totals.duplicates(),
+            drained ? "" : ", NOT DRAINED (timed out waiting for in-flight messages)"));
     b.append("  latency ").append(latency.describe()).append(System.lineSeparator());
     if (connect.count() > 0) {
       b.append("  connect ").append(connect.describe()).append(System.lineSeparator());

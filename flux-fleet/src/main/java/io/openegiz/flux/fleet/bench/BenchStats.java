@@ -18,7 +18,7 @@ final class BenchStats {
   /** First-time deliveries per publisher, summed over subscribers: the delivery-scoped window reads it. */
   final AtomicLongArray deliveredByPublisher;
   private volatile boolean stopping;
-  private volatile Runnable onDelivered = () -> { };
+  private volatile Runnable onDelivered = () -> {};
 
   BenchStats(int publishers) {
     deliveredByPublisher = new AtomicLongArray(publishers);

@@ -68,13 +68,10 @@ public final class FanInScenario {
         subscribers.add(connect(bootstrap, new SubscriberHandler(config.version(), "bench-s" + i + "-" + run, stats,
             plan.subscriberFilter(run, i), config.qos(), config.publishers())));
       }
-      double ratePerPublisher = (double) config.ratePerSecond() / config.publishers();
       for (int i = 0; i < config.publishers(); i++) {
         PublishTemplate template = new PublishTemplate(config.version(), plan.publisherTopic(run, i), config.qos(), i,
             plan.payloadBytes(i), plan.filler(i));
-        publishers.add(connect(bootstrap, new PublisherHandler(config.version(), "bench-p" + i + "-" + run, stats,
-            template, config.qos(), config.window(), ratePerPublisher, i, config.subscribers(),
-            config.windowScope() == BenchConfig.WindowScope.DELIVERY)));
+        publishers.add(connect(bootstrap, new PublisherHandler(config, "bench-p" + i + "-" + run, stats, template, i)));
       }
       if (config.windowScope() == BenchConfig.WindowScope.DELIVERY) {
         stats.onDelivered(() -> publishers.forEach(PublisherHandler::wake));

@@ -2,8 +2,7 @@ package io.openegiz.flux.fleet.bench;
 
 /** The MQTT protocol versions the load generator speaks. */
 public enum MqttVersion {
-  V3_1_1("3.1.1", 4),
-  V5("5", 5);
+  V3_1_1("3.1.1", 4), V5("5", 5);
 
   private final String label;
   private final int protocolLevel;

@@ -33,16 +33,16 @@ final class PublisherHandler extends BenchConnection {
   private long due;
   private volatile long sent; // written only by this connection's event loop
 
-  PublisherHandler(MqttVersion version, String clientId, BenchStats stats, PublishTemplate template, int qos,
-      int window, double ratePerSecond, int index, int subscribers, boolean deliveryWindow) {
-    super(version, clientId, stats);
+  /** Publisher {@code index} of the run's {@code config}; the configured rate is shared by all publishers. */
+  PublisherHandler(BenchConfig config, String clientId, BenchStats stats, PublishTemplate template, int index) {
+    super(config.version(), clientId, stats);
     this.template = template;
-    this.qos = qos;
-    this.window = window;
-    this.ratePerNano = ratePerSecond / 1e9;
+    this.qos = config.qos();
+    this.window = config.window();
+    this.ratePerNano = (double) config.ratePerSecond() / config.publishers() / 1e9;
     this.index = index;
-    this.subscribers = subscribers;
-    this.deliveryWindow = deliveryWindow;
+    this.subscribers = config.subscribers();
+    this.deliveryWindow = config.windowScope() == BenchConfig.WindowScope.DELIVERY;
   }
 
   /** Lets the publisher re-check its window from any thread (deliveries are seen by subscribers). */
@@ -88,7 +88,8 @@ final class PublisherHandler extends BenchConnection {
     switch (type) {
       case Frames.PUBACK, Frames.PUBCOMP -> complete(body.getUnsignedShort(0));
       case Frames.PUBREC -> c.write(Frames.ack(c.alloc(), Frames.PUBREL, body.getUnsignedShort(0)));
-      default -> { }
+      default -> {
+      }
     }
     pendingFill = true;
   }

@@ -36,7 +36,7 @@ final class StormClient {
       return;
     }
     state.attemptsInEpoch.increment();
-    loop.connect(new Handler(version, clientId), null, t -> { }).addListener(f -> {
+    loop.connect(new Handler(version, clientId), null, t -> {}).addListener(f -> {
       if (!f.isSuccess()) {
         reconnectLater();
       }

@@ -52,7 +52,8 @@ final class SubscriberHandler extends BenchConnection {
         pendingFlush = true;
       }
       case Frames.SUBACK -> onSuback(body);
-      default -> { } // nothing else matters to a benchmark subscriber
+      default -> {
+      } // nothing else matters to a benchmark subscriber
     }
   }
 

@@ -36,7 +36,8 @@ public record TlsConnectReport(String label, TlsConnectConfig config, PhaseSumma
         + phase("burst", String.format(Locale.ROOT, "%d clients, %d at once, all in %d ms (%.0f connects/s)",
             config.clients(), config.concurrency(), burstMillis, config.clients() * 1000.0 / Math.max(1, burstMillis)),
             burst)
-        + String.format(Locale.ROOT, "  NFR-6 (p99 handshake + CONNACK < 500 ms): %s%n", meetsTarget() ? "met" : "NOT met");
+        + String.format(Locale.ROOT, "  NFR-6 (p99 handshake + CONNACK < 500 ms): %s%n",
+            meetsTarget() ? "met" : "NOT met");
   }
 
   private static String phase(String name, String what, PhaseSummary p) {
@@ -67,7 +68,8 @@ public record TlsConnectReport(String label, TlsConnectConfig config, PhaseSumma
     TlsConnectReport base = reports.get(0);
     for (TlsConnectReport r : reports.subList(1, reports.size())) {
       b.append(String.format(Locale.ROOT, "%s / %s: sequential p50 x%.2f, burst p99 x%.2f, burst wall x%.2f%n",
-          r.label(), base.label(), ComparisonResult.ratio(r.sequential().connack().p50(), base.sequential().connack().p50()),
+          r.label(), base.label(),
+          ComparisonResult.ratio(r.sequential().connack().p50(), base.sequential().connack().p50()),
           ComparisonResult.ratio(r.burst().connack().p99(), base.burst().connack().p99()),
           ComparisonResult.ratio(r.burstMillis(), base.burstMillis())));
     }
@@ -117,8 +119,10 @@ public record TlsConnectReport(String label, TlsConnectConfig config, PhaseSumma
     List<Chart.Series> p99Series = new ArrayList<>();
     for (TlsConnectReport r : reports) {
       double[] x = r.samples().stream().mapToDouble(ConnectSample::second).toArray();
-      connectedSeries.add(new Chart.Series(r.label(), x, r.samples().stream().mapToDouble(ConnectSample::connected).toArray()));
-      p99Series.add(new Chart.Series(r.label(), x, r.samples().stream().mapToDouble(s -> s.p99Micros() / 1000.0).toArray()));
+      connectedSeries
+          .add(new Chart.Series(r.label(), x, r.samples().stream().mapToDouble(ConnectSample::connected).toArray()));
+      p99Series
+          .add(new Chart.Series(r.label(), x, r.samples().stream().mapToDouble(s -> s.p99Micros() / 1000.0).toArray()));
     }
     String intro = reports.get(0).text().lines().findFirst().orElse("") + " | " + machine;
     Files.writeString(html, HtmlReport.page("flux bench tls-connect", intro, table(reports),

@@ -108,7 +108,7 @@ public final class TlsConnectScenario {
     volatile CountDownLatch done = new CountDownLatch(1);
 
     Channel connect(ClientLoop loop, String clientId) {
-      return connect(loop, clientId, () -> { });
+      return connect(loop, clientId, () -> {});
     }
 
     Channel connect(ClientLoop loop, String clientId, Runnable finished) {

@@ -74,7 +74,8 @@ public interface TopicPlan {
     @Override
     public byte[] filler(int publisher) {
       String sensor = SENSORS.get(publisher % SENSORS.size());
-      return ("{\"sensor\":\"" + sensor + "\",\"value\":23.41,\"unit\":\"C\",\"quality\":\"good\",\"ts\":1764460800123} ")
+      return ("{\"sensor\":\"" + sensor
+          + "\",\"value\":23.41,\"unit\":\"C\",\"quality\":\"good\",\"ts\":1764460800123} ")
           .getBytes(StandardCharsets.US_ASCII);
     }
 

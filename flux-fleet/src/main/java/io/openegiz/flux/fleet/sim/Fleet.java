@@ -33,7 +33,8 @@ public final class Fleet implements AutoCloseable {
     this.stats = new FleetStats();
     // TLS files first: a missing certificate stops the start before any thread exists.
     List<DeviceSpec> specs = FleetLayout.plan(config.factory(), config.mix(), config.devices());
-    Map<String, MqttClientSslConfig> ssl = config.tls() == null ? Map.of()
+    Map<String, MqttClientSslConfig> ssl = config.tls() == null
+        ? Map.of()
         : config.tls().toSslConfigs(specs.stream().map(DeviceSpec::deviceId).toList());
     // Sampling and serialising are cheap; two threads carry a thousand devices at 1 Hz.
     this.scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("fleet-", 0).daemon().factory());

@@ -25,7 +25,8 @@ public record FleetSnapshot(Duration elapsed, int devices, int connected, long s
   /** One line for stderr, e.g. {@code [12s] connected 1000/1000 sent 12000 acked 11990 ...}. */
   public String progressLine() {
     return String.format(Locale.ROOT, "[%ds] connected %d/%d  sent %d  acked %d  buffered %d  dropped %d"
-        + "  reconnects %d  failed connects %d", Math.round(elapsed.toMillis() / 1000.0), connected, devices, sent, acked, buffered,
+        + "  reconnects %d  failed connects %d", Math.round(elapsed.toMillis() / 1000.0), connected, devices, sent,
+        acked, buffered,
         dropped, reconnects, connectFailures);
   }
 

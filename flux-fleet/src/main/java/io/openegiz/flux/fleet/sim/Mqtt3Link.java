@@ -43,7 +43,8 @@ final class Mqtt3Link implements MqttLink {
     Mqtt3ConnectBuilder builder = Mqtt3Connect.builder().cleanSession(true).keepAlive(settings.keepAliveSeconds());
     if (settings.username() != null) {
       var auth = builder.simpleAuth().username(settings.username());
-      builder = settings.password() == null ? auth.applySimpleAuth()
+      builder = settings.password() == null
+          ? auth.applySimpleAuth()
           : auth.password(settings.password().getBytes(StandardCharsets.UTF_8)).applySimpleAuth();
     }
     return builder.willPublish().topic(settings.willTopic()).qos(MqttQos.EXACTLY_ONCE).retain(true)

@@ -17,7 +17,7 @@ class FanInScenarioIT {
           .start()) {
         BenchConfig config = new BenchConfig("127.0.0.1", broker.port(), 4, 1, 1, 64, 0, Duration.ofSeconds(2),
             Duration.ofSeconds(0), version, 50, 1, "it", Duration.ofSeconds(10), BenchConfig.WindowScope.DELIVERY);
-        BenchReport r = new FanInScenario(config, "flux", s -> { }).run();
+        BenchReport r = new FanInScenario(config, "flux", s -> {}).run();
         assertThat(r.drained()).as(version.label()).isTrue();
         assertThat(r.totals().sent()).isGreaterThan(200);
         assertThat(r.totals().delivered()).isEqualTo(r.totals().acked()).isEqualTo(r.totals().sent());

@@ -16,7 +16,7 @@ class FleetScenarioIT {
         .start()) {
       BenchConfig config = new BenchConfig("127.0.0.1", broker.port(), 40, 2, 1, 400, 400, Duration.ofSeconds(2),
           Duration.ZERO, MqttVersion.V3_1_1, 100, 1, "openegiz", Duration.ofSeconds(10), BenchConfig.WindowScope.ACK);
-      BenchReport r = new FanInScenario(config, "flux", s -> { }, TopicPlan.fleet()).run();
+      BenchReport r = new FanInScenario(config, "flux", s -> {}, TopicPlan.fleet()).run();
       assertThat(r.drained()).as(r.text()).isTrue();
       assertThat(r.totals().sent()).isGreaterThan(600);
       assertThat(r.totals().lost()).isZero();
@@ -31,7 +31,7 @@ class FleetScenarioIT {
     try (FluxBroker broker = FluxBroker.builder(brokerConfig).build().start()) {
       BenchConfig config = new BenchConfig("127.0.0.1", broker.port(), 4, 1, 1, 64, 0, Duration.ofSeconds(2),
           Duration.ZERO, MqttVersion.V3_1_1, 100, 1, "it", Duration.ofSeconds(10), BenchConfig.WindowScope.ACK);
-      BenchReport r = new FanInScenario(config, "flux", s -> { }).run();
+      BenchReport r = new FanInScenario(config, "flux", s -> {}).run();
       assertThat(r.drained()).as(r.text()).isTrue();
       assertThat(r.totals().lost()).as(r.text()).isZero();
       assertThat(r.totals().delivered()).isEqualTo(r.totals().sent());

@@ -43,7 +43,7 @@ class ReconnectStormScenarioIT {
     InProcess broker = new InProcess(config);
     try {
       StormConfig c = new StormConfig("127.0.0.1", port, 50, MqttVersion.V3_1_1, 50, 1, Duration.ofSeconds(20));
-      ReconnectStormReport r = new ReconnectStormScenario(c, broker, "flux", s -> { }).run();
+      ReconnectStormReport r = new ReconnectStormScenario(c, broker, "flux", s -> {}).run();
       assertThat(r.initiallyReady()).as(r.text()).isTrue();
       assertThat(r.allDropped()).isTrue();
       assertThat(r.allBack()).as(r.text()).isTrue();

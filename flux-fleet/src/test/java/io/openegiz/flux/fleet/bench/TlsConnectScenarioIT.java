@@ -12,7 +12,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** tls-connect against an in-process Flux TLS listener: every client gets its CONNACK, with and without client certificates. */
+/**
+ * tls-connect against an in-process Flux TLS listener: every client gets its CONNACK, with and without
+ * client certificates.
+ */
 class TlsConnectScenarioIT {
 
   @Test
@@ -26,7 +29,7 @@ class TlsConnectScenarioIT {
       try (FluxBroker broker = FluxBroker.builder(config).build().start()) {
         TlsConnectConfig c = new TlsConnectConfig("127.0.0.1", broker.port(), 20, 10, 5, clientCerts,
             MqttVersion.V3_1_1, 1);
-        TlsConnectReport r = new TlsConnectScenario(c, tls.clientContext(clientCerts), "flux", s -> { }).run();
+        TlsConnectReport r = new TlsConnectScenario(c, tls.clientContext(clientCerts), "flux", s -> {}).run();
         assertThat(r.allConnected()).as(r.text()).isTrue();
         assertThat(r.sequential().handshake().count()).isEqualTo(5);
         assertThat(r.burst().connack().count()).isEqualTo(20);

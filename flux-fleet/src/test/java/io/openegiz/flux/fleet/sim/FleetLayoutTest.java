@@ -15,8 +15,10 @@ class FleetLayoutTest {
         "esp32-oven001-therm", "esp32-oven002-elec", "esp32-oven002-therm", "esp32-zonea-env");
     DeviceSpec elec = specs.get(0);
     assertThat(elec.thingId()).isEqualTo("factory:oven-001");
-    assertThat(elec.device().telemetryTopic().name()).isEqualTo("openegiz/factory-a/oven/oven-001/electrical/telemetry");
-    assertThat(specs.get(4).device().statusTopic().name()).isEqualTo("openegiz/factory-a/environment/zone-a/ambient/status");
+    assertThat(elec.device().telemetryTopic().name())
+        .isEqualTo("openegiz/factory-a/oven/oven-001/electrical/telemetry");
+    assertThat(specs.get(4).device().statusTopic().name())
+        .isEqualTo("openegiz/factory-a/environment/zone-a/ambient/status");
     assertThat(ResponseTopics.of(elec.device())).isEqualTo("openegiz/factory-a/oven/oven-001/electrical/response");
   }
 
@@ -30,7 +32,8 @@ class FleetLayoutTest {
   @Test
   void countsAlwaysAddUpAndIdsAreUnique() {
     for (int n = 1; n <= 300; n += 7) {
-      List<DeviceSpec> specs = FleetLayout.plan("factory-a", SensorMix.parse("electrical=2,thermal=3,environmental=1"), n);
+      List<DeviceSpec> specs = FleetLayout.plan("factory-a", SensorMix.parse("electrical=2,thermal=3,environmental=1"),
+          n);
       assertThat(specs).hasSize(n);
       assertThat(specs.stream().map(DeviceSpec::deviceId).distinct().count()).isEqualTo(n);
     }

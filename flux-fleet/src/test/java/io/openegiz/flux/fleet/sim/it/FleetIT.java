@@ -50,8 +50,8 @@ class FleetIT {
     try (Subscriber sub = new Subscriber(broker.port(), "openegiz/#")) {
       Fleet fleet = Fleet.start(config(5, broker.port(), "electrical=2,thermal=2,environmental=1"));
       List<String> ids = fleet.devices().stream().map(d -> d.spec().deviceId()).toList();
-      await().atMost(WAIT).until(() -> ids.stream().allMatch(id ->
-          count(sub, r -> r.isTelemetry() && r.deviceId().equals(id)) >= 5
+      await().atMost(WAIT)
+          .until(() -> ids.stream().allMatch(id -> count(sub, r -> r.isTelemetry() && r.deviceId().equals(id)) >= 5
               && count(sub, r -> r.isStatus("online") && r.deviceId().equals(id)) >= 2));
       try (Subscriber late = new Subscriber(broker.port(), "openegiz/+/+/+/+/status")) {
         await().atMost(WAIT).until(() -> late.matching(r -> r.retain() && r.isStatus("online")).stream()
@@ -129,7 +129,8 @@ class FleetIT {
 
       proxy.accepting(true);
       await().atMost(WAIT).until(() -> fleet.device(id).mqttReconnects() == 1
-          && count(sub, r -> r.isStatus("online") && r.json().path("diagnostics").path("mqtt_reconnects").asInt() == 1) >= 1);
+          && count(sub,
+              r -> r.isStatus("online") && r.json().path("diagnostics").path("mqtt_reconnects").asInt() == 1) >= 1);
       fleet.close();
       assertAllValid(sub.all());
     }
@@ -161,7 +162,8 @@ class FleetIT {
   }
 
   private static String ota(String requestId) {
-    return "{\"command\":\"ota\",\"request_id\":\"" + requestId + "\",\"url\":\"https://firmware.example/esp32/1.3.0.bin\","
+    return "{\"command\":\"ota\",\"request_id\":\"" + requestId
+        + "\",\"url\":\"https://firmware.example/esp32/1.3.0.bin\","
         + "\"sha256\":\"" + "ab".repeat(32) + "\",\"signature\":\"c2lnbmF0dXJl\",\"version\":\"1.3.0\"}";
   }
 

@@ -28,8 +28,8 @@ class FleetTlsIT {
   private static final Duration WAIT = Duration.ofSeconds(20);
   /** Electrical=2, thermal=1, environmental=1 on 4 devices: exactly the devices the shipped ACL provisions. */
   private static final String MIX = "electrical=2,thermal=1,environmental=1";
-  private static final List<String> DEVICES =
-      List.of("esp32-oven001-elec", "esp32-oven001-therm", "esp32-mixer001-elec", "esp32-zonea-env");
+  private static final List<String> DEVICES = List.of("esp32-oven001-elec", "esp32-oven001-therm",
+      "esp32-mixer001-elec", "esp32-zonea-env");
   private static final String EGIZCORE = "egizcore";
   private static final String OVEN_COMMAND = "openegiz/factory-a/oven/oven-001/command";
   private final SchemaJudge judge = new SchemaJudge();
@@ -63,8 +63,8 @@ class FleetTlsIT {
     try (Subscriber core = new Subscriber(broker.port(), "openegiz/#", broker.clientSsl(EGIZCORE))) {
       Fleet fleet = Fleet.start(config(version));
       assertThat(fleet.devices()).extracting(d -> d.spec().deviceId()).containsExactlyElementsOf(DEVICES);
-      await().atMost(WAIT).until(() -> DEVICES.stream().allMatch(id ->
-          count(core, r -> r.isTelemetry() && r.deviceId().equals(id)) >= 3
+      await().atMost(WAIT)
+          .until(() -> DEVICES.stream().allMatch(id -> count(core, r -> r.isTelemetry() && r.deviceId().equals(id)) >= 3
               && count(core, r -> r.isStatus("online") && r.deviceId().equals(id)) >= 1));
 
       // Commands from EgizCore reach the oven's two devices; their answers pass the ACL's response lines.
@@ -117,9 +117,9 @@ class FleetTlsIT {
     try (Subscriber core = new Subscriber(broker.port(), "openegiz/#", broker.clientSsl(EGIZCORE))) {
       Fleet fleet = Fleet.start(config(MqttVersion.V5));
       List<String> others = DEVICES.stream().filter(id -> !id.equals(revoked)).toList();
-      await().atMost(WAIT).until(() -> others.stream().allMatch(id ->
-          count(core, r -> r.isTelemetry() && r.deviceId().equals(id)) >= 2)
-          && fleet.snapshot().connectFailures() >= 2);
+      await().atMost(WAIT)
+          .until(() -> others.stream().allMatch(id -> count(core, r -> r.isTelemetry() && r.deviceId().equals(id)) >= 2)
+              && fleet.snapshot().connectFailures() >= 2);
       assertThat(fleet.device(revoked).isConnected()).isFalse();
       assertThat(fleet.snapshot().connected()).isEqualTo(others.size());
       assertThat(core.matching(r -> r.text().contains(revoked))).isEmpty();
