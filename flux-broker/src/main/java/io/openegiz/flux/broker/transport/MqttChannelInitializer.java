@@ -58,7 +58,19 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
     p.addLast(HandlerNames.FRAME_DECODER, new MqttFrameDecoder(maxPacket));
     p.addLast(HandlerNames.MQTT_DECODER, new MqttDecoder(maxPacket, MAX_CLIENT_ID_LENGTH));
     p.addLast(HandlerNames.MQTT_ENCODER, MqttEncoder.INSTANCE);
-    p.addLast(HandlerNames.CONNECTION, new MqttConnectionHandler(broker, listener, listenerPort,
+    p.addLast(HandlerNames.CONNECTION, new MqttConnectionHandler(broker, listenerName(ch), listenerPort,
         tls == null ? null : tls.config()));
+  }
+
+  /**
+   * The listener as logs and the audit log name it: the configured address and port, with the port
+   * actually bound when the configuration said 0 (any free port), so that ":0" never appears.
+   */
+  private String listenerName(SocketChannel ch) {
+    if (listenerPort != 0 || ch.localAddress() == null) {
+      return listener;
+    }
+    int colon = listener.lastIndexOf(':');
+    return (colon < 0 ? listener : listener.substring(0, colon)) + ":" + ch.localAddress().getPort();
   }
 }

@@ -62,7 +62,9 @@ class SecurityIT {
     Path passwd = Files.writeString(dir.resolve("passwd"), passwdLine("egizcore", "core-secret") + "\n");
     Path acl = Files.writeString(dir.resolve("acl"), "user egizcore\ntopic readwrite openegiz/#\n");
     Path audit = dir.resolve("audit.log");
+    int port;
     try (FluxBroker b = start("password_file " + passwd, "acl_file " + acl, "audit_log " + audit)) {
+      port = b.port();
       assertThat(connect(client(b, "core-1"), "egizcore", "guessed-Pw-1"))
           .isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD);
       Mqtt5BlockingClient core = client(b, "core-2");
@@ -86,6 +88,8 @@ class SecurityIT {
       assertThat(log).contains("\"event\":\"auth_failure\"", "\"event\":\"auth_success\"", "\"event\":\"acl_denied\"",
           "\"client_id\":\"core-1\"", "\"identity\":\"egizcore\"", "\"topic\":\"other/#\"");
       assertThat(log).doesNotContain("core-secret", "guessed-Pw-1", "dev-secret");
+      // the listener is configured with port 0: the audit log names the port actually bound
+      assertThat(log).contains("\"listener\":\"127.0.0.1:" + port + "\"").doesNotContain(":0\"");
       assertThat(log.lines()).allSatisfy(line -> assertThat(line).startsWith("{\"time\":\"").endsWith("}"));
     });
   }
