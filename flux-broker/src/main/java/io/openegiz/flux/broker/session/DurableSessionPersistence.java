@@ -113,6 +113,17 @@ public final class DurableSessionPersistence implements SessionPersistence {
   }
 
   @Override
+  public void deliveredAll(String clientId, List<Session.Delivery> deliveries) {
+    long[] ids = new long[deliveries.size()];
+    int[] qos = new int[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = deliveries.get(i).storeId();
+      qos[i] = deliveries.get(i).qos();
+    }
+    store.ackAll(clientId, ids, qos);
+  }
+
+  @Override
   public CompletableFuture<Void> markInflight(String clientId, long id, int packetId) {
     return store.markInflight(clientId, id, packetId);
   }

@@ -79,6 +79,11 @@ public final class Session {
   private final SessionPersistence persistence;
   /** A drain batch waits for its QoS 2 packet ids to be stored; nothing else is written meanwhile. */
   private boolean awaitingMarks;
+  /**
+   * Stored deliveries the client acknowledged in this read batch: removed from the store in one
+   * operation by {@link #sendMore} (or when the connection goes), not one operation per PUBACK.
+   */
+  private List<Delivery> acknowledged = new ArrayList<>();
 
   Session(String clientId, SessionLimits limits, BrokerMetrics metrics, Clock clock) {
     this(clientId, limits, metrics, clock, SessionPersistence.NONE);
@@ -324,13 +329,34 @@ public final class Session {
       return false;
     }
     inflight.remove(packetId);
-    finished(f.delivery);
+    finishedLater(f.delivery);
     return true;
   }
 
   /** Sends what the window now allows, after acknowledgements freed slots of it. Runs on c's event loop. */
   public void sendMore(Outbound c) {
+    forgetAcknowledged();
     drain(c);
+  }
+
+  /** An acknowledged stored delivery: the store forgets it with the rest of the read batch. */
+  private void finishedLater(Delivery d) {
+    if (d.storeId() != 0) {
+      acknowledged.add(d);
+    }
+  }
+
+  /** Removes the read batch's acknowledged deliveries from the store, in one operation. */
+  private void forgetAcknowledged() {
+    List<Delivery> done;
+    synchronized (this) {
+      if (acknowledged.isEmpty()) {
+        return;
+      }
+      done = acknowledged;
+      acknowledged = new ArrayList<>();
+    }
+    persistence.deliveredAll(clientId, done);
   }
 
   /**
@@ -364,7 +390,7 @@ public final class Session {
       return false;
     }
     inflight.remove(packetId);
-    finished(f.delivery);
+    finishedLater(f.delivery);
     return true;
   }
 
@@ -443,6 +469,7 @@ public final class Session {
       }
       connection = null;
     }
+    forgetAcknowledged(); // what the client acknowledged before it left stays acknowledged
     wakeWaiters(); // an offline session applies its hard limit instead of pausing publishers
     return true;
   }

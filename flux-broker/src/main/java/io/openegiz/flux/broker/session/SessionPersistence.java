@@ -68,6 +68,13 @@ public interface SessionPersistence {
   /** A stored delivery of this QoS is finished (acknowledged, expired or dropped). */
   default void delivered(String clientId, long id, int qos) {}
 
+  /** Stored deliveries the client acknowledged in one read batch; one store operation for all. */
+  default void deliveredAll(String clientId, List<Session.Delivery> deliveries) {
+    for (Session.Delivery d : deliveries) {
+      delivered(clientId, d.storeId(), d.qos());
+    }
+  }
+
   /** A stored QoS 2 delivery is about to be sent with this packet id. */
   default CompletableFuture<Void> markInflight(String clientId, long id, int packetId) {
     return DONE;

@@ -122,15 +122,26 @@ public final class DurableStore implements AutoCloseable {
    * its in-flight marker when it was a QoS 2 delivery (only those have one).
    */
   public CompletableFuture<Void> ack(String clientId, long id, int qos) {
+    return submit(false, out -> stageAck(out, clientId, id, qos));
+  }
+
+  /** {@link #ack(String, long, int)} of several deliveries of one session (a read batch of PUBACKs). */
+  public CompletableFuture<Void> ackAll(String clientId, long[] ids, int[] qos) {
     return submit(false, out -> {
-      if (index.remove(clientId, id)) {
-        out.add(new KvWrite.Delete(StoreKeys.message(id)));
-      }
-      out.add(new KvWrite.Delete(StoreKeys.queue(clientId, id)));
-      if (qos == 2) {
-        out.add(new KvWrite.Delete(StoreKeys.inflight(clientId, id)));
+      for (int i = 0; i < ids.length; i++) {
+        stageAck(out, clientId, ids[i], qos[i]);
       }
     });
+  }
+
+  private void stageAck(List<KvWrite> out, String clientId, long id, int qos) {
+    if (index.remove(clientId, id)) {
+      out.add(new KvWrite.Delete(StoreKeys.message(id)));
+    }
+    out.add(new KvWrite.Delete(StoreKeys.queue(clientId, id)));
+    if (qos == 2) {
+      out.add(new KvWrite.Delete(StoreKeys.inflight(clientId, id)));
+    }
   }
 
   /** {@link #ack(String, long, int)} of a delivery whose QoS is not known: removes any in-flight marker. */

@@ -122,6 +122,28 @@ class DurableStoreTest {
     }
   }
 
+  /** A read batch of PUBACKs is one store operation; what it names is gone, the rest stays in order. */
+  @Test
+  void ackAllRemovesExactlyTheNamedDeliveries() throws Exception {
+    long[] ids = new long[4];
+    try (DurableStore store = open()) {
+      store.recover();
+      await(store.putSession(session("c1")));
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = store.nextMessageId();
+        await(store.enqueue("c1", ids[i], plainMessage("a/" + i, "m" + i), i == 3 ? 2 : 1, false, List.of()));
+      }
+      await(store.markInflight("c1", ids[3], 11));
+      long before = store.stats().operations();
+      await(store.ackAll("c1", new long[] {ids[0], ids[3]}, new int[] {1, 2}));
+      assertThat(store.stats().operations() - before).isEqualTo(1);
+      assertThat(countKeys(store, StoreKeys.INFLIGHT)).isZero();
+    }
+    try (DurableStore store = open()) {
+      assertThat(store.recover().queues().get("c1")).extracting(StoredDelivery::id).containsExactly(ids[1], ids[2]);
+    }
+  }
+
   @Test
   void removeSessionRemovesEverythingOfIt() throws Exception {
     try (DurableStore store = open()) {
