@@ -116,11 +116,11 @@ class ConnectIT {
   @Test
   void mqtt311EmptyClientIdWithoutCleanSessionIsRefusedWith0x02() throws Exception {
     try (TestBroker broker = TestBroker.start(); RawClient raw = RawClient.open(broker)) {
-      raw.send(RawClient.connect311("", false, 60));
-      List<RawClient.Packet> got = raw.awaitClose(Duration.ofSeconds(3));
+      raw.send(MqttWire.connect311("", false, 60));
+      List<MqttPacket> got = raw.awaitClose(Duration.ofSeconds(3));
       assertThat(got).hasSize(1);
-      assertThat(got.get(0).type()).isEqualTo(RawClient.CONNACK);
-      assertThat(got.get(0).connackCode()).isEqualTo(0x02); // identifier rejected
+      assertThat(got.get(0).type()).isEqualTo(MqttWire.CONNACK);
+      assertThat(got.get(0).reasonCode()).isEqualTo(0x02); // identifier rejected
       assertThat(got.get(0).sessionPresent()).isFalse();
     }
   }
@@ -128,10 +128,10 @@ class ConnectIT {
   @Test
   void mqtt311EmptyClientIdWithCleanSessionIsAccepted() throws Exception {
     try (TestBroker broker = TestBroker.start(); RawClient raw = RawClient.open(broker)) {
-      raw.send(RawClient.connect311("", true, 60));
-      RawClient.Packet ack = raw.read();
-      assertThat(ack.type()).isEqualTo(RawClient.CONNACK);
-      assertThat(ack.connackCode()).isEqualTo(0x00);
+      raw.send(MqttWire.connect311("", true, 60));
+      MqttPacket ack = raw.read();
+      assertThat(ack.type()).isEqualTo(MqttWire.CONNACK);
+      assertThat(ack.reasonCode()).isEqualTo(0x00);
     }
   }
 
@@ -146,10 +146,10 @@ class ConnectIT {
           0x02, // connect flags: clean session
           0x00, 0x3C, // keep alive 60 s
           0x00, 0x01, 'x'); // client id "x"
-      List<RawClient.Packet> got = raw.awaitClose(Duration.ofSeconds(3));
+      List<MqttPacket> got = raw.awaitClose(Duration.ofSeconds(3));
       assertThat(got).hasSize(1);
-      assertThat(got.get(0).type()).isEqualTo(RawClient.CONNACK);
-      assertThat(got.get(0).connackCode()).isEqualTo(0x01); // unacceptable protocol version
+      assertThat(got.get(0).type()).isEqualTo(MqttWire.CONNACK);
+      assertThat(got.get(0).reasonCode()).isEqualTo(0x01); // unacceptable protocol version
       assertThat(broker.broker().context().sessions().size()).isZero();
     }
   }
@@ -202,15 +202,15 @@ class ConnectIT {
   @Test
   void connectWithAnAuthenticationMethodGets0x8C() throws Exception {
     byte[] method = "SCRAM-SHA-256".getBytes(StandardCharsets.US_ASCII);
-    byte[] props = new RawClient.Bytes()
+    byte[] props = new MqttWire.Bytes()
         .u8(0x15).bin(method) // property 0x15 authentication method "SCRAM-SHA-256"
         .toArray();
     try (TestBroker broker = TestBroker.start(); RawClient raw = RawClient.open(broker)) {
-      raw.send(RawClient.connect5("auth", true, 60, props));
-      List<RawClient.Packet> got = raw.awaitClose(Duration.ofSeconds(3));
+      raw.send(MqttWire.connect5("auth", true, 60, props));
+      List<MqttPacket> got = raw.awaitClose(Duration.ofSeconds(3));
       assertThat(got).hasSize(1);
-      assertThat(got.get(0).type()).isEqualTo(RawClient.CONNACK);
-      assertThat(got.get(0).connackCode()).isEqualTo(0x8C); // bad authentication method
+      assertThat(got.get(0).type()).isEqualTo(MqttWire.CONNACK);
+      assertThat(got.get(0).reasonCode()).isEqualTo(0x8C); // bad authentication method
       assertThat(broker.broker().context().sessions().get("auth")).isNull();
     }
   }

@@ -1,7 +1,7 @@
 package io.openegiz.flux.broker.it;
 
-import static io.openegiz.flux.broker.it.WireClient.PUBACK;
-import static io.openegiz.flux.broker.it.WireClient.SESSION_EXPIRY;
+import static io.openegiz.flux.broker.it.MqttWire.PUBACK;
+import static io.openegiz.flux.broker.it.MqttWire.SESSION_EXPIRY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -41,7 +41,7 @@ class DiskFullIT {
     BrokerConfig cfg = BrokerConfig.builder().listener(0, "127.0.0.1").persistence(true)
         .persistenceLocation(mnt.resolve("store")).maxQueuedMessages(100_000).maxQueuedBytes(0).build();
     try (TestBroker b = TestBroker.start(FluxBroker.builder(cfg))) {
-      WireClient sub = WireClient.connect(b, "sub", true, true, new WireClient.Props().u32(SESSION_EXPIRY, 3600));
+      WireClient sub = WireClient.connect(b, "sub", true, true, new MqttWire.Props().u32(SESSION_EXPIRY, 3600));
       sub.subscribe(1, "d/#", 1, null);
       sub.disconnect();
       WireClient pub = WireClient.connect(b, "pub", true, null);
@@ -66,7 +66,7 @@ class DiskFullIT {
   private static int publish(WireClient pub, AtomicInteger packetId) throws IOException {
     int id = packetId.incrementAndGet() % 65535 + 1;
     pub.publish("d/x", 1, false, false, id, null, new byte[64 * 1024]);
-    WireClient.Packet ack = pub.expect(PUBACK);
+    MqttPacket ack = pub.expect(PUBACK);
     assertThat(ack.ackId()).isEqualTo(id);
     return ack.reasonCode();
   }

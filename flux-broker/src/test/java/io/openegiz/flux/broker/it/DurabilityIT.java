@@ -1,11 +1,11 @@
 package io.openegiz.flux.broker.it;
 
-import static io.openegiz.flux.broker.it.WireClient.PUBACK;
-import static io.openegiz.flux.broker.it.WireClient.PUBCOMP;
-import static io.openegiz.flux.broker.it.WireClient.PUBLISH;
-import static io.openegiz.flux.broker.it.WireClient.PUBREC;
-import static io.openegiz.flux.broker.it.WireClient.PUBREL;
-import static io.openegiz.flux.broker.it.WireClient.SESSION_EXPIRY;
+import static io.openegiz.flux.broker.it.MqttWire.PUBACK;
+import static io.openegiz.flux.broker.it.MqttWire.PUBCOMP;
+import static io.openegiz.flux.broker.it.MqttWire.PUBLISH;
+import static io.openegiz.flux.broker.it.MqttWire.PUBREC;
+import static io.openegiz.flux.broker.it.MqttWire.PUBREL;
+import static io.openegiz.flux.broker.it.MqttWire.SESSION_EXPIRY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
@@ -44,8 +44,8 @@ class DurabilityIT {
     return b;
   }
 
-  private static WireClient.Props expiry(long seconds) {
-    return new WireClient.Props().u32(SESSION_EXPIRY, seconds);
+  private static MqttWire.Props expiry(long seconds) {
+    return new MqttWire.Props().u32(SESSION_EXPIRY, seconds);
   }
 
   private static WireClient persistent(TestBroker b, String id, boolean cleanStart) throws Exception {
@@ -77,7 +77,7 @@ class DurabilityIT {
   private static List<String> receive(WireClient sub, int n) throws Exception {
     List<String> got = new ArrayList<>();
     while (got.size() < n) {
-      WireClient.Packet p = sub.poll(Duration.ofSeconds(5));
+      MqttPacket p = sub.poll(Duration.ofSeconds(5));
       assertThat(p).as("message " + got.size() + " of " + n).isNotNull();
       if (p.type() == PUBLISH) {
         got.add(p.payloadString());
@@ -92,7 +92,7 @@ class DurabilityIT {
 
   /** Nothing more arrives (other than PUBRELs still to complete) within a short while. */
   private static void assertNothingMore(WireClient sub) throws Exception {
-    WireClient.Packet p;
+    MqttPacket p;
     while ((p = sub.poll(Duration.ofMillis(500))) != null) {
       assertThat(p.type()).as("unexpected packet").isEqualTo(PUBREL);
       sub.pubcomp(p.ackId());
@@ -117,7 +117,7 @@ class DurabilityIT {
       assertThat(receive(sub, 1)).containsExactly("after restart");
       WireClient fresh = WireClient.connect(b, "fresh", true, null);
       fresh.subscribe(1, "r/#", 1, null);
-      WireClient.Packet retained = fresh.expect(PUBLISH);
+      MqttPacket retained = fresh.expect(PUBLISH);
       assertThat(retained.payloadString()).isEqualTo("kept");
       assertThat(retained.retain()).isTrue();
     }
@@ -158,8 +158,8 @@ class DurabilityIT {
       WireClient pub = WireClient.connect(b, "pub", true, null);
       publish(pub, "x/1", 2, 1, "first", false);
       publish(pub, "x/2", 2, 2, "second", false);
-      WireClient.Packet first = sub.expect(PUBLISH);
-      WireClient.Packet second = sub.expect(PUBLISH);
+      MqttPacket first = sub.expect(PUBLISH);
+      MqttPacket second = sub.expect(PUBLISH);
       released = first.publishId();
       unacknowledged = second.publishId();
       sub.pubrec(released);
@@ -168,7 +168,7 @@ class DurabilityIT {
     try (TestBroker b = start()) {
       WireClient sub = persistent(b, "sub", false);
       assertThat(sub.expect(PUBREL).ackId()).isEqualTo(released);
-      WireClient.Packet again = sub.expect(PUBLISH);
+      MqttPacket again = sub.expect(PUBLISH);
       assertThat(again.publishId()).isEqualTo(unacknowledged);
       assertThat(again.dup()).isTrue();
       assertThat(again.payloadString()).isEqualTo("second");
@@ -199,7 +199,7 @@ class DurabilityIT {
       pub.publish("in/x", 2, false, true, 7, null, utf8("once")); // the client's resend, DUP
       pub.expect(PUBREC);
       pub.pubrel(7);
-      WireClient.Packet comp = pub.expect(PUBCOMP);
+      MqttPacket comp = pub.expect(PUBCOMP);
       assertThat(comp.ackId()).isEqualTo(7);
       assertThat(comp.reasonCode()).isZero();
       WireClient sub = persistent(b, "sub", false);

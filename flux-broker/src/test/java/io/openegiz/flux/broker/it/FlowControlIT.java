@@ -20,15 +20,15 @@ class FlowControlIT {
   /** Collects PUBLISH packets from a raw client. */
   private static final class Inbox {
     final WireClient client;
-    final List<WireClient.Packet> publishes = new ArrayList<>();
+    final List<MqttPacket> publishes = new ArrayList<>();
 
     Inbox(WireClient client) {
       this.client = client;
     }
 
     int size() {
-      for (WireClient.Packet p : client.drainReceived()) {
-        assertThat(p.type()).as("only PUBLISH expected, got %s", p).isEqualTo(WireClient.PUBLISH);
+      for (MqttPacket p : client.drainReceived()) {
+        assertThat(p.type()).as("only PUBLISH expected, got %s", p).isEqualTo(MqttWire.PUBLISH);
         publishes.add(p);
       }
       return publishes.size();
@@ -53,7 +53,7 @@ class FlowControlIT {
   void clientReceiveMaximumLimitsUnacknowledgedPublishes() throws Exception {
     try (TestBroker broker = TestBroker.start();
         WireClient sub = WireClient.connect(broker, "rm5", true,
-            new WireClient.Props().u16(WireClient.RECEIVE_MAXIMUM, 5))) {
+            new MqttWire.Props().u16(MqttWire.RECEIVE_MAXIMUM, 5))) {
       sub.subscribe(1, "flow/#", 1, null);
       Inbox inbox = new Inbox(sub);
       publishQos1(broker, "flow/t", 20);
@@ -68,9 +68,9 @@ class FlowControlIT {
         assertThat(inbox.publishes.size() - (acked + 1)).isLessThanOrEqualTo(5);
       }
       inbox.expectExactly(20);
-      assertThat(inbox.publishes).extracting(WireClient.Packet::payloadString)
+      assertThat(inbox.publishes).extracting(MqttPacket::payloadString)
           .containsExactlyElementsOf(IntStream.range(0, 20).mapToObj(Integer::toString).toList());
-      assertThat(inbox.publishes).noneMatch(WireClient.Packet::dup);
+      assertThat(inbox.publishes).noneMatch(MqttPacket::dup);
     }
   }
 
@@ -78,8 +78,8 @@ class FlowControlIT {
   void brokerInflightLimitAppliesToAClientWithALargerReceiveMaximum() throws Exception {
     try (TestBroker broker = TestBroker.start(b -> b.maxInflightMessages(3));
         WireClient sub = WireClient.connect(broker, "rm-big", true,
-            new WireClient.Props().u16(WireClient.RECEIVE_MAXIMUM, 1000))) {
-      assertThat(sub.connack().property(WireClient.RECEIVE_MAXIMUM)).containsExactly(3);
+            new MqttWire.Props().u16(MqttWire.RECEIVE_MAXIMUM, 1000))) {
+      assertThat(sub.connack().property(MqttWire.RECEIVE_MAXIMUM)).containsExactly(3);
       sub.subscribe(1, "flow/#", 2, null);
       Inbox inbox = new Inbox(sub);
       publishQos1(broker, "flow/t", 10);
@@ -97,7 +97,7 @@ class FlowControlIT {
       Inbox inbox = new Inbox(sub);
       publishQos1(broker, "flow/t", 10);
       inbox.expectExactly(4);
-      for (WireClient.Packet p : List.copyOf(inbox.publishes)) sub.puback(p.publishId());
+      for (MqttPacket p : List.copyOf(inbox.publishes)) sub.puback(p.publishId());
       inbox.expectExactly(8);
     }
   }
@@ -110,7 +110,7 @@ class FlowControlIT {
       List<Mqtt5Publish> got = Clients.collect(sub);
       sub.subscribeWith().topicFilter("size/#").qos(MqttQos.AT_LEAST_ONCE).send();
       try (WireClient raw = WireClient.connect(broker, "raw-small", true,
-          new WireClient.Props().u32(WireClient.MAXIMUM_PACKET_SIZE, 1024))) {
+          new MqttWire.Props().u32(MqttWire.MAXIMUM_PACKET_SIZE, 1024))) {
         raw.subscribe(1, "size/#", 1, null);
         Mqtt5BlockingClient pub = Clients.v5(broker, "pub");
         pub.publishWith().topic("size/big").qos(MqttQos.AT_LEAST_ONCE).payload(new byte[4096]).send();
@@ -119,11 +119,11 @@ class FlowControlIT {
         pub.publishWith().topic("size/small").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("ok")).send();
         await().atMost(Duration.ofSeconds(5)).until(() -> got.size() >= 2);
         assertThat(got).extracting(p -> p.getTopic().toString()).containsExactly("size/medium", "size/small");
-        WireClient.Packet medium = raw.expect(WireClient.PUBLISH);
+        MqttPacket medium = raw.expect(MqttWire.PUBLISH);
         assertThat(medium.topic()).isEqualTo("size/medium");
         assertThat(medium.body().length).isLessThan(1024 - 2);
         raw.puback(medium.publishId());
-        assertThat(raw.expect(WireClient.PUBLISH).topic()).isEqualTo("size/small");
+        assertThat(raw.expect(MqttWire.PUBLISH).topic()).isEqualTo("size/small");
         assertThat(broker.broker().metrics().dropped(DropReason.TOO_LARGE_FOR_CLIENT)).isEqualTo(4);
         assertThat(raw.isClosed()).isFalse();
       }
@@ -139,19 +139,19 @@ class FlowControlIT {
       try (WireClient pub = WireClient.connect(broker, "raw5", true, null);
           WireClient pub3 = WireClient.connect(broker, "raw3", false, null)) {
         pub.publish("limit/big", 1, false, false, 1, null, new byte[1025]);
-        WireClient.Packet ack = pub.expect(WireClient.PUBACK);
+        MqttPacket ack = pub.expect(MqttWire.PUBACK);
         assertThat(ack.ackId()).isEqualTo(1);
         assertThat(ack.reasonCode()).isEqualTo(0x95);
         pub.publish("limit/big", 2, false, false, 2, null, new byte[5000]);
-        WireClient.Packet rec = pub.expect(WireClient.PUBREC);
+        MqttPacket rec = pub.expect(MqttWire.PUBREC);
         assertThat(rec.reasonCode()).isEqualTo(0x95);
         pub3.publish("limit/big3", 1, false, false, 1, null, new byte[2000]);
-        assertThat(pub3.expect(WireClient.PUBACK).ackId()).isEqualTo(1); // 3.1.1 has no reason codes
+        assertThat(pub3.expect(MqttWire.PUBACK).ackId()).isEqualTo(1); // 3.1.1 has no reason codes
         pub.publish("limit/ok", 1, false, false, 3, null, new byte[1024]);
-        WireClient.Packet ok = pub.expect(WireClient.PUBACK);
+        MqttPacket ok = pub.expect(MqttWire.PUBACK);
         assertThat(ok.reasonCode()).isZero();
         pub3.publish("limit/ok3", 1, false, false, 2, null, bytes("fine"));
-        pub3.expect(WireClient.PUBACK);
+        pub3.expect(MqttWire.PUBACK);
       }
       await().atMost(Duration.ofSeconds(5)).until(() -> got.size() >= 2);
       assertThat(got).extracting(p -> p.getTopic().toString()).containsExactly("limit/ok", "limit/ok3");
@@ -163,13 +163,13 @@ class FlowControlIT {
   void packetAboveMaximumPacketSizeEndsTheConnectionWithPacketTooLarge() throws Exception {
     try (TestBroker broker = TestBroker.start(b -> b.maxPacketSize(2048));
         WireClient pub = WireClient.connect(broker, "raw-big", true, null)) {
-      assertThat(pub.connack().property(WireClient.MAXIMUM_PACKET_SIZE)).containsExactly(2048L);
+      assertThat(pub.connack().property(MqttWire.MAXIMUM_PACKET_SIZE)).containsExactly(2048L);
       pub.publish("big", 1, false, false, 1, null, new byte[1900]);
-      assertThat(pub.expect(WireClient.PUBACK).reasonCode()).isEqualTo(0x10); // fits: accepted
+      assertThat(pub.expect(MqttWire.PUBACK).reasonCode()).isEqualTo(0x10); // fits: accepted
       pub.publish("big", 1, false, false, 2, null, new byte[4000]);
-      WireClient.Packet d = pub.expect(WireClient.DISCONNECT);
+      MqttPacket d = pub.expect(MqttWire.DISCONNECT);
       assertThat(d.reasonCode()).isEqualTo(0x95);
-      assertThat(pub.expect(WireClient.CLOSED)).isNotNull();
+      assertThat(pub.expect(MqttWire.CLOSED)).isNotNull();
     }
   }
 
@@ -227,21 +227,21 @@ class FlowControlIT {
   void inboundReceiveMaximumCountsUnreleasedQos2Messages() throws Exception {
     try (TestBroker broker = TestBroker.start(b -> b.maxInflightMessages(2));
         WireClient pub = WireClient.connect(broker, "q2-pub", true, null)) {
-      assertThat(pub.connack().property(WireClient.RECEIVE_MAXIMUM)).containsExactly(2);
+      assertThat(pub.connack().property(MqttWire.RECEIVE_MAXIMUM)).containsExactly(2);
       pub.publish("rm/a", 2, false, false, 1, null, bytes("1"));
-      assertThat(pub.expect(WireClient.PUBREC).ackId()).isEqualTo(1);
+      assertThat(pub.expect(MqttWire.PUBREC).ackId()).isEqualTo(1);
       pub.publish("rm/a", 2, false, false, 2, null, bytes("2"));
-      assertThat(pub.expect(WireClient.PUBREC).ackId()).isEqualTo(2);
+      assertThat(pub.expect(MqttWire.PUBREC).ackId()).isEqualTo(2);
       pub.publish("rm/a", 2, false, true, 2, null, bytes("2")); // a resend, not a new message
-      assertThat(pub.expect(WireClient.PUBREC).ackId()).isEqualTo(2);
+      assertThat(pub.expect(MqttWire.PUBREC).ackId()).isEqualTo(2);
       pub.pubrel(1);
-      assertThat(pub.expect(WireClient.PUBCOMP).ackId()).isEqualTo(1);
+      assertThat(pub.expect(MqttWire.PUBCOMP).ackId()).isEqualTo(1);
       pub.publish("rm/a", 1, false, false, 3, null, bytes("qos1")); // one QoS 2 pending + this one: within 2
-      assertThat(pub.expect(WireClient.PUBACK).ackId()).isEqualTo(3);
+      assertThat(pub.expect(MqttWire.PUBACK).ackId()).isEqualTo(3);
       pub.publish("rm/a", 2, false, false, 4, null, bytes("4"));
-      assertThat(pub.expect(WireClient.PUBREC).ackId()).isEqualTo(4);
+      assertThat(pub.expect(MqttWire.PUBREC).ackId()).isEqualTo(4);
       pub.publish("rm/a", 2, false, false, 5, null, bytes("5")); // third unreleased: over the limit
-      WireClient.Packet d = pub.expect(WireClient.DISCONNECT);
+      MqttPacket d = pub.expect(MqttWire.DISCONNECT);
       assertThat(d.reasonCode()).isEqualTo(0x93);
     }
   }

@@ -41,16 +41,16 @@ class KeepAliveIT {
       try (Mqtt5BlockingClient.Mqtt5Publishes wills = watcher.publishes(MqttGlobalPublishFilter.ALL);
           RawClient raw = RawClient.open(broker)) {
         watcher.subscribeWith().topicFilter("ka/will").qos(MqttQos.AT_LEAST_ONCE).send();
-        raw.send(RawClient.connect5WithWill("silent5", true, 1, null, "ka/will",
+        raw.send(MqttWire.connect5WithWill("silent5", true, 1, null, "ka/will",
             "silent5 gone".getBytes(StandardCharsets.UTF_8), 1, false, null));
-        assertThat(raw.read().connackCode()).isZero();
+        assertThat(raw.read().reasonCode()).isZero();
         long start = System.nanoTime();
-        List<RawClient.Packet> got = raw.awaitClose(Duration.ofSeconds(4));
+        List<MqttPacket> got = raw.awaitClose(Duration.ofSeconds(4));
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         assertThat(elapsed).isBetween(Duration.ofMillis(1_200), Duration.ofMillis(2_500));
         assertThat(got).hasSize(1);
-        assertThat(got.get(0).type()).isEqualTo(RawClient.DISCONNECT);
-        assertThat(got.get(0).disconnectReason()).isEqualTo(0x8D); // keep alive timeout
+        assertThat(got.get(0).type()).isEqualTo(MqttWire.DISCONNECT);
+        assertThat(got.get(0).reasonCode()).isEqualTo(0x8D); // keep alive timeout
 
         Optional<Mqtt5Publish> will = wills.receive(3, TimeUnit.SECONDS);
         assertThat(will).isPresent();
@@ -67,11 +67,11 @@ class KeepAliveIT {
       try (Mqtt5BlockingClient.Mqtt5Publishes wills = watcher.publishes(MqttGlobalPublishFilter.ALL);
           RawClient raw = RawClient.open(broker)) {
         watcher.subscribeWith().topicFilter("ka/will3").qos(MqttQos.AT_LEAST_ONCE).send();
-        raw.send(RawClient.connect311WithWill("silent3", true, 1, "ka/will3",
+        raw.send(MqttWire.connect311WithWill("silent3", true, 1, "ka/will3",
             "silent3 gone".getBytes(StandardCharsets.UTF_8), 0, false));
-        assertThat(raw.read().connackCode()).isZero();
+        assertThat(raw.read().reasonCode()).isZero();
         long start = System.nanoTime();
-        List<RawClient.Packet> got = raw.awaitClose(Duration.ofSeconds(4));
+        List<MqttPacket> got = raw.awaitClose(Duration.ofSeconds(4));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(1_200),
             Duration.ofMillis(2_500));
         assertThat(got).isEmpty(); // 3.1.1 has no server DISCONNECT
@@ -124,15 +124,15 @@ class KeepAliveIT {
   @Test
   void aLoweredKeepAliveIsEnforced() throws Exception {
     try (TestBroker broker = TestBroker.start(b -> b.maxKeepalive(1)); RawClient raw = RawClient.open(broker)) {
-      raw.send(RawClient.connect5("lowered", true, 60, null));
-      RawClient.Packet ack = raw.read();
-      assertThat(ack.connackCode()).isZero();
-      assertThat(ack.properties(2)).containsEntry(0x13, 1); // server keep alive 1 s
+      raw.send(MqttWire.connect5("lowered", true, 60, null));
+      MqttPacket ack = raw.read();
+      assertThat(ack.reasonCode()).isZero();
+      assertThat(ack.propertyMap()).containsEntry(0x13, 1); // server keep alive 1 s
       long start = System.nanoTime();
-      List<RawClient.Packet> got = raw.awaitClose(Duration.ofSeconds(4));
+      List<MqttPacket> got = raw.awaitClose(Duration.ofSeconds(4));
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(1_200),
           Duration.ofMillis(2_500));
-      assertThat(got).extracting(RawClient.Packet::disconnectReason).containsExactly(0x8D);
+      assertThat(got).extracting(MqttPacket::reasonCode).containsExactly(0x8D);
     }
   }
 }

@@ -94,16 +94,16 @@ class MalformedInputIT {
   private RawClient connected(int[] connect) throws Exception {
     RawClient raw = RawClient.open(broker);
     raw.send(connect);
-    RawClient.Packet ack = raw.read();
-    assertThat(ack.type()).isEqualTo(RawClient.CONNACK);
-    assertThat(ack.connackCode()).isZero();
+    MqttPacket ack = raw.read();
+    assertThat(ack.type()).isEqualTo(MqttWire.CONNACK);
+    assertThat(ack.reasonCode()).isZero();
     return raw;
   }
 
-  private static void assertSingleDisconnect(List<RawClient.Packet> got, int reason) {
+  private static void assertSingleDisconnect(List<MqttPacket> got, int reason) {
     assertThat(got).as("packets before close").hasSize(1);
-    assertThat(got.get(0).type()).isEqualTo(RawClient.DISCONNECT);
-    assertThat(got.get(0).disconnectReason()).isEqualTo(reason);
+    assertThat(got.get(0).type()).isEqualTo(MqttWire.DISCONNECT);
+    assertThat(got.get(0).reasonCode()).isEqualTo(reason);
   }
 
   @Test
@@ -159,11 +159,11 @@ class MalformedInputIT {
           0x00, 0x3C, // keep alive 60 s
           0x00, // property length 0
           0x00, 0x01, 'r'); // client id "r"
-      List<RawClient.Packet> got = raw.awaitClose(Duration.ofSeconds(2));
+      List<MqttPacket> got = raw.awaitClose(Duration.ofSeconds(2));
       // Closing silently or with a CONNACK error reason are both allowed; accepting is not.
       assertThat(got).allSatisfy(p -> {
-        assertThat(p.type()).isEqualTo(RawClient.CONNACK);
-        assertThat(p.connackCode()).isGreaterThanOrEqualTo(0x80);
+        assertThat(p.type()).isEqualTo(MqttWire.CONNACK);
+        assertThat(p.reasonCode()).isGreaterThanOrEqualTo(0x80);
       });
     }
     assertThat(broker.broker().context().sessions().get("r")).isNull();
@@ -297,8 +297,8 @@ class MalformedInputIT {
             0x00); // property length 0, empty payload
       }
       for (int id = 1; id <= 100; id++) {
-        RawClient.Packet rec = raw.read();
-        assertThat(rec.type()).as("answer to PUBLISH %d", id).isEqualTo(RawClient.PUBREC);
+        MqttPacket rec = raw.read();
+        assertThat(rec.type()).as("answer to PUBLISH %d", id).isEqualTo(MqttWire.PUBREC);
         assertThat(rec.u16(0)).isEqualTo(id);
       }
       assertSingleDisconnect(raw.awaitClose(Duration.ofSeconds(2)), 0x93); // receive maximum exceeded

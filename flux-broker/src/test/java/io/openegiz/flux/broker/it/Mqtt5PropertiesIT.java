@@ -84,20 +84,20 @@ class Mqtt5PropertiesIT {
       List<Mqtt5Publish> got = Clients.collect(sub);
       sub.subscribeWith().topicFilter("pfi/#").qos(MqttQos.EXACTLY_ONCE).send();
       try (WireClient pub = WireClient.connect(broker, "raw-pub", true, null)) {
-        WireClient.Props utf8 = new WireClient.Props().u8(WireClient.PFI, 1);
+        MqttWire.Props utf8 = new MqttWire.Props().u8(MqttWire.PFI, 1);
         pub.publish("pfi/bad", 1, false, false, 1, utf8, INVALID_UTF8);
-        WireClient.Packet ack = pub.expect(WireClient.PUBACK);
+        MqttPacket ack = pub.expect(MqttWire.PUBACK);
         assertThat(ack.ackId()).isEqualTo(1);
         assertThat(ack.reasonCode()).isEqualTo(0x99);
-        pub.publish("pfi/bad", 2, false, false, 2, new WireClient.Props().u8(WireClient.PFI, 1), INVALID_UTF8);
-        WireClient.Packet rec = pub.expect(WireClient.PUBREC);
+        pub.publish("pfi/bad", 2, false, false, 2, new MqttWire.Props().u8(MqttWire.PFI, 1), INVALID_UTF8);
+        MqttPacket rec = pub.expect(MqttWire.PUBREC);
         assertThat(rec.ackId()).isEqualTo(2);
         assertThat(rec.reasonCode()).isEqualTo(0x99);
         // The same bytes without the indicator are fine, and the connection is still up.
         pub.publish("pfi/raw", 1, false, false, 3, null, INVALID_UTF8);
-        assertThat(pub.expect(WireClient.PUBACK).reasonCode()).isZero();
-        pub.publish("pfi/good", 1, false, false, 4, new WireClient.Props().u8(WireClient.PFI, 1), bytes("grüße"));
-        assertThat(pub.expect(WireClient.PUBACK).reasonCode()).isZero();
+        assertThat(pub.expect(MqttWire.PUBACK).reasonCode()).isZero();
+        pub.publish("pfi/good", 1, false, false, 4, new MqttWire.Props().u8(MqttWire.PFI, 1), bytes("grüße"));
+        assertThat(pub.expect(MqttWire.PUBACK).reasonCode()).isZero();
       }
       await().atMost(Duration.ofSeconds(5)).until(() -> got.size() >= 2);
       assertThat(got).extracting(p -> p.getTopic().toString()).containsExactly("pfi/raw", "pfi/good");
@@ -143,16 +143,16 @@ class Mqtt5PropertiesIT {
       List<Mqtt5Publish> got = Clients.collect(sub);
       sub.subscribeWith().topicFilter("alias/#").qos(MqttQos.AT_LEAST_ONCE).send();
       try (WireClient pub = WireClient.connect(broker, "raw-pub", true, null)) {
-        assertThat(pub.connack().property(WireClient.TOPIC_ALIAS_MAXIMUM)).isNotEmpty();
-        pub.publish("alias/one", 1, false, false, 1, new WireClient.Props().u16(WireClient.TOPIC_ALIAS, 1), bytes("1"));
-        pub.expect(WireClient.PUBACK);
-        pub.publish("", 1, false, false, 2, new WireClient.Props().u16(WireClient.TOPIC_ALIAS, 1), bytes("2"));
-        pub.expect(WireClient.PUBACK);
-        pub.publish("alias/two", 1, false, false, 3, new WireClient.Props().u16(WireClient.TOPIC_ALIAS, 1), bytes("3"));
-        pub.expect(WireClient.PUBACK); // alias 1 now means alias/two
-        pub.publish("", 0, false, false, 0, new WireClient.Props().u16(WireClient.TOPIC_ALIAS, 1), bytes("4"));
-        pub.publish("", 1, false, false, 5, new WireClient.Props().u16(WireClient.TOPIC_ALIAS, 1), bytes("5"));
-        pub.expect(WireClient.PUBACK);
+        assertThat(pub.connack().property(MqttWire.TOPIC_ALIAS_MAXIMUM)).isNotEmpty();
+        pub.publish("alias/one", 1, false, false, 1, new MqttWire.Props().u16(MqttWire.TOPIC_ALIAS, 1), bytes("1"));
+        pub.expect(MqttWire.PUBACK);
+        pub.publish("", 1, false, false, 2, new MqttWire.Props().u16(MqttWire.TOPIC_ALIAS, 1), bytes("2"));
+        pub.expect(MqttWire.PUBACK);
+        pub.publish("alias/two", 1, false, false, 3, new MqttWire.Props().u16(MqttWire.TOPIC_ALIAS, 1), bytes("3"));
+        pub.expect(MqttWire.PUBACK); // alias 1 now means alias/two
+        pub.publish("", 0, false, false, 0, new MqttWire.Props().u16(MqttWire.TOPIC_ALIAS, 1), bytes("4"));
+        pub.publish("", 1, false, false, 5, new MqttWire.Props().u16(MqttWire.TOPIC_ALIAS, 1), bytes("5"));
+        pub.expect(MqttWire.PUBACK);
       }
       await().atMost(Duration.ofSeconds(5)).until(() -> got.size() == 5);
       assertThat(got).extracting(p -> p.getTopic() + ":" + text(p))
@@ -166,17 +166,17 @@ class Mqtt5PropertiesIT {
     try (TestBroker broker = TestBroker.start()) {
       int max;
       try (WireClient pub = WireClient.connect(broker, "raw-a", true, null)) {
-        max = ((Number) pub.connack().property(WireClient.TOPIC_ALIAS_MAXIMUM).get(0)).intValue();
-        pub.publish("a", 1, false, false, 1, new WireClient.Props().u16(WireClient.TOPIC_ALIAS, max + 1), bytes("x"));
-        WireClient.Packet d = pub.expect(WireClient.DISCONNECT);
+        max = ((Number) pub.connack().property(MqttWire.TOPIC_ALIAS_MAXIMUM).get(0)).intValue();
+        pub.publish("a", 1, false, false, 1, new MqttWire.Props().u16(MqttWire.TOPIC_ALIAS, max + 1), bytes("x"));
+        MqttPacket d = pub.expect(MqttWire.DISCONNECT);
         assertThat(d.reasonCode()).isEqualTo(0x94); // Topic Alias invalid
-        assertThat(pub.expect(WireClient.CLOSED)).isNotNull();
+        assertThat(pub.expect(MqttWire.CLOSED)).isNotNull();
       }
       try (WireClient pub = WireClient.connect(broker, "raw-b", true, null)) {
-        pub.publish("", 1, false, false, 1, new WireClient.Props().u16(WireClient.TOPIC_ALIAS, 1), bytes("x"));
-        WireClient.Packet d = pub.expect(WireClient.DISCONNECT);
+        pub.publish("", 1, false, false, 1, new MqttWire.Props().u16(MqttWire.TOPIC_ALIAS, 1), bytes("x"));
+        MqttPacket d = pub.expect(MqttWire.DISCONNECT);
         assertThat(d.reasonCode()).isEqualTo(0x82); // Protocol Error: alias never set
-        assertThat(pub.expect(WireClient.CLOSED)).isNotNull();
+        assertThat(pub.expect(MqttWire.CLOSED)).isNotNull();
       }
     }
   }
@@ -206,7 +206,7 @@ class Mqtt5PropertiesIT {
   void outboundTopicAliasesOnTheWireRespectTheClientMaximum() throws Exception {
     try (TestBroker broker = TestBroker.start();
         WireClient sub = WireClient.connect(broker, "raw-sub", true,
-            new WireClient.Props().u16(WireClient.TOPIC_ALIAS_MAXIMUM, 2));
+            new MqttWire.Props().u16(MqttWire.TOPIC_ALIAS_MAXIMUM, 2));
         WireClient noAlias = WireClient.connect(broker, "raw-noalias", true, null)) {
       sub.subscribe(1, "oa/#", 0, null);
       noAlias.subscribe(1, "oa/#", 0, null);
@@ -217,9 +217,9 @@ class Mqtt5PropertiesIT {
       }
       java.util.Map<Integer, String> aliases = new java.util.HashMap<>();
       for (String t : sent) {
-        WireClient.Packet p = sub.expect(WireClient.PUBLISH);
+        MqttPacket p = sub.expect(MqttWire.PUBLISH);
         assertThat(p.payloadString()).isEqualTo(t);
-        List<Object> alias = p.property(WireClient.TOPIC_ALIAS);
+        List<Object> alias = p.property(MqttWire.TOPIC_ALIAS);
         String topic = p.topic();
         if (!alias.isEmpty()) {
           int a = (Integer) alias.get(0);
@@ -232,9 +232,9 @@ class Mqtt5PropertiesIT {
           }
         }
         assertThat(topic).isEqualTo(t);
-        WireClient.Packet q = noAlias.expect(WireClient.PUBLISH);
+        MqttPacket q = noAlias.expect(MqttWire.PUBLISH);
         assertThat(q.topic()).isEqualTo(t);
-        assertThat(q.property(WireClient.TOPIC_ALIAS)).isEmpty(); // [MQTT-3.3.2-8]
+        assertThat(q.property(MqttWire.TOPIC_ALIAS)).isEmpty(); // [MQTT-3.3.2-8]
       }
       assertThat(aliases).isNotEmpty(); // the broker did use aliases towards the client that allowed them
     }
@@ -246,23 +246,23 @@ class Mqtt5PropertiesIT {
         WireClient sub = WireClient.connect(broker, "raw-sub", true, null)) {
       Mqtt5BlockingClient pub = Clients.v5(broker, "pub");
       pub.publishWith().topic("sid/retained").qos(MqttQos.AT_LEAST_ONCE).retain(true).payload(bytes("r")).send();
-      sub.subscribe(1, "sid/#", 0, new WireClient.Props().varInt(WireClient.SUBSCRIPTION_ID, 268_435_455));
-      WireClient.Packet retained = sub.expect(WireClient.PUBLISH);
+      sub.subscribe(1, "sid/#", 0, new MqttWire.Props().varInt(MqttWire.SUBSCRIPTION_ID, 268_435_455));
+      MqttPacket retained = sub.expect(MqttWire.PUBLISH);
       assertThat(retained.retain()).isTrue();
-      assertThat(retained.property(WireClient.SUBSCRIPTION_ID)).containsExactly(268_435_455);
+      assertThat(retained.property(MqttWire.SUBSCRIPTION_ID)).containsExactly(268_435_455);
       pub.publishWith().topic("sid/live").qos(MqttQos.AT_MOST_ONCE).payload(bytes("l")).send();
-      WireClient.Packet live = sub.expect(WireClient.PUBLISH);
+      MqttPacket live = sub.expect(MqttWire.PUBLISH);
       assertThat(live.topic()).isEqualTo("sid/live");
-      assertThat(live.property(WireClient.SUBSCRIPTION_ID)).containsExactly(268_435_455);
+      assertThat(live.property(MqttWire.SUBSCRIPTION_ID)).containsExactly(268_435_455);
       // Subscribing again replaces the subscription and its identifier; a SUBSCRIBE without one clears it.
-      sub.subscribe(2, "sid/#", 0 | (2 << 4), new WireClient.Props().varInt(WireClient.SUBSCRIPTION_ID, 7));
+      sub.subscribe(2, "sid/#", 0 | (2 << 4), new MqttWire.Props().varInt(MqttWire.SUBSCRIPTION_ID, 7));
       pub.publishWith().topic("sid/live").qos(MqttQos.AT_MOST_ONCE).payload(bytes("l2")).send();
-      assertThat(sub.expect(WireClient.PUBLISH).property(WireClient.SUBSCRIPTION_ID)).containsExactly(7);
+      assertThat(sub.expect(MqttWire.PUBLISH).property(MqttWire.SUBSCRIPTION_ID)).containsExactly(7);
       sub.subscribe(3, "sid/#", 2 << 4, null);
       pub.publishWith().topic("sid/live").qos(MqttQos.AT_MOST_ONCE).payload(bytes("l3")).send();
-      WireClient.Packet none = sub.expect(WireClient.PUBLISH);
+      MqttPacket none = sub.expect(MqttWire.PUBLISH);
       assertThat(none.payloadString()).isEqualTo("l3");
-      assertThat(none.property(WireClient.SUBSCRIPTION_ID)).isEmpty();
+      assertThat(none.property(MqttWire.SUBSCRIPTION_ID)).isEmpty();
     }
   }
 

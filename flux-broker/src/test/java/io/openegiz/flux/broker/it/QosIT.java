@@ -122,22 +122,22 @@ class QosIT {
       sub.subscribeWith().topicFilter("eo/#").qos(MqttQos.EXACTLY_ONCE).send();
       try (WireClient pub = WireClient.connect(broker, "eo-pub", v5, null)) {
         pub.publish("eo/x", 2, false, false, 7, null, bytes("once"));
-        assertThat(pub.expect(WireClient.PUBREC).ackId()).isEqualTo(7);
+        assertThat(pub.expect(MqttWire.PUBREC).ackId()).isEqualTo(7);
         pub.publish("eo/x", 2, false, true, 7, null, bytes("once"));
-        assertThat(pub.expect(WireClient.PUBREC).ackId()).isEqualTo(7);
+        assertThat(pub.expect(MqttWire.PUBREC).ackId()).isEqualTo(7);
         pub.publish("eo/x", 2, false, true, 7, null, bytes("once"));
-        assertThat(pub.expect(WireClient.PUBREC).ackId()).isEqualTo(7);
+        assertThat(pub.expect(MqttWire.PUBREC).ackId()).isEqualTo(7);
         pub.pubrel(7);
-        WireClient.Packet comp = pub.expect(WireClient.PUBCOMP);
+        MqttPacket comp = pub.expect(MqttWire.PUBCOMP);
         assertThat(comp.ackId()).isEqualTo(7);
         assertThat(comp.reasonCode()).isZero();
         // The same packet id after PUBCOMP is a new message; then a marker closes the sequence.
         pub.publish("eo/x", 2, false, false, 7, null, bytes("twice"));
-        pub.expect(WireClient.PUBREC);
+        pub.expect(MqttWire.PUBREC);
         pub.pubrel(7);
-        pub.expect(WireClient.PUBCOMP);
+        pub.expect(MqttWire.PUBCOMP);
         pub.publish("eo/marker", 1, false, false, 8, null, bytes("end"));
-        pub.expect(WireClient.PUBACK);
+        pub.expect(MqttWire.PUBACK);
       }
       await().atMost(Duration.ofSeconds(5)).until(() -> got.stream().anyMatch(p -> text(p).equals("end")));
       assertThat(got.stream().map(Clients::text).toList()).containsExactly("once", "twice", "end");
@@ -153,7 +153,7 @@ class QosIT {
       sub.subscribe(1, "q2/#", 2, null);
       Mqtt5BlockingClient pub = Clients.v5(broker, "q2-pub");
       pub.publishWith().topic("q2/a").qos(MqttQos.EXACTLY_ONCE).payload(bytes("two")).send();
-      WireClient.Packet p = sub.expect(WireClient.PUBLISH);
+      MqttPacket p = sub.expect(MqttWire.PUBLISH);
       assertThat(p.qos()).isEqualTo(2);
       assertThat(p.dup()).isFalse();
       assertThat(p.topic()).isEqualTo("q2/a");
@@ -161,12 +161,12 @@ class QosIT {
       int id = p.publishId();
       assertThat(id).isPositive();
       sub.pubrec(id);
-      WireClient.Packet rel = sub.expect(WireClient.PUBREL);
+      MqttPacket rel = sub.expect(MqttWire.PUBREL);
       assertThat(rel.ackId()).isEqualTo(id);
       assertThat(rel.flags()).isEqualTo(2); // [MQTT-3.6.1-1]
       sub.pubcomp(id);
       pub.publishWith().topic("q2/b").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("next")).send();
-      WireClient.Packet next = sub.expect(WireClient.PUBLISH);
+      MqttPacket next = sub.expect(MqttWire.PUBLISH);
       assertThat(next.topic()).isEqualTo("q2/b");
       assertThat(next.qos()).isEqualTo(1);
     }

@@ -13,17 +13,17 @@ class RequestResponseIT {
     try (TestBroker broker = TestBroker.start()) {
       try (RawClient asks = RawClient.open(broker)) {
         // CONNECT properties: 0x19 Request Response Information = 1.
-        asks.send(RawClient.connect5("asker", true, 60, new byte[] {0x19, 0x01}));
-        RawClient.Packet connack = asks.read(2);
-        assertThat(connack.connackCode()).isZero();
+        asks.send(MqttWire.connect5("asker", true, 60, new byte[] {0x19, 0x01}));
+        MqttPacket connack = asks.read(2);
+        assertThat(connack.reasonCode()).isZero();
         // CONNACK: acknowledge flags, reason code, then the properties.
-        Map<Integer, Object> props = connack.properties(2);
+        Map<Integer, Object> props = connack.propertyMap();
         assertThat(props.get(0x1A)).isEqualTo("flux/response/asker");
       }
       try (RawClient quiet = RawClient.open(broker)) {
-        quiet.send(RawClient.connect5("quiet", true, 60, new byte[0]));
-        RawClient.Packet connack = quiet.read(2);
-        assertThat(connack.properties(2)).doesNotContainKey(0x1A);
+        quiet.send(MqttWire.connect5("quiet", true, 60, new byte[0]));
+        MqttPacket connack = quiet.read(2);
+        assertThat(connack.propertyMap()).doesNotContainKey(0x1A);
       }
     }
   }

@@ -125,10 +125,10 @@ class SecurityIT {
     try (Mqtt5BlockingClient.Mqtt5Publishes pubs = sub.publishes(MqttGlobalPublishFilter.ALL)) {
       sub.subscribeWith().topicFilter("rate/" + id).qos(MqttQos.AT_MOST_ONCE).send();
       try (RawClient raw = RawClient.open(b.port())) {
-        raw.send(RawClient.connect5(id, true, 60, new byte[0]));
+        raw.send(MqttWire.connect5(id, true, 60, new byte[0]));
         raw.read(2);
         for (int i = 0; i < count; i++) {
-          raw.send(RawClient.publish("rate/" + id, 0, 0, new byte[] {(byte) i}, true));
+          raw.send(MqttWire.publish("rate/" + id, 0, 0, new byte[] {(byte) i}, true));
         }
         while (received < count && pubs.receive(5, TimeUnit.SECONDS).isPresent()) {
           received++;
@@ -155,14 +155,14 @@ class SecurityIT {
         "limits_for_listener 1 max_publish_rate=0", "publish_rate_action disconnect")) {
       // The override is for another listener port: this client keeps the 10/s limit and is disconnected.
       try (RawClient raw = RawClient.open(b.port())) {
-        raw.send(RawClient.connect5("greedy", true, 60, new byte[0]));
+        raw.send(MqttWire.connect5("greedy", true, 60, new byte[0]));
         raw.read(2);
         for (int i = 0; i < 50; i++) {
-          raw.send(RawClient.publish("t", 0, 0, new byte[] {1}, true));
+          raw.send(MqttWire.publish("t", 0, 0, new byte[] {1}, true));
         }
         assertThat(raw.awaitClose(Duration.ofSeconds(5))).anySatisfy(p -> {
           assertThat(p.type()).isEqualTo(14);
-          assertThat(p.disconnectReason()).isEqualTo(0x96);
+          assertThat(p.reasonCode()).isEqualTo(0x96);
         });
       }
     }

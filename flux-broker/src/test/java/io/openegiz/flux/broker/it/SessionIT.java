@@ -260,14 +260,14 @@ class SessionIT {
   @Test
   void disconnectMayNotSetAnExpiryWhenConnectSaidZero() throws Exception {
     try (TestBroker broker = TestBroker.start(); RawClient raw = RawClient.open(broker)) {
-      raw.send(RawClient.connect5("zero-then-more", true, 60, null)); // no expiry property: 0
-      assertThat(raw.read().connackCode()).isZero();
-      raw.send(RawClient.packet(0xE0, new RawClient.Bytes()
+      raw.send(MqttWire.connect5("zero-then-more", true, 60, null)); // no expiry property: 0
+      assertThat(raw.read().reasonCode()).isZero();
+      raw.send(MqttWire.packet(0xE0, new MqttWire.Bytes()
           .u8(0x00) // reason: normal disconnection
-          .props(new RawClient.Bytes().u8(0x11).u32(60).toArray()) // session expiry interval 60
+          .props(new MqttWire.Bytes().u8(0x11).u32(60).toArray()) // session expiry interval 60
           .toArray()));
-      List<RawClient.Packet> got = raw.awaitClose(Duration.ofSeconds(2));
-      assertThat(got).extracting(RawClient.Packet::disconnectReason).containsExactly(0x82); // [MQTT-3.14.2-2]
+      List<MqttPacket> got = raw.awaitClose(Duration.ofSeconds(2));
+      assertThat(got).extracting(MqttPacket::reasonCode).containsExactly(0x82); // [MQTT-3.14.2-2]
       await().atMost(Duration.ofSeconds(2)).until(() -> sessions(broker).get("zero-then-more") == null);
     }
   }

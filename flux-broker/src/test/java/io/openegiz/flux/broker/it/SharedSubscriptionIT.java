@@ -155,9 +155,9 @@ class SharedSubscriptionIT {
       int id = 1;
       org.assertj.core.api.SoftAssertions soft = new org.assertj.core.api.SoftAssertions();
       for (String bad : List.of("$share/g", "$share//jobs", "$share/g+/jobs", "$share/g#/jobs", "$share/g/")) {
-        byte[] body = new WireClient.Buf().u16(id).u8(0).str(bad).u8(1).toByteArray();
-        c.send(WireClient.packet(0x82, new WireClient.Buf().bytes(body)));
-        WireClient.Packet ack = c.expect(WireClient.SUBACK);
+        byte[] body = new MqttWire.Bytes().u16(id).u8(0).str(bad).u8(1).toArray();
+        c.send(MqttWire.packet(0x82, body));
+        MqttPacket ack = c.expect(MqttWire.SUBACK);
         assertThat(ack.ackId()).isEqualTo(id);
         soft.assertThat(ack.subackCodes()).as(bad).containsExactly(0x8F); // Topic Filter invalid [MQTT-4.8.2-1/2]
         id++;

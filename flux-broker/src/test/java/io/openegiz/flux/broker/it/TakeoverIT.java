@@ -66,17 +66,17 @@ class TakeoverIT {
     try (TestBroker broker = TestBroker.start();
         RawClient first = RawClient.open(broker);
         RawClient second = RawClient.open(broker)) {
-      first.send(RawClient.connect5("wire-twin", true, 60, null));
-      assertThat(first.read().connackCode()).isZero();
-      second.send(RawClient.connect5("wire-twin", false, 60, null));
-      assertThat(second.read().connackCode()).isZero();
-      List<RawClient.Packet> got = first.awaitClose(Duration.ofSeconds(3));
+      first.send(MqttWire.connect5("wire-twin", true, 60, null));
+      assertThat(first.read().reasonCode()).isZero();
+      second.send(MqttWire.connect5("wire-twin", false, 60, null));
+      assertThat(second.read().reasonCode()).isZero();
+      List<MqttPacket> got = first.awaitClose(Duration.ofSeconds(3));
       assertThat(got).hasSize(1);
-      assertThat(got.get(0).type()).isEqualTo(RawClient.DISCONNECT);
-      assertThat(got.get(0).disconnectReason()).isEqualTo(0x8E);
+      assertThat(got.get(0).type()).isEqualTo(MqttWire.DISCONNECT);
+      assertThat(got.get(0).reasonCode()).isEqualTo(0x8E);
       // The new connection is alive and well.
       second.send(0xC0, 0x00); // PINGREQ
-      assertThat(second.read().type()).isEqualTo(RawClient.PINGRESP);
+      assertThat(second.read().type()).isEqualTo(MqttWire.PINGRESP);
     }
   }
 
@@ -102,11 +102,11 @@ class TakeoverIT {
   /** Connects a raw MQTT 5 client "haunted" with session expiry 60 s and a will with the given delay. */
   private static RawClient withWill(TestBroker broker, int willDelay) throws Exception {
     RawClient raw = RawClient.open(broker);
-    raw.send(RawClient.connect5WithWill("haunted", true, 60,
-        new RawClient.Bytes().u8(0x11).u32(60).toArray(), // session expiry interval 60 s
+    raw.send(MqttWire.connect5WithWill("haunted", true, 60,
+        new MqttWire.Bytes().u8(0x11).u32(60).toArray(), // session expiry interval 60 s
         "takeover/will", "haunted died".getBytes(StandardCharsets.UTF_8), 1, false,
-        new RawClient.Bytes().u8(0x18).u32(willDelay).toArray())); // will delay interval
-    assertThat(raw.read().connackCode()).isZero();
+        new MqttWire.Bytes().u8(0x18).u32(willDelay).toArray())); // will delay interval
+    assertThat(raw.read().reasonCode()).isZero();
     return raw;
   }
 
@@ -125,7 +125,7 @@ class TakeoverIT {
           RawClient first = withWill(broker, 0);
           RawClient second = RawClient.open(broker)) {
         watcher.subscribeWith().topicFilter("takeover/will").qos(MqttQos.AT_LEAST_ONCE).send();
-        second.send(RawClient.connect5("haunted", false, 60, null));
+        second.send(MqttWire.connect5("haunted", false, 60, null));
         assertThat(second.read().sessionPresent()).isTrue();
         Optional<Mqtt5Publish> will = wills.receive(5, TimeUnit.SECONDS);
         assertThat(will).isPresent();
@@ -143,7 +143,7 @@ class TakeoverIT {
           RawClient first = withWill(broker, 1);
           RawClient second = RawClient.open(broker)) {
         watcher.subscribeWith().topicFilter("takeover/will").qos(MqttQos.AT_LEAST_ONCE).send();
-        second.send(RawClient.connect5("haunted", false, 60, new RawClient.Bytes().u8(0x11).u32(60).toArray()));
+        second.send(MqttWire.connect5("haunted", false, 60, new MqttWire.Bytes().u8(0x11).u32(60).toArray()));
         assertThat(second.read().sessionPresent()).isTrue();
         assertThat(wills.receive(2, TimeUnit.SECONDS)).isEmpty(); // past the 1 s delay: still nothing
       }
@@ -159,7 +159,7 @@ class TakeoverIT {
           RawClient first = withWill(broker, 30);
           RawClient second = RawClient.open(broker)) {
         watcher.subscribeWith().topicFilter("takeover/will").qos(MqttQos.AT_LEAST_ONCE).send();
-        second.send(RawClient.connect5("haunted", true, 60, null)); // clean start: the old session ends
+        second.send(MqttWire.connect5("haunted", true, 60, null)); // clean start: the old session ends
         assertThat(second.read().sessionPresent()).isFalse();
         // The session the will belonged to has ended, so the will is due now [MQTT-3.1.2-8].
         Optional<Mqtt5Publish> will = wills.receive(3, TimeUnit.SECONDS);

@@ -89,22 +89,22 @@ class WildcardIT {
   void overlappingSubscriptionsDeliverOnceWithAllSubscriptionIdentifiers() throws Exception {
     try (TestBroker broker = TestBroker.start();
         WireClient sub = WireClient.connect(broker, "overlap", true, null)) {
-      sub.subscribe(1, "plant/+/temp", 0, new WireClient.Props().varInt(WireClient.SUBSCRIPTION_ID, 11));
-      sub.subscribe(2, "plant/#", 1, new WireClient.Props().varInt(WireClient.SUBSCRIPTION_ID, 22));
-      sub.subscribe(3, "plant/a/temp", 0, new WireClient.Props().varInt(WireClient.SUBSCRIPTION_ID, 333));
+      sub.subscribe(1, "plant/+/temp", 0, new MqttWire.Props().varInt(MqttWire.SUBSCRIPTION_ID, 11));
+      sub.subscribe(2, "plant/#", 1, new MqttWire.Props().varInt(MqttWire.SUBSCRIPTION_ID, 22));
+      sub.subscribe(3, "plant/a/temp", 0, new MqttWire.Props().varInt(MqttWire.SUBSCRIPTION_ID, 333));
       sub.subscribe(4, "+/a/+", 0, null); // no identifier
       Mqtt5BlockingClient pub = Clients.v5(broker, "pub");
       pub.publishWith().topic("plant/a/temp").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("21.5")).send();
       pub.publishWith().topic("plant/b/level").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("3")).send();
 
-      WireClient.Packet first = sub.expect(WireClient.PUBLISH);
+      MqttPacket first = sub.expect(MqttWire.PUBLISH);
       assertThat(first.topic()).isEqualTo("plant/a/temp");
       assertThat(first.qos()).isEqualTo(1); // the highest granted QoS among the matches [MQTT-3.3.4-2]
-      assertThat(first.property(WireClient.SUBSCRIPTION_ID)).containsExactlyInAnyOrder(11, 22, 333);
+      assertThat(first.property(MqttWire.SUBSCRIPTION_ID)).containsExactlyInAnyOrder(11, 22, 333);
       sub.puback(first.publishId());
-      WireClient.Packet second = sub.expect(WireClient.PUBLISH); // not a second copy of the first
+      MqttPacket second = sub.expect(MqttWire.PUBLISH); // not a second copy of the first
       assertThat(second.topic()).isEqualTo("plant/b/level");
-      assertThat(second.property(WireClient.SUBSCRIPTION_ID)).containsExactly(22);
+      assertThat(second.property(MqttWire.SUBSCRIPTION_ID)).containsExactly(22);
       sub.puback(second.publishId());
     }
   }

@@ -76,9 +76,9 @@ class WillIT {
   @Test
   void willIsPublishedWhenTheSocketIsClosedAbruptly() throws Exception {
     try (RawClient raw = RawClient.open(broker)) {
-      raw.send(RawClient.connect5WithWill("abrupt", true, 60, null, "will/abrupt", utf8("abrupt died"), 1, false,
+      raw.send(MqttWire.connect5WithWill("abrupt", true, 60, null, "will/abrupt", utf8("abrupt died"), 1, false,
           null));
-      assertThat(raw.read().connackCode()).isZero();
+      assertThat(raw.read().reasonCode()).isZero();
     } // closed without DISCONNECT
     Optional<Mqtt5Publish> will = wills.receive(5, TimeUnit.SECONDS);
     assertThat(will).isPresent();
@@ -91,8 +91,8 @@ class WillIT {
   @Test
   void mqtt311WillIsPublishedWhenTheSocketIsClosedAbruptly() throws Exception {
     try (RawClient raw = RawClient.open(broker)) {
-      raw.send(RawClient.connect311WithWill("abrupt3", true, 60, "will/abrupt3", utf8("abrupt3 died"), 1, false));
-      assertThat(raw.read().connackCode()).isZero();
+      raw.send(MqttWire.connect311WithWill("abrupt3", true, 60, "will/abrupt3", utf8("abrupt3 died"), 1, false));
+      assertThat(raw.read().reasonCode()).isZero();
     }
     Optional<Mqtt5Publish> will = wills.receive(5, TimeUnit.SECONDS);
     assertThat(will).isPresent();
@@ -123,50 +123,50 @@ class WillIT {
 
   /** CONNECT properties: 0x11 session expiry interval 60 s. */
   private static byte[] expiry60() {
-    return new RawClient.Bytes().u8(0x11).u32(60).toArray();
+    return new MqttWire.Bytes().u8(0x11).u32(60).toArray();
   }
 
   /** Will properties: 0x18 will delay interval. */
   private static byte[] willDelay(int seconds) {
-    return new RawClient.Bytes().u8(0x18).u32(seconds).toArray();
+    return new MqttWire.Bytes().u8(0x18).u32(seconds).toArray();
   }
 
   @Test
   void delayedWillIsNotSentWhenTheClientReturnsInTime() throws Exception {
     try (RawClient raw = RawClient.open(broker)) {
-      raw.send(RawClient.connect5WithWill("returns", true, 60, expiry60(), "will/returns", utf8("returns died"), 1,
+      raw.send(MqttWire.connect5WithWill("returns", true, 60, expiry60(), "will/returns", utf8("returns died"), 1,
           false, willDelay(2)));
-      assertThat(raw.read().connackCode()).isZero();
+      assertThat(raw.read().reasonCode()).isZero();
     }
     try (RawClient back = RawClient.open(broker)) {
-      back.send(RawClient.connect5("returns", false, 60, expiry60()));
-      RawClient.Packet ack = back.read();
-      assertThat(ack.connackCode()).isZero();
+      back.send(MqttWire.connect5("returns", false, 60, expiry60()));
+      MqttPacket ack = back.read();
+      assertThat(ack.reasonCode()).isZero();
       assertThat(ack.sessionPresent()).isTrue();
       // Wait past the 2 s delay: nothing may arrive.
       assertThat(wills.receive(3, TimeUnit.SECONDS)).isEmpty();
-      back.send(RawClient.disconnect());
+      back.send(MqttWire.disconnect());
     }
   }
 
   @Test
   void delayedWillIsSentAtOnceWhenTheClientReturnsWithCleanStart() throws Exception {
     try (RawClient raw = RawClient.open(broker)) {
-      raw.send(RawClient.connect5WithWill("restart", true, 60, expiry60(), "will/restart", utf8("restart died"), 1,
+      raw.send(MqttWire.connect5WithWill("restart", true, 60, expiry60(), "will/restart", utf8("restart died"), 1,
           false, willDelay(30)));
-      assertThat(raw.read().connackCode()).isZero();
+      assertThat(raw.read().reasonCode()).isZero();
     }
     await().atMost(Duration.ofSeconds(2)).until(() -> !broker.broker().context().sessions().get("restart").online());
     try (RawClient back = RawClient.open(broker)) {
       // Clean start ends the old session, and a session that ends publishes its pending will [MQTT-3.1.2-8].
-      back.send(RawClient.connect5("restart", true, 60, expiry60()));
-      RawClient.Packet ack = back.read();
-      assertThat(ack.connackCode()).isZero();
+      back.send(MqttWire.connect5("restart", true, 60, expiry60()));
+      MqttPacket ack = back.read();
+      assertThat(ack.reasonCode()).isZero();
       assertThat(ack.sessionPresent()).isFalse();
       Optional<Mqtt5Publish> will = wills.receive(3, TimeUnit.SECONDS);
       assertThat(will).as("the will of the session that clean start ended").isPresent();
       assertThat(text(will.get())).isEqualTo("restart died");
-      back.send(RawClient.disconnect());
+      back.send(MqttWire.disconnect());
     }
   }
 
@@ -174,9 +174,9 @@ class WillIT {
   void delayedWillIsSentAfterTheDelay() throws Exception {
     long closed;
     try (RawClient raw = RawClient.open(broker)) {
-      raw.send(RawClient.connect5WithWill("late", true, 60, expiry60(), "will/late", utf8("late died"), 1, false,
+      raw.send(MqttWire.connect5WithWill("late", true, 60, expiry60(), "will/late", utf8("late died"), 1, false,
           willDelay(2)));
-      assertThat(raw.read().connackCode()).isZero();
+      assertThat(raw.read().reasonCode()).isZero();
       closed = System.nanoTime();
     }
     Optional<Mqtt5Publish> will = wills.receive(5, TimeUnit.SECONDS);
@@ -191,9 +191,9 @@ class WillIT {
     long closed;
     try (RawClient raw = RawClient.open(broker)) {
       // Session expiry 1 s (0x11), will delay 30 s: the will goes when the session ends [MQTT-3.1.3-9].
-      raw.send(RawClient.connect5WithWill("short-session", true, 60, new RawClient.Bytes().u8(0x11).u32(1).toArray(),
+      raw.send(MqttWire.connect5WithWill("short-session", true, 60, new MqttWire.Bytes().u8(0x11).u32(1).toArray(),
           "will/short", utf8("short died"), 1, false, willDelay(30)));
-      assertThat(raw.read().connackCode()).isZero();
+      assertThat(raw.read().reasonCode()).isZero();
       closed = System.nanoTime();
     }
     Optional<Mqtt5Publish> will = wills.receive(5, TimeUnit.SECONDS);
@@ -206,9 +206,9 @@ class WillIT {
   @Test
   void retainedWillIsStoredAsRetained() throws Exception {
     try (RawClient raw = RawClient.open(broker)) {
-      raw.send(RawClient.connect5WithWill("keeper", true, 60, null, "will/retained", utf8("keeper died"), 1, true,
+      raw.send(MqttWire.connect5WithWill("keeper", true, 60, null, "will/retained", utf8("keeper died"), 1, true,
           null));
-      assertThat(raw.read().connackCode()).isZero();
+      assertThat(raw.read().reasonCode()).isZero();
     }
     Optional<Mqtt5Publish> live = wills.receive(5, TimeUnit.SECONDS);
     assertThat(live).isPresent();
