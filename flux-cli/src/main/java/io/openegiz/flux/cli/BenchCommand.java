@@ -102,57 +102,33 @@ final class BenchCommand {
   static final class Compare implements Callable<Integer> {
     @Mixin
     Scenario scenario;
-    @Option(names = "--mosquitto", defaultValue = "/usr/sbin/mosquitto",
-        description = "Mosquitto executable (default: ${DEFAULT-VALUE}).")
-    String mosquitto;
-    @Option(names = "--max-inflight", defaultValue = "100",
-        description = "max_inflight_messages for both brokers (default: ${DEFAULT-VALUE}).")
-    int maxInflight;
+    @Mixin
+    BrokerLaunchOptions launch;
     @Option(names = "--max-queued", defaultValue = "100000",
         description = "max_queued_messages for both brokers (default: ${DEFAULT-VALUE}).")
     int maxQueued;
-    @Option(names = "--broker-java-opts", defaultValue = "",
-        description = "Extra JVM options of the Flux broker process, e.g. -XX:StartFlightRecording=...")
-    String brokerJavaOpts;
-    @Option(names = "--out", defaultValue = "bench-results",
-        description = "Folder for configs, broker logs, JSON and HTML (default: ${DEFAULT-VALUE}).")
-    Path out;
-    @Option(names = "--json", paramLabel = "FILE", description = "JSON results (default: OUT/compare.json).")
-    Path json;
-    @Option(names = "--html", paramLabel = "FILE", description = "HTML page with charts (default: OUT/compare.html).")
-    Path html;
     @Option(names = "--with-persistence", description = {"Also run Flux with persistence true (a fresh store in",
         "OUT/flux-store, group commit): QoS 1/2 acknowledged only once on disk."})
     boolean withPersistence;
 
     @Override
     public Integer call() throws Exception {
-      List<BrokerUnderTest> brokers = new ArrayList<>(
-          List.of(BrokerUnderTest.mosquitto(mosquitto, maxInflight, maxQueued),
-              new BrokerUnderTest("flux",
-                  p -> BrokerUnderTest.commonConfig(p, maxInflight, maxQueued) + BrokerOptions.NO_RATE_LIMIT,
-                  this::fluxCommand)));
+      List<BrokerUnderTest> brokers = new ArrayList<>(List.of(
+          BrokerUnderTest.mosquitto(launch.mosquitto, launch.maxInflight, maxQueued),
+          launch.flux("flux", maxQueued, false)));
       if (withPersistence) {
-        Path store = out.toAbsolutePath().resolve("flux-store");
-        deleteTree(store); // a fresh store: recovery time is not what this measures
-        brokers.add(new BrokerUnderTest("flux-durable", p -> BrokerUnderTest.commonConfig(p, maxInflight, maxQueued)
-            .replace("persistence false\n", "persistence true\npersistence_location " + store + "\n")
-            + BrokerOptions.NO_RATE_LIMIT, this::fluxCommand));
+        brokers.add(launch.flux("flux-durable", maxQueued, true));
       }
-      ComparisonResult result = new BrokerComparison(scenario.config(1883), out, System.out::println,
+      ComparisonResult result = new BrokerComparison(scenario.config(1883), launch.out, System.out::println,
           (name, s) -> System.out.println(progressLine(name, s))).run(brokers);
       System.out.println(result.machine());
       System.out.print(result.table());
-      Path jsonFile = json != null ? json : out.resolve("compare.json");
-      Path htmlFile = html != null ? html : out.resolve("compare.html");
+      Path jsonFile = launch.json("compare");
+      Path htmlFile = launch.html("compare");
       result.writeJson(jsonFile);
       result.writeHtml(htmlFile);
       System.out.println("results written to " + jsonFile + " and " + htmlFile);
       return result.reports().stream().anyMatch(r -> r.config().qos() > 0 && !r.lossless()) ? 1 : 0;
-    }
-
-    private List<String> fluxCommand(Path conf) {
-      return BenchCommand.fluxCommand(brokerJavaOpts, conf);
     }
   }
 
