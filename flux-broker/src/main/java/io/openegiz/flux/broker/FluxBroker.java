@@ -22,7 +22,10 @@ import io.openegiz.flux.broker.metrics.CountingMetrics;
 import io.openegiz.flux.broker.routing.Router;
 import io.openegiz.flux.broker.routing.SubscriptionTree;
 import io.openegiz.flux.broker.security.Authenticator;
+import io.openegiz.flux.broker.metrics.DropReason;
+import io.openegiz.flux.broker.security.AuditLog;
 import io.openegiz.flux.broker.security.Authorizer;
+import io.openegiz.flux.broker.security.ClientIdentity;
 import io.openegiz.flux.broker.security.SecurityServices;
 import io.openegiz.flux.broker.session.DurableSessionPersistence;
 import io.openegiz.flux.broker.session.SessionLimits;
@@ -42,6 +45,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -119,7 +123,7 @@ public final class FluxBroker implements AutoCloseable {
     Router router = new Router(tree, retained, security.authorizer());
     SessionRegistry sessions = new SessionRegistry(tree,
         new SessionLimits(config.maxQueuedMessages(), config.maxQueuedBytes()), metrics, clock, scheduler,
-        router::publish);
+        will -> publishWill(router, will), security.authorizer(), config.sessionOwnership());
     router.sessions(sessions);
     if (store != null) {
       DurableSessionPersistence persistence = new DurableSessionPersistence(store);
@@ -139,6 +143,24 @@ public final class FluxBroker implements AutoCloseable {
     long every = FILE_CHECK.toMillis();
     scheduler.scheduleWithFixedDelay(this::reloadChangedFiles, every, every, TimeUnit.MILLISECONDS);
     return this;
+  }
+
+  /**
+   * Publishes a due will on behalf of the identity that set it, if that identity may still publish to
+   * its topic: the ACL may have been reloaded since CONNECT, and a delayed will restored from the store
+   * was never checked by this process. A will that may not go out is dropped and audited.
+   */
+  private void publishWill(Router router, SessionRegistry.Will will) {
+    ClientIdentity owner = will.owner();
+    String topic = will.message().topic();
+    if (security.authorizer().canPublish(owner, topic)) {
+      router.publish(will.message());
+      return;
+    }
+    metrics.messageDropped(DropReason.NOT_AUTHORIZED);
+    LOG.info("client {}: will on {} dropped: its identity may no longer publish there", owner.clientId(), topic);
+    security.audit().record(AuditLog.Event.ACL_DENIED, owner.listener(), owner.remoteAddress(), owner.clientId(),
+        owner.username(), "denied", Map.of("action", "will", "topic", topic, "when", "publish"));
   }
 
   private RecoveredState openStore() {

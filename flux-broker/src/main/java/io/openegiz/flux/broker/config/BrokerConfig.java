@@ -25,6 +25,8 @@ import java.util.List;
  * @param persistenceSyncMillis 0: group commit (an acknowledged message is fsync'd); N: periodic, the
  *     write-ahead log is fsync'd every N ms (persistence_sync periodic N; docs/durability.md)
  * @param connectTimeout how long a new connection may take to send CONNECT
+ * @param sessionOwnership who may resume or take over a session: its creating identity (default) or anyone
+ *     presenting its client id (Mosquitto)
  * @param security password and ACL files, per-client limits and their overrides, audit
  */
 public record BrokerConfig(
@@ -42,6 +44,7 @@ public record BrokerConfig(
     Path persistenceLocation,
     long persistenceSyncMillis,
     Duration connectTimeout,
+    SessionOwnership sessionOwnership,
     SecurityConfig security) {
 
   public static final int DEFAULT_MAX_INFLIGHT = 100;
@@ -80,6 +83,7 @@ public record BrokerConfig(
     b.persistenceLocation = persistenceLocation;
     b.persistenceSyncMillis = persistenceSyncMillis;
     b.connectTimeout = connectTimeout;
+    b.sessionOwnership = sessionOwnership;
     b.security = security;
     return b;
   }
@@ -100,6 +104,7 @@ public record BrokerConfig(
     private Path persistenceLocation = Path.of("flux-data");
     private long persistenceSyncMillis;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private SessionOwnership sessionOwnership = SessionOwnership.IDENTITY;
     private SecurityConfig security;
     private Integer maxPublishRate;
     private Integer publishBurst;
@@ -126,6 +131,7 @@ public record BrokerConfig(
     public Builder persistenceLocation(Path v) { persistenceLocation = v; return this; }
     public Builder persistenceSyncMillis(long v) { persistenceSyncMillis = v; return this; }
     public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
+    public Builder sessionOwnership(SessionOwnership v) { sessionOwnership = v; return this; }
     /** Security settings; the limits in it are rebuilt from this builder's inflight and size values. */
     public Builder security(SecurityConfig v) {
       security = v;
@@ -162,7 +168,8 @@ public record BrokerConfig(
           : (int) Math.min(268_435_455L, (long) messageSizeLimit + PACKET_OVERHEAD_ALLOWANCE);
       return new BrokerConfig(listeners, allowAnonymous, maxInflightMessages, maxQueuedMessages,
           maxQueuedBytes, messageSizeLimit, packet, maxKeepalive, persistentClientExpiration,
-          allowZeroLengthClientid, persistence, persistenceLocation, persistenceSyncMillis, connectTimeout, security());
+          allowZeroLengthClientid, persistence, persistenceLocation, persistenceSyncMillis, connectTimeout,
+          sessionOwnership, security());
     }
   }
 }

@@ -200,6 +200,9 @@ public final class ConfigParser {
     k.put("allow_anonymous", bool((s, v) -> s.builder.allowAnonymous(v)));
     k.put("allow_zero_length_clientid", bool((s, v) -> s.builder.allowZeroLengthClientid(v)));
     k.put("persistence", bool((s, v) -> s.builder.persistence(v)));
+    k.put("session_ownership", new Key("identity (a session is resumed or taken over only by the identity that"
+        + " created it) or client_id (by whoever presents its client id, as in Mosquitto)", 1, 1,
+        ConfigParser::sessionOwnership));
     k.put("per_listener_settings", bool(ConfigParser::perListenerSettings));
     k.put("persistence_location", new Key("a path to a directory", 1, Integer.MAX_VALUE,
         ConfigParser::persistenceLocation));
@@ -341,6 +344,14 @@ public final class ConfigParser {
       }
     }
     s.error(d, quote(String.join(" ", a)) + " is not group or periodic MILLIS (1 to 10000)");
+  }
+
+  private static void sessionOwnership(ParseState s, Directive d) {
+    switch (d.args().get(0)) {
+      case "identity" -> s.builder.sessionOwnership(SessionOwnership.IDENTITY);
+      case "client_id" -> s.builder.sessionOwnership(SessionOwnership.CLIENT_ID);
+      default -> s.error(d, quote(d.args().get(0)) + " is not identity or client_id");
+    }
   }
 
   private static void maxPacketSize(ParseState s, Long n) {

@@ -206,13 +206,29 @@ final class ConnectProcessor {
     c.audit(AuditLog.Event.AUTH_SUCCESS, "accepted", Map.of("method", username == null
         ? "anonymous"
         : c.tls != null && c.tls.identityFromCertificate() ? "certificate" : "password"));
+    SessionRegistry.Will will = will(h, p, r.clientId());
+    if (will != null && !c.broker.authorizer().canPublish(c.identity, will.message().topic())) {
+      // a will is a PUBLISH made later: the same right is needed now, and again when it goes out
+      c.audit(AuditLog.Event.ACL_DENIED, "denied", Map.of("action", "will", "topic", will.message().topic(),
+          "when", "connect"));
+      refuse(ReasonCode.V3_NOT_AUTHORIZED, ReasonCode.NOT_AUTHORIZED,
+          "not authorized to publish the will to " + will.message().topic());
+      return;
+    }
+    SessionRegistry.Connected opened = c.broker.sessions().connect(c.identity, r.cleanStart(), r.expirySeconds(), c);
+    if (opened.ownedByAnother()) {
+      c.audit(AuditLog.Event.SESSION_REFUSED, "refused", Map.of("reason",
+          "client id names a session of another identity (session_ownership identity)"));
+      refuse(ReasonCode.V3_IDENTIFIER_REJECTED, ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+          "client id " + r.clientId() + " is in use by another identity");
+      return;
+    }
+    c.will = will;
     c.limits = c.broker.config().security().limitsFor(c.listenerPort, username);
     if (c.limits.maxPublishRate() > 0) {
       c.rateGate = new PublishRateGate(c, new TokenBucket(c.limits.maxPublishRate(), c.limits.publishBurst(),
           System.nanoTime()));
     }
-    c.will = will(h, p, r.clientId());
-    SessionRegistry.Connected opened = c.broker.sessions().connect(c.identity, r.cleanStart(), r.expirySeconds(), c);
     if (opened.previous() != null) {
       opened.previous().takenOver();
     }
@@ -251,7 +267,7 @@ final class ConnectProcessor {
     // [MQTT-3.1.2-14] the will's QoS and retain come from the CONNECT flags
     Message msg = new Message(p.willTopic(), p.willMessageInBytes() == null ? new byte[0] : p.willMessageInBytes(),
         h.willQos(), h.isWillRetain(), clientId, expiresAt, forwarded);
-    return new SessionRegistry.Will(msg, delay);
+    return new SessionRegistry.Will(msg, delay, c.identity);
   }
 
   private MqttConnAckMessage connAck(Request r, boolean sessionPresent) {

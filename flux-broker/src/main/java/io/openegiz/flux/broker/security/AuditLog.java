@@ -32,7 +32,9 @@ public final class AuditLog implements AutoCloseable {
 
   /** What happened. */
   public enum Event {
-    AUTH_SUCCESS, AUTH_FAILURE, CERTIFICATE_REJECTED, ACL_DENIED, RATE_LIMITED, CONNECTION_THROTTLED
+    AUTH_SUCCESS, AUTH_FAILURE, CERTIFICATE_REJECTED, ACL_DENIED, RATE_LIMITED, CONNECTION_THROTTLED,
+    /** A CONNECT for a session that belongs to another identity (session_ownership identity). */
+    SESSION_REFUSED
   }
 
   private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE);

@@ -4,6 +4,7 @@ import io.openegiz.flux.broker.metrics.BrokerMetrics;
 import io.openegiz.flux.broker.metrics.DropReason;
 import io.openegiz.flux.broker.routing.Message;
 import io.openegiz.flux.broker.routing.Subscription;
+import io.openegiz.flux.broker.security.Authorizer;
 import io.openegiz.flux.broker.security.ClientIdentity;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -75,8 +76,9 @@ public final class Session {
   private volatile boolean ended;
   private ScheduledFuture<?> expiryTask;
   private ScheduledFuture<?> pendingWill;
-  private Message pendingWillMessage;
+  private SessionRegistry.Will pendingWillMessage;
   private final SessionPersistence persistence;
+  private final Authorizer authorizer;
   /** A drain batch waits for its QoS 2 packet ids to be stored; nothing else is written meanwhile. */
   private boolean awaitingMarks;
   /**
@@ -86,15 +88,18 @@ public final class Session {
   private List<Delivery> acknowledged = new ArrayList<>();
 
   Session(String clientId, SessionLimits limits, BrokerMetrics metrics, Clock clock) {
-    this(clientId, limits, metrics, clock, SessionPersistence.NONE);
+    this(clientId, limits, metrics, clock, SessionPersistence.NONE, Authorizer.ALLOW_ALL);
   }
 
-  Session(String clientId, SessionLimits limits, BrokerMetrics metrics, Clock clock, SessionPersistence persistence) {
+  /** {@code authorizer} checks every message again when it is written: see {@link #mayRead}. */
+  Session(String clientId, SessionLimits limits, BrokerMetrics metrics, Clock clock, SessionPersistence persistence,
+      Authorizer authorizer) {
     this.clientId = clientId;
     this.limits = limits;
     this.metrics = metrics;
     this.clock = clock;
     this.persistence = persistence;
+    this.authorizer = authorizer;
   }
 
   public String clientId() { return clientId; }
@@ -248,6 +253,10 @@ public final class Session {
         finished(d);
         continue;
       }
+      if (!mayRead(d)) {
+        finished(d);
+        continue;
+      }
       int id = d.qos() == 0 ? 0 : nextPacketId();
       if (hold == null && d.qos() == 2 && d.storeId() != 0) {
         hold = new DrainHold(); // from here on, the batch waits for the stored packet ids
@@ -301,6 +310,15 @@ public final class Session {
     }
     c.flush();
     scheduleDrain();
+  }
+
+  /** The reader may still read it (the ACL reloaded, the session taken over since); if not, a counted drop. */
+  private boolean mayRead(Delivery d) {
+    if (authorizer.canReceive(identity, d.message().topic())) {
+      return true;
+    }
+    metrics.messageDropped(DropReason.READ_NOT_AUTHORIZED);
+    return false;
   }
 
   /** A delivery is done with (acknowledged, expired, not sendable): the store forgets it. */
@@ -450,11 +468,15 @@ public final class Session {
   void attach(Outbound c) {
     synchronized (this) {
       connection = c;
-      for (Map.Entry<Integer, Inflight> e : inflight.entrySet()) {
+      for (Iterator<Map.Entry<Integer, Inflight>> it = inflight.entrySet().iterator(); it.hasNext();) {
+        Map.Entry<Integer, Inflight> e = it.next();
         if (e.getValue().released) {
           c.writePubrel(e.getKey());
-        } else {
+        } else if (mayRead(e.getValue().delivery)) {
           c.writePublish(e.getValue().delivery, e.getKey(), true);
+        } else {
+          it.remove();
+          finished(e.getValue().delivery);
         }
       }
     }
@@ -504,14 +526,14 @@ public final class Session {
     expiryTask = f;
   }
 
-  synchronized void pendingWill(ScheduledFuture<?> f, Message will) {
+  synchronized void pendingWill(ScheduledFuture<?> f, SessionRegistry.Will will) {
     if (pendingWill != null) pendingWill.cancel(false);
     pendingWill = f;
     pendingWillMessage = will;
   }
 
   /** The delayed will waiting to be published, or null. */
-  synchronized Message pendingWillMessage() {
+  synchronized SessionRegistry.Will pendingWill() {
     return pendingWill == null ? null : pendingWillMessage;
   }
 
@@ -523,9 +545,5 @@ public final class Session {
     pendingWill = null;
     pendingWillMessage = null;
     return willPending;
-  }
-
-  synchronized int inflightCount() {
-    return inflight.size();
   }
 }

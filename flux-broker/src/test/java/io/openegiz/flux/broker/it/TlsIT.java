@@ -71,7 +71,7 @@ class TlsIT {
     return FluxBroker.builder(config).build().start();
   }
 
-  private static MqttClientSslConfig ssl(X509Certificate trusted, Issued clientCert, String protocol) throws Exception {
+  static MqttClientSslConfig ssl(X509Certificate trusted, Issued clientCert, String protocol) throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     trust.setCertificateEntry("ca", trusted);
