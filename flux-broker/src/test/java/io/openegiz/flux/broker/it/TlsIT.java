@@ -71,23 +71,30 @@ class TlsIT {
     return FluxBroker.builder(config).build().start();
   }
 
-  private static MqttClientSslConfig ssl(X509Certificate trusted, Issued clientCert, String protocol) throws Exception {
+  static MqttClientSslConfig ssl(X509Certificate trusted, Issued clientCert, String protocol) throws Exception {
+    var b = MqttClientSslConfig.builder().trustManagerFactory(trust(trusted))
+        .protocols(List.of(protocol)).hostnameVerifier((h, s) -> true);
+    return clientCert == null ? b.build() : b.keyManagerFactory(keys(clientCert)).build();
+  }
+
+  /** Trusts {@code trusted} only. */
+  static TrustManagerFactory trust(X509Certificate trusted) throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     trust.setCertificateEntry("ca", trusted);
     TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
-    var b = MqttClientSslConfig.builder().trustManagerFactory(tmf)
-        .protocols(List.of(protocol)).hostnameVerifier((h, s) -> true);
-    if (clientCert != null) {
-      KeyStore keys = KeyStore.getInstance("PKCS12");
-      keys.load(null, null);
-      keys.setKeyEntry("client", clientCert.key(), new char[0], new X509Certificate[] {clientCert.certificate()});
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(keys, new char[0]);
-      b = b.keyManagerFactory(kmf);
-    }
-    return b.build();
+    return tmf;
+  }
+
+  /** Presents {@code clientCert}. */
+  static KeyManagerFactory keys(Issued clientCert) throws Exception {
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    keys.setKeyEntry("client", clientCert.key(), new char[0], new X509Certificate[] {clientCert.certificate()});
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, new char[0]);
+    return kmf;
   }
 
   private static Mqtt5BlockingClient client(FluxBroker broker, MqttClientSslConfig ssl) {
