@@ -22,10 +22,12 @@ import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.bouncycastle.asn1.DERUTF8String;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.junit.jupiter.api.AfterEach;
@@ -98,6 +100,19 @@ class CertificateIdentityIT {
         .contains("\"method\":\"certificate\"").contains("control character U+0000 at position 18")
         .doesNotContain("\u0000");
     assertThat(broker.context().sessions().get("nul-cn")).isNull();
+
+    // mosquitto_pub, whose OpenSSL reads the certificate its own way, is refused the same.
+    Path cert = dir.resolve("nul.crt");
+    Path key = dir.resolve("nul.key");
+    nul.write(cert, key);
+    Process pub = new ProcessBuilder("mosquitto_pub", "-h", "127.0.0.1", "-p", String.valueOf(broker.port()),
+        "--cafile", caFile.toString(), "--cert", cert.toString(), "--key", key.toString(), "--insecure",
+        "-V", "mqttv5", "-i", "nul-cn-mosq", "-t", "t", "-m", "x").redirectErrorStream(true).start();
+    assertThat(pub.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    String out = new String(pub.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(pub.exitValue()).as(out).isNotZero();
+    assertThat(out).containsIgnoringCase("not authori");
+    assertThat(auditLine("nul-cn-mosq")).contains("control character U+0000");
   }
 
   @Test
