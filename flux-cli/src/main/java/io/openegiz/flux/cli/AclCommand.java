@@ -57,13 +57,15 @@ final class AclCommand implements Runnable {
   @Command(name = "device", mixinStandardHelpOptions = true,
       customSynopsis = {"flux acl device [--force] --factory ID --type TYPE --equipment ID --sensor TYPE",
           "                aclfile device_id"},
-      description = {"Appends the section of one device to aclfile (\"-\": prints it): the device writes only",
-          "openegiz/FACTORY/TYPE/EQUIPMENT/SENSOR/telemetry, .../status and .../response and reads only",
-          "openegiz/FACTORY/TYPE/EQUIPMENT/command, with no wildcard (the tight variant of FR-3; start from",
-          "deploy/mosquitto-style/acl-tight.conf). The file is replaced atomically; a running broker reloads it.",
-          "Refused: a device_id that already has a section, and, unless --force, the name of a service user",
-          "(egizcore, archiver, ml-service, monitoring, telegraf, grafana, prometheus, or a user whose section",
-          "in aclfile reaches equipment it does not name)."})
+      description = {"Appends the section of one device to aclfile (\"-\": prints it). The device",
+          "writes only openegiz/FACTORY/TYPE/EQUIPMENT/SENSOR/telemetry, .../status and",
+          ".../response and reads only openegiz/FACTORY/TYPE/EQUIPMENT/command, with no",
+          "wildcard: the tight variant of FR-3 (start from acl-tight.conf in",
+          "deploy/mosquitto-style). The file is replaced atomically; a running broker",
+          "reloads it. Refused: a device_id that already has a section and, unless",
+          "--force, the name of a service user (egizcore, archiver, ml-service,",
+          "monitoring, telegraf, grafana, prometheus, or a user whose section in",
+          "aclfile reaches equipment it does not name)."})
   static final class Device implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -88,8 +88,8 @@ final class CertsCommand implements Runnable {
     @Option(names = "--rsa", description = "RSA 2048 instead of ECDSA P-256.")
     boolean rsa;
 
-    @Option(names = "--force", description = {"Overwrite existing certificate and key files; for a device, also",
-        "accept an id that is a service user's name."})
+    @Option(names = "--force",
+        description = "Overwrite existing certificate and key files; for a device, also accept a service user's name.")
     boolean force;
 
     KeyType keyType() {
@@ -146,11 +146,12 @@ final class CertsCommand implements Runnable {
   }
 
   @Command(name = "device", mixinStandardHelpOptions = true,
-      description = {"Makes DIR/devices/ID.crt and DIR/devices/ID.key, CN = the device id, for each ID.",
-          "Refuses the names of service users (egizcore, archiver, ml-service, monitoring, telegraf, grafana,",
-          "prometheus; with --acl also every user FILE gives rights beyond one equipment) unless --force:",
-          "a device certificate with such a CN would log in as that service. Bind the device to its",
-          "topics with: flux acl device (docs/security.md, \"The OpenEgiz ACL\")."})
+      description = {"Makes DIR/devices/ID.crt and DIR/devices/ID.key, CN = the device id, for",
+          "each ID. Refuses the names of service users (egizcore, archiver, ml-service,",
+          "monitoring, telegraf, grafana, prometheus; with --acl also every user FILE",
+          "gives rights beyond one equipment) unless --force: a device certificate with",
+          "such a CN would log in as that service. Bind the device to its topics with",
+          "flux acl device (docs/security.md, \"The OpenEgiz ACL\")."})
   static final class Device extends Issuing {
     @Parameters(paramLabel = "ID", arity = "1..*", description = "Device ids, e.g. esp32-oven001-elec.")
     List<String> ids;
