@@ -55,7 +55,12 @@ public final class CertificateIdentity {
     if (!(value instanceof ASN1String text) || value instanceof DERUniversalString) {
       throw new Refused("the certificate CN is not a text string (ASN.1 " + value.getClass().getSimpleName() + ")");
     }
-    String cn = text.getString();
+    String cn;
+    try {
+      cn = text.getString();
+    } catch (IllegalArgumentException e) { // malformed UTF-8: a certificate problem, not a broker error
+      throw new Refused("the certificate CN is not valid text: " + e.getMessage());
+    }
     if (cn.isEmpty()) {
       throw new Refused("the certificate CN is empty");
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.openegiz.flux.broker.security.CertificateAuthority.KeyType;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERPrintableString;
 import org.bouncycastle.asn1.DERUTF8String;
@@ -65,12 +66,17 @@ class CertificateIdentityTest {
   }
 
   @Test
-  void noEmptyOrNonTextCnIsRefused() {
+  void noEmptyOrNonTextCnIsRefused() throws Exception {
     X509Certificate none = cert(OddCertificates.subject(BCStyle.O, new DERPrintableString("OpenEgiz")));
     X509Certificate empty = cert(OddCertificates.subject(BCStyle.CN, new DERUTF8String("")));
     X509Certificate binary = cert(OddCertificates.subject(BCStyle.CN, new DEROctetString(new byte[] {1, 2})));
     assertThatThrownBy(() -> CertificateIdentity.commonName(none)).hasMessageContaining("has no CN");
     assertThatThrownBy(() -> CertificateIdentity.commonName(empty)).hasMessageContaining("CN is empty");
     assertThatThrownBy(() -> CertificateIdentity.commonName(binary)).hasMessageContaining("not a text string");
+    // Java's own parser shows malformed UTF-8 as U+FFFD; it is refused, not an internal error.
+    X509Certificate badUtf8 = cert(OddCertificates.subject(BCStyle.CN,
+        ASN1Primitive.fromByteArray(new byte[] {0x0C, 3, 'a', (byte) 0xC3, 0x28})));
+    assertThatThrownBy(() -> CertificateIdentity.commonName(badUtf8)).isInstanceOf(CertificateIdentity.Refused.class)
+        .hasMessageContaining("the certificate CN is not valid text");
   }
 }
