@@ -53,15 +53,12 @@ class CertificateIdentityIT {
 
   @BeforeEach
   void start() throws Exception {
-    ca = CertificateAuthority.create("flux-test-ca", KeyType.EC, DAY);
-    caFile = dir.resolve("ca.crt");
-    Files.writeString(caFile, CertificateAuthority.pem(ca.ca().certificate()));
-    Path cert = dir.resolve("server.crt");
-    Path key = dir.resolve("server.key");
-    ca.server("localhost", List.of("localhost"), List.of("127.0.0.1"), KeyType.EC, DAY).write(cert, key);
+    TlsMaterial tls = TlsMaterial.create(dir);
+    ca = tls.ca();
+    caFile = tls.caFile();
     audit = dir.resolve("audit.log");
     broker = FluxBroker.builder(ConfigParser.parse("flux.conf", List.of("listener 0 127.0.0.1",
-        "certfile " + cert, "keyfile " + key, "cafile " + caFile, "require_certificate true",
+        "certfile " + tls.certFile(), "keyfile " + tls.keyFile(), "cafile " + caFile, "require_certificate true",
         "use_identity_as_username true", "allow_anonymous false", "audit_log " + audit)).config()).build().start();
   }
 

@@ -51,12 +51,11 @@ class TlsIT {
 
   @BeforeEach
   void material() throws Exception {
-    ca = CertificateAuthority.create("flux-test-ca", KeyType.EC, DAY);
-    caFile = dir.resolve("ca.crt");
-    Files.writeString(caFile, CertificateAuthority.pem(ca.ca().certificate()));
-    certFile = dir.resolve("server.crt");
-    keyFile = dir.resolve("server.key");
-    ca.server("localhost", List.of("localhost"), List.of("127.0.0.1"), KeyType.EC, DAY).write(certFile, keyFile);
+    TlsMaterial tls = TlsMaterial.create(dir);
+    ca = tls.ca();
+    caFile = tls.caFile();
+    certFile = tls.certFile();
+    keyFile = tls.keyFile();
     revoked = ca.client("esp32-revoked", KeyType.EC, DAY);
     crlFile = dir.resolve("ca.crl");
     Files.writeString(crlFile, CertificateAuthority.pem(ca.crl(List.of(revoked.certificate()), DAY)));
