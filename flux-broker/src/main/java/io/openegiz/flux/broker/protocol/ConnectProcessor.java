@@ -62,10 +62,8 @@ final class ConnectProcessor {
     String username = p.userName();
     boolean fromCertificate = c.tls != null && c.tls.identityFromCertificate();
     if (fromCertificate) {
-      username = certificateUsername();
+      username = certificateUsername(r.clientId());
       if (username == null) {
-        refuse(ReasonCode.V3_NOT_AUTHORIZED, ReasonCode.NOT_AUTHORIZED,
-            "the client certificate carries no identity (CN) to use as username");
         return;
       }
     }
@@ -90,16 +88,30 @@ final class ConnectProcessor {
     }));
   }
 
-  /** The username from the verified client certificate, or null when there is none. */
-  private String certificateUsername() {
-    SslHandler ssl = c.ctx.pipeline().get(SslHandler.class);
+  /**
+   * The username from the verified client certificate; null when the certificate gives none, after
+   * refusing the CONNECT with a generic reason on the wire and the detail in the log and the audit.
+   */
+  private String certificateUsername(String clientId) {
+    String why;
     try {
-      java.security.cert.Certificate[] peer = ssl.engine().getSession().getPeerCertificates();
-      X509Certificate cert = (X509Certificate) peer[0];
+      SslHandler ssl = c.ctx.pipeline().get(SslHandler.class);
+      X509Certificate cert = (X509Certificate) ssl.engine().getSession().getPeerCertificates()[0];
       return c.tls.useIdentityAsUsername() ? CertificateIdentity.commonName(cert) : CertificateIdentity.subject(cert);
-    } catch (SSLPeerUnverifiedException | RuntimeException e) {
-      return null;
+    } catch (CertificateIdentity.Refused e) {
+      why = e.getMessage();
+    } catch (SSLPeerUnverifiedException e) {
+      why = "the client presented no verified certificate";
+    } catch (RuntimeException e) {
+      MqttConnectionHandler.LOG.warn("client {}: cannot read its client certificate", clientId, e);
+      why = "cannot read the client certificate: " + e;
     }
+    MqttConnectionHandler.LOG.info("client {} at {}: certificate refused as identity: {}", clientId,
+        c.ctx.channel().remoteAddress(), why);
+    c.broker.security().audit().record(AuditLog.Event.AUTH_FAILURE, c.listener, c.ctx.channel().remoteAddress(),
+        clientId, null, "refused", Map.of("method", "certificate", "reason", why));
+    refuse(ReasonCode.V3_NOT_AUTHORIZED, ReasonCode.NOT_AUTHORIZED, "not authorized");
+    return null;
   }
 
   /**
