@@ -3,6 +3,7 @@ package io.openegiz.flux.broker.routing;
 import io.openegiz.flux.broker.security.Authorizer;
 import io.openegiz.flux.broker.session.Session;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -44,11 +45,11 @@ final class RetainedDelivery implements Runnable {
     this.subscriptionIds = subscription.subscriptionId() == 0 ? List.of() : List.of(subscription.subscriptionId());
   }
 
-  /** One slice; called once directly (after the SUBACK is written), then by the loop. */
+  /** One slice; called once directly (after the SUBACK is written), then on the loop. */
   @Override
   public void run() {
-    if (session.ended()) {
-      return; // nobody to deliver to any more; the session's own end counted what it held
+    if (session.ended() || session.subscriptions().get(subscription.filter()) != subscription) {
+      return; // the session is over, or the subscription was removed or replaced (and resent its own)
     }
     long visitLimit = cursor.visits() + VISITS_PER_SLICE;
     for (int queued = 0; queued < SLICE; queued++) {
@@ -56,7 +57,7 @@ final class RetainedDelivery implements Runnable {
       pending = null;
       if (d == null) {
         if (!cursor.done()) {
-          loop.execute(this); // visit budget spent: yield to the loop's other connections
+          yieldLoop(); // visit budget spent
         }
         return;
       }
@@ -68,7 +69,24 @@ final class RetainedDelivery implements Runnable {
       session.offer(d);
       stalled = false;
     }
-    loop.execute(this);
+    yieldLoop();
+  }
+
+  /**
+   * Runs the next slice after the loop's next I/O pass. Not {@code execute}: Netty 4.2 runs the tasks
+   * queued during a task pass in that same pass, for up to a second, so slices queued that way would run
+   * back to back and hold every other connection's reads; a scheduled task only joins the next pass.
+   */
+  private void yieldLoop() {
+    later(0, TimeUnit.NANOSECONDS);
+  }
+
+  private void later(long delay, TimeUnit unit) {
+    try {
+      loop.schedule(this, delay, unit);
+    } catch (RejectedExecutionException e) {
+      // the broker is stopping
+    }
   }
 
   /** The next match the subscriber may read (checked per delivery), or null when the slice's visits are spent. */
@@ -88,10 +106,10 @@ final class RetainedDelivery implements Runnable {
 
   private void waitForRoom() {
     if (stalled) {
-      loop.schedule(this, BYTES_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+      later(BYTES_RETRY_MILLIS, TimeUnit.MILLISECONDS);
       return;
     }
     stalled = true;
-    session.awaitRoom(() -> loop.execute(this));
+    session.awaitRoom(this::yieldLoop);
   }
 }
