@@ -31,12 +31,12 @@ public final class RetainedTree {
       return remove(levels);
     }
     while (true) {
-      Node leaf = descendCreating(levels);
+      Node leaf = LevelNode.descendCreating(root, levels);
       if (leaf == null) {
         continue; // walked into a node being pruned; start again from the root
       }
       synchronized (leaf) {
-        if (leaf.dead) {
+        if (leaf.isDead()) {
           continue;
         }
         Message previous = leaf.message;
@@ -51,7 +51,7 @@ public final class RetainedTree {
 
   /** The retained message of {@code topic}, or null. */
   public Message get(String topic) {
-    Node node = find(SubscriptionTree.split(topic));
+    Node node = LevelNode.find(root, SubscriptionTree.split(topic));
     return node == null ? null : node.message;
   }
 
@@ -81,14 +81,14 @@ public final class RetainedTree {
 
   private Message remove(String[] levels) {
     while (true) {
-      Node node = find(levels);
+      Node node = LevelNode.find(root, levels);
       if (node == null) {
         return null;
       }
       Message previous;
       boolean empty;
       synchronized (node) {
-        if (node.dead) {
+        if (node.isDead()) {
           continue; // pruned meanwhile; a fresh node may hold the topic now
         }
         previous = node.message;
@@ -99,53 +99,9 @@ public final class RetainedTree {
         count.decrementAndGet();
       }
       if (empty) {
-        prune(node);
+        LevelNode.prune(node);
       }
       return previous;
-    }
-  }
-
-  /** Walks to the node for {@code levels}, creating missing nodes; null if it met a dead node. */
-  private Node descendCreating(String[] levels) {
-    Node node = root;
-    for (String level : levels) {
-      Node child = node.child(level);
-      if (child == null) {
-        synchronized (node) {
-          if (node.dead) {
-            return null;
-          }
-          child = node.getOrCreateChild(level);
-        }
-      }
-      node = child;
-    }
-    return node;
-  }
-
-  private Node find(String[] levels) {
-    Node node = root;
-    for (int i = 0; i < levels.length && node != null; i++) {
-      node = node.child(levels[i]);
-    }
-    return node;
-  }
-
-  /** Unlinks empty nodes bottom-up, holding parent then child so a concurrent put sees a dead node. */
-  private static void prune(Node start) {
-    Node node = start;
-    while (node.parent != null) {
-      Node parent = node.parent;
-      synchronized (parent) {
-        synchronized (node) {
-          if (node.dead || !node.isEmpty()) {
-            return;
-          }
-          node.dead = true;
-          parent.removeChild(node);
-        }
-      }
-      node = parent;
     }
   }
 
@@ -159,22 +115,18 @@ public final class RetainedTree {
 
   /**
    * One topic level. Readers see {@code message} and {@code children} through volatile reads and a
-   * concurrent map; writers change them only while holding the node's monitor.
+   * concurrent map; writers change them only while holding the node's monitor ({@link LevelNode}).
    */
-  private static final class Node {
-    final String token;
-    final Node parent;
+  private static final class Node extends LevelNode<Node> {
     volatile Message message;
     // Lazily created: most nodes are leaves.
     private volatile ConcurrentHashMap<String, Node> children;
-    // Set under parent and own monitor once unlinked; a writer that reaches a dead node retries.
-    boolean dead;
 
     Node(String token, Node parent) {
-      this.token = token;
-      this.parent = parent;
+      super(token, parent);
     }
 
+    @Override
     Node child(String level) {
       ConcurrentHashMap<String, Node> c = children;
       return c == null ? null : c.get(level);
@@ -186,7 +138,7 @@ public final class RetainedTree {
       return c == null ? Collections.emptyList() : c.values();
     }
 
-    /** Caller holds the monitor. */
+    @Override
     Node getOrCreateChild(String level) {
       ConcurrentHashMap<String, Node> c = children;
       if (c == null) {
@@ -196,7 +148,7 @@ public final class RetainedTree {
       return c.computeIfAbsent(level, l -> new Node(l, this));
     }
 
-    /** Caller holds this monitor and the child's. */
+    @Override
     void removeChild(Node child) {
       ConcurrentHashMap<String, Node> c = children;
       if (c != null) {
@@ -207,6 +159,7 @@ public final class RetainedTree {
       }
     }
 
+    @Override
     boolean isEmpty() {
       ConcurrentHashMap<String, Node> c = children;
       return message == null && (c == null || c.isEmpty());
