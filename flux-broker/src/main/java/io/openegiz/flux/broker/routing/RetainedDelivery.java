@@ -48,8 +48,10 @@ final class RetainedDelivery implements Runnable {
   /** One slice; called once directly (after the SUBACK is written), then on the loop. */
   @Override
   public void run() {
-    if (session.ended() || session.subscriptions().get(subscription.filter()) != subscription) {
-      return; // the session is over, or the subscription was removed or replaced (and resent its own)
+    // A non-shared subscription is keyed by its filter. One replaced meanwhile keeps its delivery: a
+    // replacing SUBSCRIBE with retain handling 1 sends nothing, and a duplicate beats a loss.
+    if (session.ended() || !session.subscriptions().containsKey(subscription.filter())) {
+      return; // the session is over, or no longer subscribes to the filter
     }
     long visitLimit = cursor.visits() + VISITS_PER_SLICE;
     for (int queued = 0; queued < SLICE; queued++) {
