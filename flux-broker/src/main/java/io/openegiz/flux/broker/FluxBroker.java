@@ -66,6 +66,7 @@ public final class FluxBroker implements AutoCloseable {
   private RetainedStore retained;
   private DurableStore store;
   private final Clock clock;
+  private final int workerThreads;
   private final List<Channel> serverChannels = new ArrayList<>();
   private final ChannelGroup connections = new DefaultChannelGroup("flux-connections", GlobalEventExecutor.INSTANCE);
   private final List<InetSocketAddress> boundAddresses = new ArrayList<>();
@@ -84,6 +85,7 @@ public final class FluxBroker implements AutoCloseable {
     this.givenAuthorizer = b.authorizer;
     this.retained = b.retained; // null: in memory, or durable with persistence true (chosen at start)
     this.clock = b.clock;
+    this.workerThreads = b.workerThreads;
   }
 
   public static Builder builder(BrokerConfig config) {
@@ -113,7 +115,7 @@ public final class FluxBroker implements AutoCloseable {
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     boss = new MultiThreadIoEventLoopGroup(1, io);
-    workers = new MultiThreadIoEventLoopGroup(0, io);
+    workers = new MultiThreadIoEventLoopGroup(workerThreads, io);
     scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "flux-timers");
       t.setDaemon(true);
@@ -305,6 +307,7 @@ public final class FluxBroker implements AutoCloseable {
     private Authorizer authorizer;
     private RetainedStore retained;
     private Clock clock = Clock.systemUTC();
+    private int workerThreads;
 
     private Builder(BrokerConfig config) {
       this.config = config;
@@ -314,6 +317,15 @@ public final class FluxBroker implements AutoCloseable {
     public Builder authorizer(Authorizer a) { this.authorizer = a; return this; }
     public Builder retainedStore(RetainedStore r) { this.retained = r; return this; }
     public Builder clock(Clock c) { this.clock = c; return this; }
+
+    /** Event loops serving the connections; 0 (the default) lets Netty choose, twice the cores. */
+    public Builder workerThreads(int n) {
+      if (n < 0) {
+        throw new IllegalArgumentException("workerThreads must be 0 or more: " + n);
+      }
+      this.workerThreads = n;
+      return this;
+    }
 
     public FluxBroker build() {
       return new FluxBroker(this);

@@ -88,7 +88,7 @@ final class SubscribeProcessor {
     for (Accepted a : accepted) {
       int rh = a.subscription().retainHandling();
       if (a.subscription().shareGroup() == null && (rh == 0 || (rh == 1 && !a.existed()))) { // [MQTT-3.3.1-9..11]
-        c.broker.router().deliverRetained(c.session, a.subscription());
+        c.broker.router().deliverRetained(c.session, a.subscription(), c.ctx.executor());
       }
     }
   }

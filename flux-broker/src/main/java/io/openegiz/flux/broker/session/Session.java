@@ -108,7 +108,7 @@ public final class Session {
   public boolean online() { return connection != null; }
   public long expiryIntervalSeconds() { return expiryIntervalSeconds; }
   public void expiryIntervalSeconds(long s) { expiryIntervalSeconds = s; }
-  boolean ended() { return ended; }
+  public boolean ended() { return ended; }
 
   /** This session's subscriptions by key (share group + filter). */
   public Map<String, Subscription> subscriptions() {
@@ -159,6 +159,17 @@ public final class Session {
     inbox.offer(d);
     scheduleDrain();
     return online && d.qos() > 0 && queued + 1 >= highWatermark() ? Offer.QUEUED_UNDER_PRESSURE : Offer.QUEUED;
+  }
+
+  /**
+   * True when {@link #offer} would queue {@code d} below the high watermark and byte bound; a producer
+   * that can wait (retained delivery) then calls {@link #awaitRoom}. Offline, the hard limits apply.
+   */
+  public boolean hasRoomFor(Delivery d) {
+    int queued = queuedMessages.get();
+    long bytes = d.message().payload().length; // the size measure of offer
+    return connection == null || queued == 0 || (queued < highWatermark()
+        && (limits.maxQueuedBytes() == 0 || queuedBytes.get() + bytes <= limits.maxQueuedBytes()));
   }
 
   /** A dropped stored delivery must not come back after a restart. */

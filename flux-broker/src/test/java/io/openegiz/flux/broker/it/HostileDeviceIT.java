@@ -74,7 +74,7 @@ class HostileDeviceIT {
           .append(PasswordHash.create(secret(user).getBytes(UTF_8), 101, new SecureRandom()).encoded()).append('\n');
     }
     Files.writeString(dir.resolve("passwd"), passwd);
-    acl = Files.copy(AclIT.shippedAcl(), dir.resolve("acl.conf"));
+    acl = Files.copy(AclIT.shipped("acl.conf"), dir.resolve("acl.conf"));
     audit = dir.resolve("audit.log");
     config.addAll(List.of("allow_anonymous false", "password_file " + dir.resolve("passwd"), "acl_file " + acl,
         "audit_log " + audit, "max_publish_rate 0",
