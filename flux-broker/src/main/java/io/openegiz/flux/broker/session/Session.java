@@ -133,7 +133,7 @@ public final class Session {
    * is a hard limit, so that an absent subscriber cannot stall the publishers.
    */
   public Offer offer(Delivery d) {
-    int bytes = d.message().payload().length;
+    long bytes = d.message().size();
     if (ended) {
       return dropped(d);
     }
@@ -242,7 +242,7 @@ public final class Session {
       }
       inbox.poll();
       queuedMessages.decrementAndGet();
-      queuedBytes.addAndGet(-d.message().payload().length);
+      queuedBytes.addAndGet(-d.message().size());
       if (d.message().expired(now)) {
         metrics.messageDropped(DropReason.EXPIRED); // [MQTT-3.3.2-5]
         finished(d);
@@ -417,7 +417,7 @@ public final class Session {
         inflight.put(sd.packetId(), f);
       } else {
         queuedMessages.incrementAndGet();
-        queuedBytes.addAndGet(d.message().payload().length);
+        queuedBytes.addAndGet(d.message().size());
         inbox.offer(d);
       }
     }
