@@ -18,6 +18,10 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.openegiz.flux.broker.config.BrokerConfig;
 import io.openegiz.flux.broker.config.ListenerConfig;
+import io.openegiz.flux.broker.config.SecurityConfig;
+import io.openegiz.flux.broker.routing.RetainedQuota;
+import io.openegiz.flux.broker.security.PublishBuckets;
+import io.openegiz.flux.broker.session.PersistentSessionQuota;
 import io.openegiz.flux.broker.metrics.CountingMetrics;
 import io.openegiz.flux.broker.routing.Router;
 import io.openegiz.flux.broker.routing.SubscriptionTree;
@@ -82,6 +86,22 @@ public final class FluxBroker implements AutoCloseable {
     this.clock = b.clock;
   }
 
+  /**
+   * The quota state; retained messages and sessions recovered from the store count from the start.
+   * The store does not record who set a retained message, so recovered ones count against
+   * {@link RetainedQuota#RESTORED}: in the totals, not against any identity (docs/decisions.md).
+   */
+  private BrokerQuotas quotas(SessionRegistry sessions, RecoveredState recovered) {
+    SecurityConfig.RetainedTotals totals = config.security().retainedTotals();
+    RetainedQuota retainedQuota = new RetainedQuota(totals.maxMessages(), totals.maxBytes());
+    PersistentSessionQuota sessionQuota = new PersistentSessionQuota(sessions);
+    if (recovered != null) {
+      recovered.retained().forEach(retainedQuota::restored);
+      sessionQuota.seed(sessions.all());
+    }
+    return new BrokerQuotas(retainedQuota, sessionQuota, new PublishBuckets());
+  }
+
   public static Builder builder(BrokerConfig config) {
     return new Builder(config);
   }
@@ -126,7 +146,8 @@ public final class FluxBroker implements AutoCloseable {
       sessions.persistence(persistence);
       SessionRecovery.restore(recovered, sessions, persistence, clock);
     }
-    context = new BrokerContext(config, sessions, tree, router, security, metrics, clock, scheduler);
+    context = new BrokerContext(config, sessions, tree, router, security, metrics, clock, scheduler,
+        quotas(sessions, recovered));
     Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     try {
       for (ListenerConfig l : config.listeners()) {

@@ -12,6 +12,8 @@ public enum DropReason {
   TOO_LARGE_FOR_CLIENT,
   /** The publisher was not allowed to publish to the topic. */
   NOT_AUTHORIZED,
+  /** The publisher was over a quota: a retained message beyond its retained messages or bytes. */
+  QUOTA_EXCEEDED,
   /** Payload larger than message_size_limit. */
   OVERSIZE_PAYLOAD,
   /** The session ended (clean start or expiry) with messages still queued. */

@@ -32,7 +32,9 @@ public final class AuditLog implements AutoCloseable {
 
   /** What happened. */
   public enum Event {
-    AUTH_SUCCESS, AUTH_FAILURE, CERTIFICATE_REJECTED, ACL_DENIED, RATE_LIMITED, CONNECTION_THROTTLED
+    AUTH_SUCCESS, AUTH_FAILURE, CERTIFICATE_REJECTED, ACL_DENIED, RATE_LIMITED, CONNECTION_THROTTLED,
+    /** A quota refused a retained message, a subscription or a persistent session (issue 8, item 3). */
+    QUOTA_EXCEEDED
   }
 
   private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE);
