@@ -306,6 +306,7 @@ class QuotaIT {
       assertThat(retain(dev, "k/3", "3")).isEqualTo(Mqtt5PubAckReasonCode.SUCCESS);
       Mqtt5ConnAckException refused = catchThrowableOfType(Mqtt5ConnAckException.class,
           () -> persistent(b, "svc-2", "svc", 3600));
+      assertThat(refused).as("the persistent session stored before the restart counts").isNotNull();
       assertThat(refused.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.QUOTA_EXCEEDED);
     }
   }
