@@ -12,10 +12,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One client's publish rate (SEC-5), taken from the bucket its identity shares with its other
- * connections, so that reconnecting does not refill it. Above it the client is, by default, slowed down: its socket is
- * not read and the packets already read are held back, in order, and handled as the bucket refills,
- * so nothing it sent is lost; with {@code publish_rate_action disconnect} it is disconnected (0x96).
- * Lives on the connection's event loop.
+ * connections, so that reconnecting does not refill it. Above it the client is, by default, slowed
+ * down: its socket is not read and the packets already read are held back, in order, and handled as
+ * the bucket refills, so nothing it sent is lost; with {@code publish_rate_action disconnect} it is
+ * disconnected (0x96). Lives on the connection's event loop.
  */
 final class PublishRateGate {
   private final MqttConnectionHandler c;

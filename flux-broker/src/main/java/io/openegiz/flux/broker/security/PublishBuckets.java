@@ -2,6 +2,7 @@ package io.openegiz.flux.broker.security;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * The publish-rate buckets (SEC-5), one per identity rather than per connection, so that reconnecting
@@ -23,7 +24,18 @@ public final class PublishBuckets {
   }
 
   private final Map<String, Entry> byOwner = new ConcurrentHashMap<>();
-  private long lastSweep = System.nanoTime();
+  private final LongSupplier nanoTime;
+  private long lastSweep;
+
+  public PublishBuckets() {
+    this(System::nanoTime);
+  }
+
+  /** With another time source ({@link System#nanoTime} semantics), for tests. */
+  PublishBuckets(LongSupplier nanoTime) {
+    this.nanoTime = nanoTime;
+    this.lastSweep = nanoTime.getAsLong();
+  }
 
   /**
    * The bucket of an identity ({@link ClientIdentity#quotaOwner()}) at this rate and burst, shared with
@@ -31,7 +43,7 @@ public final class PublishBuckets {
    * one identity with different limits (per-listener overrides) get separate buckets.
    */
   public TokenBucket acquire(String owner, int rate, int burst) {
-    long now = System.nanoTime();
+    long now = nanoTime.getAsLong();
     sweep(now);
     Entry e = byOwner.compute(key(owner, rate, burst), (k, old) -> {
       Entry n = old != null ? old : new Entry(new TokenBucket(rate, burst, now));
@@ -47,7 +59,7 @@ public final class PublishBuckets {
       e.holders--;
       return e;
     });
-    sweep(System.nanoTime());
+    sweep(nanoTime.getAsLong());
   }
 
   /** Number of buckets kept, held or refilling. */
