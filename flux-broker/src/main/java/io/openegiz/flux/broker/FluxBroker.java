@@ -87,19 +87,18 @@ public final class FluxBroker implements AutoCloseable {
   }
 
   /**
-   * The quota state; retained messages and sessions recovered from the store count from the start.
-   * The store does not record who set a retained message, so recovered ones count against
-   * {@link RetainedQuota#RESTORED}: in the totals, not against any identity (docs/decisions.md).
+   * The quota state; retained messages recovered from the store count from the start (recovered
+   * sessions are counted once restored). The store does not record who set a retained message, so
+   * recovered ones count against {@link RetainedQuota#RESTORED}: in the totals, not against any
+   * identity (docs/decisions.md).
    */
   private BrokerQuotas quotas(SessionRegistry sessions, RecoveredState recovered) {
     SecurityConfig.RetainedTotals totals = config.security().retainedTotals();
     RetainedQuota retainedQuota = new RetainedQuota(totals.maxMessages(), totals.maxBytes());
-    PersistentSessionQuota sessionQuota = new PersistentSessionQuota(sessions);
     if (recovered != null) {
       recovered.retained().forEach(retainedQuota::restored);
-      sessionQuota.seed(sessions.all());
     }
-    return new BrokerQuotas(retainedQuota, sessionQuota, new PublishBuckets());
+    return new BrokerQuotas(retainedQuota, new PersistentSessionQuota(sessions), new PublishBuckets());
   }
 
   public static Builder builder(BrokerConfig config) {
@@ -137,17 +136,19 @@ public final class FluxBroker implements AutoCloseable {
     });
     SubscriptionTree tree = new SubscriptionTree();
     Router router = new Router(tree, retained, security.authorizer());
+    RetainedWills wills = new RetainedWills(router, config.security(), security.audit(), metrics);
     SessionRegistry sessions = new SessionRegistry(tree,
-        new SessionLimits(config.maxQueuedMessages(), config.maxQueuedBytes()), metrics, clock, scheduler,
-        router::publish);
+        new SessionLimits(config.maxQueuedMessages(), config.maxQueuedBytes()), metrics, clock, scheduler, wills);
     router.sessions(sessions);
+    BrokerQuotas quotas = quotas(sessions, recovered);
+    wills.bind(sessions, quotas.retained());
     if (store != null) {
       DurableSessionPersistence persistence = new DurableSessionPersistence(store);
       sessions.persistence(persistence);
       SessionRecovery.restore(recovered, sessions, persistence, clock);
+      quotas.persistentSessions().seed(sessions.all());
     }
-    context = new BrokerContext(config, sessions, tree, router, security, metrics, clock, scheduler,
-        quotas(sessions, recovered));
+    context = new BrokerContext(config, sessions, tree, router, security, metrics, clock, scheduler, quotas);
     Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     try {
       for (ListenerConfig l : config.listeners()) {

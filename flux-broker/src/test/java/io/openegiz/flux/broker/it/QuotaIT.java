@@ -12,6 +12,7 @@ import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
 import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
@@ -172,6 +173,35 @@ class QuotaIT {
       assertThat(retained(b, "m/#")).containsExactly("m/1=m/1");
       assertThat(audit()).contains("\"quota\":\"max_retained_messages_per_identity\"").contains("\"topic\":\"m/2\"");
     }
+  }
+
+  /**
+   * A retained will counts like a retained PUBLISH of the same identity: a will on the device's own
+   * status topic replaces its message, one on a new topic beyond the quota is dropped (connecting and
+   * dropping with a new retained will each time must not grow the retained set).
+   */
+  @Test
+  void aRetainedWillCountsAgainstItsIdentitysQuota() throws Exception {
+    try (FluxBroker b = start("max_retained_messages_per_identity 1")) {
+      Mqtt5BlockingClient dev = withWill(b, "dev-1", "st/dev-1", "offline");
+      assertThat(retain(dev, "st/dev-1", "online")).isEqualTo(Mqtt5PubAckReasonCode.SUCCESS);
+      dev.disconnectWith().reasonCode(Mqtt5DisconnectReasonCode.DISCONNECT_WITH_WILL_MESSAGE).send();
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(retained(b, "st/#"))
+          .containsExactly("st/dev-1=offline"));
+      withWill(b, "dev-2", "junk/1", "x").disconnectWith()
+          .reasonCode(Mqtt5DisconnectReasonCode.DISCONNECT_WITH_WILL_MESSAGE).send();
+      await().atMost(Duration.ofSeconds(5)).until(() -> audit().contains("\"topic\":\"junk/1\""));
+      assertThat(retained(b, "#")).containsExactly("st/dev-1=offline");
+      assertThat(audit()).contains("\"will\":true");
+    }
+  }
+
+  private static Mqtt5BlockingClient withWill(FluxBroker b, String id, String willTopic, String will) {
+    Mqtt5BlockingClient c = Mqtt5Client.builder().identifier(id).serverHost("127.0.0.1").serverPort(b.port())
+        .buildBlocking();
+    c.connectWith().simpleAuth().username("sensor").applySimpleAuth().willPublish().topic(willTopic)
+        .payload(will.getBytes(UTF_8)).qos(MqttQos.AT_LEAST_ONCE).retain(true).applyWillPublish().send();
+    return c;
   }
 
   @Test
