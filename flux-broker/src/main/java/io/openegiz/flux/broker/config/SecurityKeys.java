@@ -94,30 +94,17 @@ final class SecurityKeys {
   private static void registerQuotas(Map<String, Key> k) {
     String count = "an integer from 0 (no limit) to " + MAX_COUNT;
     String bytes = "a number of bytes from 0 (no limit) to " + MAX_BYTES;
-    k.put("max_retained_messages", new Key(count, 1, 1, (s, d) -> {
-      Long n = s.number(d, d.args().get(0), 0, MAX_COUNT);
-      if (n != null) s.security.maxRetainedMessages = n.intValue();
-    }));
-    k.put("max_retained_bytes", new Key(bytes, 1, 1, (s, d) -> {
-      Long n = s.number(d, d.args().get(0), 0, MAX_BYTES);
-      if (n != null) s.security.maxRetainedBytes = n;
-    }));
-    k.put("max_retained_messages_per_identity", new Key(count, 1, 1, (s, d) -> {
-      Long n = s.number(d, d.args().get(0), 0, MAX_COUNT);
-      if (n != null) s.builder.maxRetainedMessagesPerIdentity(n.intValue());
-    }));
-    k.put("max_retained_bytes_per_identity", new Key(bytes, 1, 1, (s, d) -> {
-      Long n = s.number(d, d.args().get(0), 0, MAX_BYTES);
-      if (n != null) s.builder.maxRetainedBytesPerIdentity(n);
-    }));
-    k.put("max_subscriptions_per_session", new Key(count, 1, 1, (s, d) -> {
-      Long n = s.number(d, d.args().get(0), 0, MAX_COUNT);
-      if (n != null) s.builder.maxSubscriptionsPerSession(n.intValue());
-    }));
-    k.put("max_persistent_sessions_per_identity", new Key(count, 1, 1, (s, d) -> {
-      Long n = s.number(d, d.args().get(0), 0, MAX_COUNT);
-      if (n != null) s.builder.maxPersistentSessionsPerIdentity(n.intValue());
-    }));
+    k.put("max_retained_messages", ConfigParser.number(count, 0, MAX_COUNT,
+        (s, n) -> s.security.maxRetainedMessages = n.intValue()));
+    k.put("max_retained_bytes", ConfigParser.number(bytes, 0, MAX_BYTES, (s, n) -> s.security.maxRetainedBytes = n));
+    k.put("max_retained_messages_per_identity", ConfigParser.number(count, 0, MAX_COUNT,
+        (s, n) -> s.builder.maxRetainedMessagesPerIdentity(n.intValue())));
+    k.put("max_retained_bytes_per_identity", ConfigParser.number(bytes, 0, MAX_BYTES,
+        (s, n) -> s.builder.maxRetainedBytesPerIdentity(n)));
+    k.put("max_subscriptions_per_session", ConfigParser.number(count, 0, MAX_COUNT,
+        (s, n) -> s.builder.maxSubscriptionsPerSession(n.intValue())));
+    k.put("max_persistent_sessions_per_identity", ConfigParser.number(count, 0, MAX_COUNT,
+        (s, n) -> s.builder.maxPersistentSessionsPerIdentity(n.intValue())));
   }
 
   private static void rateAction(ParseState s, Directive d) {
@@ -126,6 +113,14 @@ final class SecurityKeys {
       case "disconnect" -> s.security.rateAction = SecurityConfig.RateAction.DISCONNECT;
       default -> s.error(d, ConfigParser.quote(d.args().get(0)) + " is not an action");
     }
+  }
+
+  /** The largest value a {@code key=value} override accepts: the quotas' own ranges, else MQTT's maximum size. */
+  private static long overrideMaximum(String key) {
+    if (key.endsWith("_bytes_per_identity")) {
+      return MAX_BYTES;
+    }
+    return key.endsWith("_per_identity") || key.endsWith("_per_session") ? MAX_COUNT : ConfigParser.MQTT_MAX_SIZE;
   }
 
   /** Reads {@code key=value} words after the first argument; null (with errors reported) when one is bad. */
@@ -142,11 +137,7 @@ final class SecurityKeys {
     for (String word : d.args().subList(1, d.args().size())) {
       int eq = word.indexOf('=');
       String key = eq < 0 ? word : word.substring(0, eq);
-      Long n = eq < 0
-          ? null
-          : s.number(d, word.substring(eq + 1), 0, key.endsWith("_bytes_per_identity")
-              ? MAX_BYTES
-              : ConfigParser.MQTT_MAX_SIZE);
+      Long n = eq < 0 ? null : s.number(d, word.substring(eq + 1), 0, overrideMaximum(key));
       if (eq < 0) {
         s.error(d, ConfigParser.quote(word) + " is not key=value");
         ok = false;

@@ -52,7 +52,9 @@ class QuotaKeysTest {
   @Test
   void badValuesNameTheLineKeyAndWhatIsAccepted() {
     assertThat(errors("max_retained_messages -1", "max_subscriptions_per_session lots",
-        "limits_for_user bob max_retained_per_identity=3")).containsExactly(
+        "limits_for_user bob max_retained_per_identity=3",
+        "limits_for_user eve max_subscriptions_per_session=100000001"))
+        .containsExactly(
             "flux.conf:1: max_retained_messages: -1 is out of range; accepted: an integer from 0 (no limit) to"
                 + " 100000000",
             "flux.conf:2: max_subscriptions_per_session: \"lots\" is not a number; accepted: an integer from 0"
@@ -60,6 +62,11 @@ class QuotaKeysTest {
             "flux.conf:3: limits_for_user: \"max_retained_per_identity\" is not a per-client limit; accepted:"
                 + " limits_for_user USERNAME max_publish_rate=N, max_publish_burst=N, max_inflight_messages=N,"
                 + " message_size_limit=N, max_subscriptions_per_session=N, max_persistent_sessions_per_identity=N,"
+                + " max_retained_messages_per_identity=N or max_retained_bytes_per_identity=N, one or more,"
+                + " separated by spaces",
+            "flux.conf:4: limits_for_user: 100000001 is out of range; accepted: limits_for_user USERNAME"
+                + " max_publish_rate=N, max_publish_burst=N, max_inflight_messages=N, message_size_limit=N,"
+                + " max_subscriptions_per_session=N, max_persistent_sessions_per_identity=N,"
                 + " max_retained_messages_per_identity=N or max_retained_bytes_per_identity=N, one or more,"
                 + " separated by spaces");
   }
