@@ -15,10 +15,11 @@ import java.util.concurrent.ScheduledExecutorService;
  * The broker-wide services a connection works with, assembled once by {@link FluxBroker}.
  *
  * @param scheduler timers that outlive a connection (session expiry, delayed wills)
+ * @param quotas retained, session and publish-rate quotas per identity
  */
 public record BrokerContext(BrokerConfig config, SessionRegistry sessions, SubscriptionTree subscriptions,
     Router router, SecurityServices security, BrokerMetrics metrics, Clock clock,
-    ScheduledExecutorService scheduler) {
+    ScheduledExecutorService scheduler, BrokerQuotas quotas) {
 
   public Authenticator authenticator() {
     return security.authenticator();

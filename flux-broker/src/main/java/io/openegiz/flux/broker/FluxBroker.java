@@ -18,14 +18,15 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.openegiz.flux.broker.config.BrokerConfig;
 import io.openegiz.flux.broker.config.ListenerConfig;
+import io.openegiz.flux.broker.config.SecurityConfig;
+import io.openegiz.flux.broker.routing.RetainedQuota;
+import io.openegiz.flux.broker.security.PublishBuckets;
+import io.openegiz.flux.broker.session.PersistentSessionQuota;
 import io.openegiz.flux.broker.metrics.CountingMetrics;
 import io.openegiz.flux.broker.routing.Router;
 import io.openegiz.flux.broker.routing.SubscriptionTree;
 import io.openegiz.flux.broker.security.Authenticator;
-import io.openegiz.flux.broker.metrics.DropReason;
-import io.openegiz.flux.broker.security.AuditLog;
 import io.openegiz.flux.broker.security.Authorizer;
-import io.openegiz.flux.broker.security.ClientIdentity;
 import io.openegiz.flux.broker.security.SecurityServices;
 import io.openegiz.flux.broker.session.DurableSessionPersistence;
 import io.openegiz.flux.broker.session.SessionLimits;
@@ -45,7 +46,6 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -88,6 +88,21 @@ public final class FluxBroker implements AutoCloseable {
     this.workerThreads = b.workerThreads;
   }
 
+  /**
+   * The quota state; retained messages recovered from the store count from the start (recovered
+   * sessions are counted once restored). The store does not record who set a retained message, so
+   * recovered ones count against {@link RetainedQuota#RESTORED}: in the totals, not against any
+   * identity (docs/decisions.md).
+   */
+  private BrokerQuotas quotas(SessionRegistry sessions, RecoveredState recovered) {
+    SecurityConfig.RetainedTotals totals = config.security().retainedTotals();
+    RetainedQuota retainedQuota = new RetainedQuota(totals.maxMessages(), totals.maxBytes());
+    if (recovered != null) {
+      recovered.retained().forEach(retainedQuota::restored);
+    }
+    return new BrokerQuotas(retainedQuota, new PersistentSessionQuota(sessions), new PublishBuckets());
+  }
+
   public static Builder builder(BrokerConfig config) {
     return new Builder(config);
   }
@@ -123,16 +138,20 @@ public final class FluxBroker implements AutoCloseable {
     });
     SubscriptionTree tree = new SubscriptionTree();
     Router router = new Router(tree, retained, security.authorizer());
+    WillGate wills = new WillGate(router, security.authorizer(), config.security(), security.audit(), metrics);
     SessionRegistry sessions = new SessionRegistry(tree,
         new SessionLimits(config.maxQueuedMessages(), config.maxQueuedBytes()), metrics, clock, scheduler,
-        will -> publishWill(router, will), security.authorizer(), config.sessionOwnership());
+        wills, security.authorizer(), config.sessionOwnership());
     router.sessions(sessions);
+    BrokerQuotas quotas = quotas(sessions, recovered);
+    wills.bind(quotas.retained());
     if (store != null) {
       DurableSessionPersistence persistence = new DurableSessionPersistence(store);
       sessions.persistence(persistence);
       SessionRecovery.restore(recovered, sessions, persistence, clock);
+      quotas.persistentSessions().seed(sessions.all());
     }
-    context = new BrokerContext(config, sessions, tree, router, security, metrics, clock, scheduler);
+    context = new BrokerContext(config, sessions, tree, router, security, metrics, clock, scheduler, quotas);
     Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     try {
       for (ListenerConfig l : config.listeners()) {
@@ -145,24 +164,6 @@ public final class FluxBroker implements AutoCloseable {
     long every = FILE_CHECK.toMillis();
     scheduler.scheduleWithFixedDelay(this::reloadChangedFiles, every, every, TimeUnit.MILLISECONDS);
     return this;
-  }
-
-  /**
-   * Publishes a due will on behalf of the identity that set it, if that identity may still publish to
-   * its topic: the ACL may have been reloaded since CONNECT, and a delayed will restored from the store
-   * was never checked by this process. A will that may not go out is dropped and audited.
-   */
-  private void publishWill(Router router, SessionRegistry.Will will) {
-    ClientIdentity owner = will.owner();
-    String topic = will.message().topic();
-    if (security.authorizer().canPublish(owner, topic)) {
-      router.publish(will.message());
-      return;
-    }
-    metrics.messageDropped(DropReason.NOT_AUTHORIZED);
-    LOG.info("client {}: will on {} dropped: its identity may no longer publish there", owner.clientId(), topic);
-    security.audit().record(AuditLog.Event.ACL_DENIED, owner.listener(), owner.remoteAddress(), owner.clientId(),
-        owner.username(), "denied", Map.of("action", "will", "topic", topic, "when", "publish"));
   }
 
   private RecoveredState openStore() {

@@ -13,7 +13,7 @@ import java.util.List;
  * @param maxInflightMessages receive maximum both ways: inbound QoS 1/2 the broker accepts unacknowledged
  *     per client, and outbound QoS 1/2 it has in flight to a client (FR-2.6, default 100)
  * @param maxQueuedMessages per-client queue of messages awaiting delivery (default 1000)
- * @param maxQueuedBytes per-client queue limit in bytes of payload; 0 means no byte limit
+ * @param maxQueuedBytes per-client queue limit in bytes of whole messages (topic, payload, properties); 0 = none
  * @param messageSizeLimit largest PUBLISH payload accepted, in bytes (FR-2.7, default 262144)
  * @param maxPacketSize largest MQTT packet accepted from a client, in bytes
  * @param maxKeepalive largest keep alive granted, seconds; larger requests are lowered (5.0) or refused (3.1.1)
@@ -108,6 +108,12 @@ public record BrokerConfig(
     private SecurityConfig security;
     private Integer maxPublishRate;
     private Integer publishBurst;
+    // Quotas set on this builder; null keeps those of security(...) or the defaults.
+    private Integer maxSubscriptions;
+    private Integer maxPersistentSessions;
+    private Integer maxRetainedMessages;
+    private Long maxRetainedBytes;
+    private SecurityConfig.RetainedTotals retainedTotals;
 
     public Builder listeners(List<ListenerConfig> v) { listeners = v; return this; }
     public Builder listener(int port, String address) {
@@ -143,6 +149,31 @@ public record BrokerConfig(
       return this;
     }
     public Builder publishBurst(int v) { publishBurst = v; return this; }
+    /** Subscriptions per session; 0 = no limit. */
+    public Builder maxSubscriptionsPerSession(int v) {
+      maxSubscriptions = v;
+      return this;
+    }
+    /** Persistent sessions per identity; 0 = no limit. */
+    public Builder maxPersistentSessionsPerIdentity(int v) {
+      maxPersistentSessions = v;
+      return this;
+    }
+    /** Retained messages set by one identity; 0 = no limit. */
+    public Builder maxRetainedMessagesPerIdentity(int v) {
+      maxRetainedMessages = v;
+      return this;
+    }
+    /** Bytes of the retained messages set by one identity; 0 = no limit. */
+    public Builder maxRetainedBytesPerIdentity(long v) {
+      maxRetainedBytes = v;
+      return this;
+    }
+    /** The broker-wide bound on retained messages. */
+    public Builder retainedTotals(SecurityConfig.RetainedTotals v) {
+      retainedTotals = v;
+      return this;
+    }
 
     private SecurityConfig security() {
       SecurityConfig base = security != null ? security : SecurityConfig.defaults(null);
@@ -154,9 +185,11 @@ public record BrokerConfig(
           ? publishBurst
           : old != null && maxPublishRate == null ? old.publishBurst() : Math.max(1, rate);
       ClientLimits limits = new ClientLimits(rate, burst, maxInflightMessages, messageSizeLimit);
-      return new SecurityConfig(base.passwordFile(), base.aclFile(), limits, base.listenerLimits(),
+      ClientLimits limitsWithQuotas = (old != null ? limits.withQuotasOf(old) : limits).with(new ClientLimits.Override(
+          null, null, null, null, maxSubscriptions, maxPersistentSessions, maxRetainedMessages, maxRetainedBytes));
+      return new SecurityConfig(base.passwordFile(), base.aclFile(), limitsWithQuotas, base.listenerLimits(),
           base.userLimits(), base.rateAction(), base.auditLog(), base.maxConnectsPerAddress(),
-          base.authFailureDelayMillis());
+          base.authFailureDelayMillis(), retainedTotals != null ? retainedTotals : base.retainedTotals());
     }
 
     public BrokerConfig build() {

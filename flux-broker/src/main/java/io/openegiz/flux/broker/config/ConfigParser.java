@@ -257,7 +257,7 @@ public final class ConfigParser {
     });
   }
 
-  private static Key number(String accepted, long min, long max, BiConsumer<ParseState, Long> setter) {
+  static Key number(String accepted, long min, long max, BiConsumer<ParseState, Long> setter) {
     return new Key(accepted, 1, 1, (s, d) -> {
       Long n = s.number(d, d.args().get(0), min, max);
       if (n != null) {

@@ -17,10 +17,21 @@ import java.util.Map;
  * @param maxConnectsPerAddress new connections accepted per remote address per second; 0 = no limit
  * @param authFailureDelayMillis base delay added after each authentication failure from one address,
  *     doubling per further failure within a minute, capped at 10 s; 0 turns it off
+ * @param retainedTotals the broker-wide bound on retained messages (max_retained_messages, max_retained_bytes)
  */
 public record SecurityConfig(Path passwordFile, Path aclFile, ClientLimits limits,
     Map<Integer, ClientLimits.Override> listenerLimits, Map<String, ClientLimits.Override> userLimits,
-    RateAction rateAction, String auditLog, int maxConnectsPerAddress, int authFailureDelayMillis) {
+    RateAction rateAction, String auditLog, int maxConnectsPerAddress, int authFailureDelayMillis,
+    RetainedTotals retainedTotals) {
+
+  /**
+   * How many retained messages, and how many bytes of them (topic, payload and properties), the broker
+   * keeps in all; 0 means no limit. The defaults hold 10,000 sensors with a few status topics each ten
+   * times over, and cap the memory one factory's retained set can take.
+   */
+  public record RetainedTotals(int maxMessages, long maxBytes) {
+    public static final RetainedTotals DEFAULTS = new RetainedTotals(100_000, 256L * 1024 * 1024);
+  }
 
   /** What the broker does to a client above its publish rate. */
   public enum RateAction {
@@ -41,7 +52,7 @@ public record SecurityConfig(Path passwordFile, Path aclFile, ClientLimits limit
   /** No files, the spec's limits, slow-down, audit to standard error. */
   public static SecurityConfig defaults(ClientLimits limits) {
     return new SecurityConfig(null, null, limits, Map.of(), Map.of(), RateAction.SLOW, "-",
-        DEFAULT_MAX_CONNECTS_PER_ADDRESS, DEFAULT_AUTH_FAILURE_DELAY_MILLIS);
+        DEFAULT_MAX_CONNECTS_PER_ADDRESS, DEFAULT_AUTH_FAILURE_DELAY_MILLIS, RetainedTotals.DEFAULTS);
   }
 
   /** The limits for a client on a listener port with a username (null when anonymous). */
@@ -56,6 +67,6 @@ public record SecurityConfig(Path passwordFile, Path aclFile, ClientLimits limit
 
   public SecurityConfig withFiles(Path password, Path acl) {
     return new SecurityConfig(password, acl, limits, listenerLimits, userLimits, rateAction, auditLog,
-        maxConnectsPerAddress, authFailureDelayMillis);
+        maxConnectsPerAddress, authFailureDelayMillis, retainedTotals);
   }
 }

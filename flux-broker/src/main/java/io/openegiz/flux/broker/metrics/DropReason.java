@@ -17,6 +17,8 @@ public enum DropReason {
    * (ACL reloaded, or the session taken over by another identity under session_ownership client_id).
    */
   READ_NOT_AUTHORIZED,
+  /** The publisher was over a quota: a retained message beyond its retained messages or bytes. */
+  QUOTA_EXCEEDED,
   /** Payload larger than message_size_limit. */
   OVERSIZE_PAYLOAD,
   /** The session ended (clean start or expiry) with messages still queued. */

@@ -16,7 +16,6 @@ import io.openegiz.flux.broker.routing.Topics;
 import io.netty.handler.ssl.SslHandler;
 import io.openegiz.flux.broker.security.AuditLog;
 import io.openegiz.flux.broker.security.Authenticator;
-import io.openegiz.flux.broker.security.TokenBucket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -227,6 +226,12 @@ final class ConnectProcessor {
           "not authorized to publish the will to " + will.message().topic());
       return;
     }
+    c.limits = c.broker.config().security().limitsFor(c.listenerPort, username);
+    String overQuota = c.quotas.persistentSession(c.identity, r.expirySeconds());
+    if (overQuota != null) {
+      refuse(ReasonCode.V3_NOT_AUTHORIZED, ReasonCode.QUOTA_EXCEEDED, "client " + r.clientId() + ": " + overQuota);
+      return;
+    }
     SessionRegistry.Connected opened = c.broker.sessions().connect(c.identity, r.cleanStart(), r.expirySeconds(), c);
     if (opened.ownedByAnother()) {
       c.audit(AuditLog.Event.SESSION_REFUSED, "refused", Map.of("reason",
@@ -236,10 +241,8 @@ final class ConnectProcessor {
       return;
     }
     c.will = will;
-    c.limits = c.broker.config().security().limitsFor(c.listenerPort, username);
     if (c.limits.maxPublishRate() > 0) {
-      c.rateGate = new PublishRateGate(c, new TokenBucket(c.limits.maxPublishRate(), c.limits.publishBurst(),
-          System.nanoTime()));
+      c.rateGate = new PublishRateGate(c, c.identity.quotaOwner()); // one bucket per identity, not per connection
     }
     if (opened.previous() != null) {
       opened.previous().takenOver();

@@ -66,6 +66,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   ClientLimits limits;
   /** The client's publish-rate gate (SEC-5), or null when it has no rate limit. */
   PublishRateGate rateGate;
+  /** Retained, subscription and persistent-session quotas (issue 8, item 3). */
+  final QuotaGate quotas = new QuotaGate(this);
   private final Map<String, Integer> denials = new HashMap<>();
   ChannelHandlerContext ctx;
   State state = State.AWAIT_CONNECT;
@@ -390,6 +392,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     }
     if (session != null) {
       auditRepeats();
+      quotas.close();
       broker.sessions().disconnected(session, this, normalDisconnect ? null : will);
       broker.metrics().clientDisconnected();
     }

@@ -120,12 +120,16 @@ final class SubscribeProcessor {
       c.denied("subscribe", raw);
       return failure(ReasonCode.NOT_AUTHORIZED);
     }
+    String key = key(shared.group(), shared.filter());
+    if (c.quotas.subscriptionRefused(key, raw)) {
+      return failure(ReasonCode.QUOTA_EXCEEDED); // 3.1.1: 0x80
+    }
     int qos = o.qos().value();
     Subscription s = new Subscription(c.identity.clientId(), shared.filter(), shared.group(), qos,
         c.v5 && o.isNoLocal(), c.v5 && o.isRetainAsPublished(), c.v5 ? o.retainHandling().value() : 0,
         subscriptionId);
     Subscription previous = c.broker.subscriptions().subscribe(s); // replaces: [MQTT-3.8.4-3]
-    c.session.subscriptions().put(key(shared.group(), shared.filter()), s);
+    c.session.subscriptions().put(key, s);
     accepted.add(new Accepted(s, previous != null));
     return qos;
   }

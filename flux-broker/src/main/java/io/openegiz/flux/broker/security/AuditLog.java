@@ -34,7 +34,9 @@ public final class AuditLog implements AutoCloseable {
   public enum Event {
     AUTH_SUCCESS, AUTH_FAILURE, CERTIFICATE_REJECTED, ACL_DENIED, RATE_LIMITED, CONNECTION_THROTTLED,
     /** A CONNECT for a session that belongs to another identity (session_ownership identity). */
-    SESSION_REFUSED
+    SESSION_REFUSED,
+    /** A quota refused a retained message, a subscription or a persistent session (issue 8, item 3). */
+    QUOTA_EXCEEDED
   }
 
   private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE);

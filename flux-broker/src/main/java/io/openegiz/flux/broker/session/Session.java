@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -74,9 +73,7 @@ public final class Session {
   private volatile ClientIdentity identity;
   private volatile long expiryIntervalSeconds;
   private volatile boolean ended;
-  private ScheduledFuture<?> expiryTask;
-  private ScheduledFuture<?> pendingWill;
-  private SessionRegistry.Will pendingWillMessage;
+  private final SessionTimers timers = new SessionTimers();
   private final SessionPersistence persistence;
   private final Authorizer authorizer;
   /** A drain batch waits for its QoS 2 packet ids to be stored; nothing else is written meanwhile. */
@@ -138,7 +135,7 @@ public final class Session {
    * is a hard limit, so that an absent subscriber cannot stall the publishers.
    */
   public Offer offer(Delivery d) {
-    int bytes = d.message().payload().length;
+    long bytes = d.message().size();
     if (ended) {
       return dropped(d);
     }
@@ -167,7 +164,7 @@ public final class Session {
    */
   public boolean hasRoomFor(Delivery d) {
     int queued = queuedMessages.get();
-    long bytes = d.message().payload().length; // the size measure of offer
+    long bytes = d.message().size(); // the size measure of offer
     return connection == null || queued == 0 || (queued < highWatermark()
         && (limits.maxQueuedBytes() == 0 || queuedBytes.get() + bytes <= limits.maxQueuedBytes()));
   }
@@ -258,7 +255,7 @@ public final class Session {
       }
       inbox.poll();
       queuedMessages.decrementAndGet();
-      queuedBytes.addAndGet(-d.message().payload().length);
+      queuedBytes.addAndGet(-d.message().size());
       if (d.message().expired(now)) {
         metrics.messageDropped(DropReason.EXPIRED); // [MQTT-3.3.2-5]
         finished(d);
@@ -446,7 +443,7 @@ public final class Session {
         inflight.put(sd.packetId(), f);
       } else {
         queuedMessages.incrementAndGet();
-        queuedBytes.addAndGet(d.message().payload().length);
+        queuedBytes.addAndGet(d.message().size());
         inbox.offer(d);
       }
     }
@@ -520,7 +517,7 @@ public final class Session {
       for (Inflight f : inflight.values()) lost.add(f.delivery);
       inflight.clear();
       inboundQos2.clear();
-      cancelTimers();
+      timers.cancel();
     }
     for (Iterator<Delivery> it = inbox.iterator(); it.hasNext();) {
       lost.add(it.next());
@@ -532,29 +529,8 @@ public final class Session {
     lost.forEach(d -> metrics.messageDropped(DropReason.SESSION_ENDED));
   }
 
-  synchronized void expiryTask(ScheduledFuture<?> f) {
-    if (expiryTask != null) expiryTask.cancel(false);
-    expiryTask = f;
-  }
-
-  synchronized void pendingWill(ScheduledFuture<?> f, SessionRegistry.Will will) {
-    if (pendingWill != null) pendingWill.cancel(false);
-    pendingWill = f;
-    pendingWillMessage = will;
-  }
-
-  /** The delayed will waiting to be published, or null. */
-  synchronized SessionRegistry.Will pendingWill() {
-    return pendingWill == null ? null : pendingWillMessage;
-  }
-
-  /** Cancels a scheduled expiry and delayed will; true if a delayed will was pending. */
-  synchronized boolean cancelTimers() {
-    boolean willPending = pendingWill != null && pendingWill.cancel(false);
-    if (expiryTask != null) expiryTask.cancel(false);
-    expiryTask = null;
-    pendingWill = null;
-    pendingWillMessage = null;
-    return willPending;
+  /** Its expiry and delayed will, while it is offline. */
+  SessionTimers timers() {
+    return timers;
   }
 }

@@ -112,9 +112,9 @@ public final class SessionRegistry {
       if (previous != null) {
         s.detach(previous);
       }
-      Will pendingWill = s.pendingWill();
+      Will pendingWill = s.timers().pendingWill();
       // a delayed will is not sent when the client comes back in time [MQTT-3.1.3-9] ...
-      if (s.cancelTimers()) {
+      if (s.timers().cancel()) {
         persistence.willDone(id);
         if (cleanStart) {
           willDue = pendingWill; // ... unless clean start ends the session: then it is due now [MQTT-3.1.2-8]
@@ -178,13 +178,13 @@ public final class SessionRegistry {
     if (expiry <= 0) {
       removeIfCurrent(s);
     } else {
-      s.expiryTask(scheduler.schedule(() -> expire(s), expiry, TimeUnit.SECONDS));
+      s.timers().expiry(scheduler.schedule(() -> expire(s), expiry, TimeUnit.SECONDS));
     }
   }
 
   private void scheduleWill(Session s, Will will, long delayMillis) {
     String id = s.clientId();
-    s.pendingWill(scheduler.schedule(() -> {
+    s.timers().will(scheduler.schedule(() -> {
       willSink.accept(will);
       persistence.willDone(id);
     }, delayMillis, TimeUnit.MILLISECONDS), will);
@@ -209,7 +209,7 @@ public final class SessionRegistry {
     sessions.put(clientId, s);
     if (expiresAtMillis != Long.MAX_VALUE) {
       long delay = Math.max(0, expiresAtMillis - clock.millis());
-      s.expiryTask(scheduler.schedule(() -> expire(s), delay, TimeUnit.MILLISECONDS));
+      s.timers().expiry(scheduler.schedule(() -> expire(s), delay, TimeUnit.MILLISECONDS));
     }
     return s;
   }
