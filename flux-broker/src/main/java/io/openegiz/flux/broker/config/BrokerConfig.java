@@ -149,8 +149,8 @@ public record BrokerConfig(
           : old != null && maxPublishRate == null ? old.publishBurst() : Math.max(1, rate);
       ClientLimits limits = new ClientLimits(rate, burst, maxInflightMessages, messageSizeLimit);
       return new SecurityConfig(base.passwordFile(), base.aclFile(), limits, base.listenerLimits(),
-          base.userLimits(), base.rateAction(), base.auditLog(), base.maxConnectsPerAddress(),
-          base.authFailureDelayMillis());
+          base.userLimits(), base.rateAction(), base.audit(), base.maxConnectsPerAddress(), base.logins(),
+          base.subscribeRate());
     }
 
     public BrokerConfig build() {

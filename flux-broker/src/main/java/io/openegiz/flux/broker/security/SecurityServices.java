@@ -54,7 +54,7 @@ public final class SecurityServices implements AutoCloseable {
           ? authorizer
           : config.aclFile() != null ? new AclAuthorizer(config.aclFile()) : Authorizer.ALLOW_ALL;
       return new SecurityServices(authn, authz, AuditLog.open(config.auditLog(), clock),
-          new AuthThrottle(config.authFailureDelayMillis(), clock), config);
+          new AuthThrottle(config.logins(), clock), config);
     } catch (ConfigException e) {
       throw new IllegalStateException(e.getMessage(), e);
     } catch (IOException e) {
