@@ -28,6 +28,8 @@ import io.openegiz.flux.broker.security.ClientIdentity;
 import io.openegiz.flux.broker.session.SessionRegistry;
 import java.util.Arrays;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /** Turns a CONNECT into a CONNACK: validation, authentication, session open or resume, takeover. */
@@ -77,7 +79,13 @@ final class ConnectProcessor {
       return;
     }
     c.ctx.channel().config().setAutoRead(false); // nothing else is read until the client is known
-    c.broker.authenticator().authenticate(creds).whenComplete((result, error) -> c.ctx.executor().execute(() -> {
+    CompletionStage<Authenticator.Result> check;
+    try {
+      check = c.broker.authenticator().authenticate(creds);
+    } catch (RuntimeException e) {
+      check = CompletableFuture.failedFuture(e); // answered like any error, and the ticket released
+    }
+    check.whenComplete((result, error) -> c.ctx.executor().execute(() -> {
       if (creds.password() != null) {
         Arrays.fill(creds.password(), (byte) 0);
       }
@@ -113,8 +121,7 @@ final class ConnectProcessor {
     boolean locked = ticket.refusal() == AuthThrottle.Refusal.LOCKED;
     String why = locked
         ? "too many failed logins for this user or address: locked"
-        : "too many logins being checked"
-            + " from this address";
+        : "too many logins being checked from this address";
     c.broker.security().audit().record(AuditLog.Event.AUTH_FAILURE, c.listener, c.ctx.channel().remoteAddress(),
         r.clientId(), creds.username(), "refused", Map.of("reason", why));
     refuse(locked ? ReasonCode.V3_NOT_AUTHORIZED : ReasonCode.V3_SERVER_UNAVAILABLE,

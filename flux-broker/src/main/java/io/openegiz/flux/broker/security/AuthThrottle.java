@@ -160,11 +160,6 @@ public final class AuthThrottle {
     if (u != null) u.pending--;
   }
 
-  /** Whether a username is locked now (for tests and operators). */
-  public synchronized boolean isLocked(String username) {
-    return locked(byUser.get(username), clock.millis());
-  }
-
   /** Forgets usernames and addresses with nothing pending, no lock and no failures in the window. */
   public synchronized void expire() {
     expire(clock.millis());
