@@ -109,12 +109,13 @@ final class ConnectProcessor {
   /**
    * The login's place in the brute-force throttle; null when it was refused there, unchecked: its
    * username or address is locked (0x8A) or its address has too many logins being checked (0x89).
-   * Certificate logins have nothing to guess and are not throttled.
+   * Only logins with a username and no verified certificate are throttled: anonymous and certificate
+   * logins have no secret to guess.
    */
   private AuthThrottle.Ticket throttled(Request r, Authenticator.Credentials creds) {
+    boolean guessable = creds.username() != null && !creds.certificateVerified();
     AuthThrottle.Ticket ticket = c.broker.security().authThrottle()
-        .admit(creds.certificateVerified() ? null : remoteAddress(),
-            creds.certificateVerified() ? null : creds.username());
+        .admit(guessable ? remoteAddress() : null, guessable ? creds.username() : null);
     if (ticket.refusal() == null) {
       return ticket;
     }
