@@ -91,6 +91,21 @@ class BruteForceIT {
     return connAck(login(b, id, user, password)).getReasonCode();
   }
 
+  /** The return code of an MQTT 3.1.1 login refused to Paho. */
+  private static int paho311Code(FluxBroker b, String user, String password) throws MqttException {
+    MqttClient paho = new MqttClient("tcp://127.0.0.1:" + b.port(), "paho-" + user, new MemoryPersistence());
+    MqttConnectOptions o = new MqttConnectOptions();
+    o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+    o.setUserName(user);
+    o.setPassword(password.toCharArray());
+    try {
+      return org.assertj.core.api.Assertions.catchThrowableOfType(MqttException.class, () -> paho.connect(o))
+          .getReasonCode();
+    } finally {
+      paho.close();
+    }
+  }
+
   /** Sends all guesses at once; those refused as busy are sent again, as an attacker would. */
   private static Map<Mqtt5ConnAckReasonCode, Long> guessInParallel(FluxBroker b, String user, List<String> guesses) {
     List<Mqtt5ConnAckReasonCode> answers = new ArrayList<>();
@@ -167,15 +182,8 @@ class BruteForceIT {
       assertThat(code(b, "owner", "alice", "alice-secret")).isEqualTo(Mqtt5ConnAckReasonCode.BANNED);
 
       // MQTT 3.1.1 (Paho): a locked username gets return code 5, not authorized.
-      MqttClient paho = new MqttClient("tcp://127.0.0.1:" + b.port(), "paho-owner", new MemoryPersistence());
-      MqttConnectOptions o = new MqttConnectOptions();
-      o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-      o.setUserName("alice");
-      o.setPassword("alice-secret".toCharArray());
-      MqttException e = org.assertj.core.api.Assertions.catchThrowableOfType(MqttException.class,
-          () -> paho.connect(o));
-      assertThat(e.getReasonCode()).isEqualTo(MqttException.REASON_CODE_NOT_AUTHORIZED).isEqualTo(5);
-      paho.close();
+      assertThat(paho311Code(b, "alice", "alice-secret")).isEqualTo(MqttException.REASON_CODE_NOT_AUTHORIZED)
+          .isEqualTo(5);
     }
   }
 
@@ -216,6 +224,8 @@ class BruteForceIT {
           .filter(f -> connAck(f).getReasonCode() == Mqtt5ConnAckReasonCode.SERVER_BUSY).count();
       assertThat(checked).hasSize(8);
       assertThat(busy).isEqualTo(292);
+      // MQTT 3.1.1 (Paho): return code 3, server unavailable
+      assertThat(paho311Code(b, "bob", "x")).isEqualTo(MqttException.REASON_CODE_BROKER_UNAVAILABLE).isEqualTo(3);
       gate.complete(Authenticator.Result.allow());
       await().atMost(WAIT).until(() -> sent.stream().allMatch(CompletableFuture::isDone));
     }
