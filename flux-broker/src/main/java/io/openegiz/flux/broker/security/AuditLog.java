@@ -206,7 +206,7 @@ public final class AuditLog implements AutoCloseable {
   private void warnAboutLost() {
     long total = lost.get();
     long now = clock.millis();
-    if (total > lostReported && now - lastWarning >= WARN_EVERY_MILLIS) {
+    if (total > lostReported && (lastWarning == Long.MIN_VALUE || now - lastWarning >= WARN_EVERY_MILLIS)) {
       LOG.warn("audit log: {} events dropped because the writer could not keep up ({} in total, {} of them"
           + " authentication events)", total - lostReported, total, authLost.get());
       lostReported = total;
