@@ -115,7 +115,7 @@ public final class FluxBroker implements AutoCloseable {
     started = true;
     // First: a security file that cannot be used stops start-up before anything is bound.
     security = SecurityServices.create(config.security(), config.allowAnonymous(), givenAuthenticator,
-        givenAuthorizer, clock);
+        givenAuthorizer, clock, metrics::auditEventDropped);
     // Then the store: one that cannot be read stops start-up before anything is bound, never wiped.
     RecoveredState recovered;
     try {

@@ -188,8 +188,8 @@ public record BrokerConfig(
       ClientLimits limitsWithQuotas = (old != null ? limits.withQuotasOf(old) : limits).with(new ClientLimits.Override(
           null, null, null, null, maxSubscriptions, maxPersistentSessions, maxRetainedMessages, maxRetainedBytes));
       return new SecurityConfig(base.passwordFile(), base.aclFile(), limitsWithQuotas, base.listenerLimits(),
-          base.userLimits(), base.rateAction(), base.auditLog(), base.maxConnectsPerAddress(),
-          base.authFailureDelayMillis(), retainedTotals != null ? retainedTotals : base.retainedTotals());
+          base.userLimits(), base.rateAction(), base.audit(), base.maxConnectsPerAddress(), base.logins(),
+          base.subscribeRate(), retainedTotals != null ? retainedTotals : base.retainedTotals());
     }
 
     public BrokerConfig build() {

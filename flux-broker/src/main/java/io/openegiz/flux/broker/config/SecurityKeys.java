@@ -23,14 +23,14 @@ final class SecurityKeys {
     SecurityConfig.RateAction rateAction = SecurityConfig.RateAction.SLOW;
     String auditLog = "-";
     int maxConnectsPerAddress = SecurityConfig.DEFAULT_MAX_CONNECTS_PER_ADDRESS;
-    int authFailureDelayMillis = SecurityConfig.DEFAULT_AUTH_FAILURE_DELAY_MILLIS;
+    final GuardKeys.Acc guards = new GuardKeys.Acc();
     int maxRetainedMessages = SecurityConfig.RetainedTotals.DEFAULTS.maxMessages();
     long maxRetainedBytes = SecurityConfig.RetainedTotals.DEFAULTS.maxBytes();
 
     SecurityConfig build() {
       // The limits themselves are filled in by BrokerConfig.Builder from the global keys.
-      return new SecurityConfig(passwordFile, aclFile, null, listenerLimits, userLimits, rateAction, auditLog,
-          maxConnectsPerAddress, authFailureDelayMillis,
+      return new SecurityConfig(passwordFile, aclFile, null, listenerLimits, userLimits, rateAction,
+          guards.audit(auditLog), maxConnectsPerAddress, guards.logins(), guards.subscribeRate(),
           new SecurityConfig.RetainedTotals(maxRetainedMessages, maxRetainedBytes));
     }
   }
@@ -72,11 +72,6 @@ final class SecurityKeys {
           Long n = s.number(d, d.args().get(0), 0, 1_000_000);
           if (n != null) s.security.maxConnectsPerAddress = n.intValue();
         }));
-    k.put("auth_failure_delay", new Key("milliseconds from 0 (off) to 10000", 1, 1,
-        (s, d) -> {
-          Long n = s.number(d, d.args().get(0), 0, 10_000);
-          if (n != null) s.security.authFailureDelayMillis = n.intValue();
-        }));
     registerQuotas(k);
     k.put("limits_for_user", new Key("limits_for_user USERNAME " + OVERRIDES, 2, Integer.MAX_VALUE,
         (s, d) -> {
@@ -88,6 +83,7 @@ final class SecurityKeys {
       ClientLimits.Override o = override(s, d);
       if (port != null && o != null) s.security.listenerLimits.put(port.intValue(), o);
     }));
+    GuardKeys.register(k);
   }
 
   /** The quotas of issue 8 item 3: 0 means no limit, as for max_publish_rate. */

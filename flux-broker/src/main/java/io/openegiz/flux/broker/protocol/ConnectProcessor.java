@@ -15,6 +15,7 @@ import io.openegiz.flux.broker.routing.Message;
 import io.openegiz.flux.broker.routing.Topics;
 import io.netty.handler.ssl.SslHandler;
 import io.openegiz.flux.broker.security.AuditLog;
+import io.openegiz.flux.broker.security.AuthThrottle;
 import io.openegiz.flux.broker.security.Authenticator;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,6 +27,8 @@ import io.openegiz.flux.broker.security.ClientIdentity;
 import io.openegiz.flux.broker.session.SessionRegistry;
 import java.util.Arrays;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /** Turns a CONNECT into a CONNACK: validation, authentication, session open or resume, takeover. */
@@ -68,10 +71,23 @@ final class ConnectProcessor {
     }
     Authenticator.Credentials creds = new Authenticator.Credentials(r.clientId(), username,
         fromCertificate ? null : p.passwordInBytes(), c.ctx.channel().remoteAddress(), c.listener, fromCertificate);
+    AuthThrottle.Ticket ticket = throttled(r, creds);
+    if (ticket == null) {
+      return;
+    }
     c.ctx.channel().config().setAutoRead(false); // nothing else is read until the client is known
-    c.broker.authenticator().authenticate(creds).whenComplete((result, error) -> c.ctx.executor().execute(() -> {
+    CompletionStage<Authenticator.Result> check;
+    try {
+      check = c.broker.authenticator().authenticate(creds);
+    } catch (RuntimeException e) {
+      check = CompletableFuture.failedFuture(e); // answered like any error, and the ticket released
+    }
+    check.whenComplete((result, error) -> c.ctx.executor().execute(() -> {
       if (creds.password() != null) {
         Arrays.fill(creds.password(), (byte) 0);
+      }
+      if (error != null || result.allowed() || result.outcome() == Authenticator.Outcome.SERVER_BUSY) {
+        ticket.release();
       }
       if (error != null) {
         MqttConnectionHandler.LOG.warn("client {}: authentication failed with an error", r.clientId(), error);
@@ -80,11 +96,35 @@ final class ConnectProcessor {
         refuse(ReasonCode.V3_SERVER_UNAVAILABLE, ReasonCode.SERVER_BUSY, "client " + r.clientId()
             + " refused for now: " + result.reason());
       } else if (!result.allowed()) {
-        authFailed(r, creds.username(), result);
+        authFailed(r, creds.username(), result, ticket);
       } else if (c.ctx.channel().isActive()) {
         accept(r, h, p, creds.username());
       }
     }));
+  }
+
+  /**
+   * The login's place in the brute-force throttle; null when it was refused there, unchecked: its
+   * username or address is locked (0x8A) or its address has too many logins being checked (0x89).
+   * Only logins with a username and no verified certificate are throttled: anonymous and certificate
+   * logins have no secret to guess.
+   */
+  private AuthThrottle.Ticket throttled(Request r, Authenticator.Credentials creds) {
+    boolean guessable = creds.username() != null && !creds.certificateVerified();
+    AuthThrottle.Ticket ticket = c.broker.security().authThrottle()
+        .admit(guessable ? remoteAddress() : null, guessable ? creds.username() : null);
+    if (ticket.refusal() == null) {
+      return ticket;
+    }
+    boolean locked = ticket.refusal() == AuthThrottle.Refusal.LOCKED;
+    String why = locked
+        ? "too many failed logins for this user or address: locked"
+        : "too many logins being checked from this address";
+    c.broker.security().audit().record(AuditLog.Event.AUTH_FAILURE, c.listener, c.ctx.channel().remoteAddress(),
+        r.clientId(), creds.username(), "refused", Map.of("reason", why));
+    refuse(locked ? ReasonCode.V3_NOT_AUTHORIZED : ReasonCode.V3_SERVER_UNAVAILABLE,
+        locked ? ReasonCode.BANNED : ReasonCode.SERVER_BUSY, "client " + r.clientId() + " refused: " + why);
+    return null;
   }
 
   /**
@@ -117,14 +157,18 @@ final class ConnectProcessor {
    * A refused login: audited, and answered only after the address's failure delay, so that guessing
    * passwords gets slower with every wrong one.
    */
-  private void authFailed(Request r, String username, Authenticator.Result result) {
+  private void authFailed(Request r, String username, Authenticator.Result result, AuthThrottle.Ticket ticket) {
     c.broker.security().audit().record(AuditLog.Event.AUTH_FAILURE, c.listener, c.ctx.channel().remoteAddress(),
         r.clientId(), username, "refused", Map.of("reason", result.reason()));
+    // The detail (unknown user or wrong password) stays in the audit log: on the wire both look the
+    // same, so that CONNACKs do not tell which usernames exist.
     Runnable answer = () -> refuse(
         result.badCredentials() ? ReasonCode.V3_BAD_USERNAME_OR_PASSWORD : ReasonCode.V3_NOT_AUTHORIZED,
         result.badCredentials() ? ReasonCode.BAD_USERNAME_OR_PASSWORD : ReasonCode.NOT_AUTHORIZED,
-        "client " + r.clientId() + " refused: " + result.reason());
-    long delay = c.broker.security().authThrottle().failed(remoteAddress());
+        "client " + r.clientId() + " refused: " + (result.badCredentials()
+            ? "bad user name or password"
+            : result.reason()));
+    long delay = ticket.failed();
     if (delay == 0) {
       answer.run();
     } else {
@@ -213,7 +257,6 @@ final class ConnectProcessor {
 
   private void accept(Request r, MqttConnectVariableHeader h, MqttConnectPayload p, String username) {
     c.identity = new ClientIdentity(r.clientId(), username, c.ctx.channel().remoteAddress(), c.listener);
-    c.broker.security().authThrottle().succeeded(remoteAddress());
     c.audit(AuditLog.Event.AUTH_SUCCESS, "accepted", Map.of("method", username == null
         ? "anonymous"
         : c.tls != null && c.tls.identityFromCertificate() ? "certificate" : "password"));
