@@ -16,6 +16,7 @@ needs_build() {
 }
 if needs_build; then
   echo "flux: building (first run or sources changed)..." >&2
+  rm -rf "$ROOT/flux-cli/target/lib" # the runtime class path is exactly what Maven resolves now, no stale jar
   (cd "$ROOT" && ./mvnw -q -B -DskipTests -Dspotless.check.skip=true -Dcheckstyle.skip=true -pl flux-cli -am install) >&2
   touch "$STAMP"
 fi
