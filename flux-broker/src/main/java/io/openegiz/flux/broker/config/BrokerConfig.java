@@ -26,6 +26,7 @@ import java.util.List;
  *     write-ahead log is fsync'd every N ms (persistence_sync periodic N; docs/durability.md)
  * @param connectTimeout how long a new connection may take to send CONNECT
  * @param security password and ACL files, per-client limits and their overrides, audit
+ * @param connectionLimits connections per identity, CONNECT size, unauthenticated connections per address
  */
 public record BrokerConfig(
     List<ListenerConfig> listeners,
@@ -42,7 +43,8 @@ public record BrokerConfig(
     Path persistenceLocation,
     long persistenceSyncMillis,
     Duration connectTimeout,
-    SecurityConfig security) {
+    SecurityConfig security,
+    ConnectionLimits connectionLimits) {
 
   public static final int DEFAULT_MAX_INFLIGHT = 100;
   public static final int DEFAULT_MAX_QUEUED_MESSAGES = 1000;
@@ -81,6 +83,7 @@ public record BrokerConfig(
     b.persistenceSyncMillis = persistenceSyncMillis;
     b.connectTimeout = connectTimeout;
     b.security = security;
+    b.connectionLimits = connectionLimits;
     return b;
   }
 
@@ -103,6 +106,7 @@ public record BrokerConfig(
     private SecurityConfig security;
     private Integer maxPublishRate;
     private Integer publishBurst;
+    private ConnectionLimits connectionLimits = ConnectionLimits.DEFAULTS;
 
     public Builder listeners(List<ListenerConfig> v) { listeners = v; return this; }
     public Builder listener(int port, String address) {
@@ -137,6 +141,7 @@ public record BrokerConfig(
       return this;
     }
     public Builder publishBurst(int v) { publishBurst = v; return this; }
+    public Builder connectionLimits(ConnectionLimits v) { connectionLimits = v; return this; }
 
     private SecurityConfig security() {
       SecurityConfig base = security != null ? security : SecurityConfig.defaults(null);
@@ -162,7 +167,8 @@ public record BrokerConfig(
           : (int) Math.min(268_435_455L, (long) messageSizeLimit + PACKET_OVERHEAD_ALLOWANCE);
       return new BrokerConfig(listeners, allowAnonymous, maxInflightMessages, maxQueuedMessages,
           maxQueuedBytes, messageSizeLimit, packet, maxKeepalive, persistentClientExpiration,
-          allowZeroLengthClientid, persistence, persistenceLocation, persistenceSyncMillis, connectTimeout, security());
+          allowZeroLengthClientid, persistence, persistenceLocation, persistenceSyncMillis, connectTimeout, security(),
+          connectionLimits);
     }
   }
 }

@@ -24,6 +24,7 @@ import io.openegiz.flux.broker.security.CertificateIdentity;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import io.openegiz.flux.broker.security.ClientIdentity;
+import io.openegiz.flux.broker.security.ConnectionCaps;
 import io.openegiz.flux.broker.session.SessionRegistry;
 import java.util.Arrays;
 import java.util.UUID;
@@ -202,6 +203,15 @@ final class ConnectProcessor {
 
   private void accept(Request r, MqttConnectVariableHeader h, MqttConnectPayload p, String username) {
     c.identity = new ClientIdentity(r.clientId(), username, c.ctx.channel().remoteAddress(), c.listener);
+    if (!c.broker.connectionCaps().acquireIdentity(username, r.clientId(), c.ctx.channel())) {
+      int max = c.broker.config().connectionLimits().maxConnectionsPerIdentity();
+      c.audit(AuditLog.Event.CONNECTION_THROTTLED, "refused", Map.of("limit", "max_connections_per_identity",
+          "max", max));
+      refuse(ReasonCode.V3_SERVER_UNAVAILABLE, ReasonCode.QUOTA_EXCEEDED, "identity " + username + " already holds "
+          + max + " connections (max_connections_per_identity)");
+      return;
+    }
+    ConnectionCaps.authenticated(c.ctx.channel());
     c.broker.security().authThrottle().succeeded(remoteAddress());
     c.audit(AuditLog.Event.AUTH_SUCCESS, "accepted", Map.of("method", username == null
         ? "anonymous"
