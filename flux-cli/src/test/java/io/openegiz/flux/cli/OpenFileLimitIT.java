@@ -37,7 +37,7 @@ class OpenFileLimitIT {
   private static final Pattern BUDGET = Pattern.compile("at most (\\d+) connections at once");
 
   /** Kept after the run, for a look at what the broker logged. */
-  private static final Path LOG = Path.of("target", "open-file-limit-it.log").toAbsolutePath();
+  private Path log;
 
   @TempDir
   Path dir;
@@ -48,19 +48,20 @@ class OpenFileLimitIT {
     }
   }
 
-  private Process broker(int port) throws IOException {
+  private Process broker(int port, int openFiles, String name) throws IOException {
+    log = Path.of("target", "open-file-limit-it-" + name + ".log").toAbsolutePath();
     Path conf = Files.writeString(dir.resolve("flux.conf"),
         "listener " + port + " 127.0.0.1\nallow_anonymous true\nmax_publish_rate 0\n");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     // ulimit -n sets the soft and the hard limit: the JVM cannot raise it again (MaxFDLimit).
-    String cmd = "ulimit -n " + OPEN_FILES + " && exec \"$0\" -cp \"$1\" " + FluxCommand.class.getName()
+    String cmd = "ulimit -n " + openFiles + " && exec \"$0\" -cp \"$1\" " + FluxCommand.class.getName()
         + " broker -c \"$2\"";
     return new ProcessBuilder("bash", "-c", cmd, java, System.getProperty("java.class.path"), conf.toString())
-        .redirectErrorStream(true).redirectOutput(LOG.toFile()).start();
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
   private String log() throws IOException {
-    return Files.readString(LOG);
+    return Files.readString(log);
   }
 
   /** An MQTT 3.1.1 CONNECT, clean session, keep alive 0 (no keep-alive timeout while the test runs). */
@@ -108,13 +109,10 @@ class OpenFileLimitIT {
   @Test
   void aBrokerAtItsOpenFileLimitRefusesNewConnectionsCleanlyAndKeepsServingItsClients() throws Exception {
     int port = freePort();
-    Process broker = broker(port);
+    Process broker = broker(port, OPEN_FILES, "budget");
     List<Socket> held = new ArrayList<>();
     try {
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
-        assertThat(broker.isAlive()).as("broker exited: %s", log()).isTrue();
-        return log().contains("listening for MQTT on 127.0.0.1:" + port);
-      });
+      awaitListening(broker, port);
       Matcher m = BUDGET.matcher(log());
       assertThat(m.find()).as(log()).isTrue();
       int budget = Integer.parseInt(m.group(1));
@@ -155,6 +153,96 @@ class OpenFileLimitIT {
       assertThat(inbox.receive(5, TimeUnit.SECONDS)).isPresent();
       inbox.close();
     } finally {
+      for (Socket s : held) {
+        s.close();
+      }
+      broker.destroy();
+      if (!broker.waitFor(15, TimeUnit.SECONDS)) {
+        broker.destroyForcibly();
+      }
+    }
+  }
+
+  /** CPU time the process has used, in clock ticks (utime + stime of /proc/PID/stat). */
+  private static long cpuTicks(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of proc(5)
+  }
+
+  private void awaitListening(Process broker, int port) {
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      assertThat(broker.isAlive()).as("broker exited: %s", log()).isTrue();
+      return log().contains("listening for MQTT on 127.0.0.1:" + port);
+    });
+  }
+
+  /**
+   * The limit is lowered under the running broker (prlimit), below what its descriptor budget assumed,
+   * so that accept() itself fails with EMFILE: the broker pauses accepting instead of spinning, logs it
+   * once, keeps serving its clients, and accepts the connection that waited once descriptors are free.
+   */
+  @Test
+  void whenAcceptFailsForWantOfDescriptorsTheBrokerPausesKeepsServingAndAcceptsLater() throws Exception {
+    int port = freePort();
+    Process broker = broker(port, 1024, "emfile");
+    List<Socket> held = new ArrayList<>();
+    Socket waiting = null;
+    try {
+      awaitListening(broker, port);
+      Mqtt5BlockingClient sub = Mqtt5Client.builder().identifier("sub").serverHost("127.0.0.1").serverPort(port)
+          .buildBlocking();
+      sub.connect();
+      Mqtt5BlockingClient.Mqtt5Publishes inbox = sub.publishes(MqttGlobalPublishFilter.ALL);
+      sub.subscribeWith().topicFilter("plant/#").qos(MqttQos.AT_LEAST_ONCE).send();
+      Mqtt5BlockingClient pub = Mqtt5Client.builder().identifier("pub").serverHost("127.0.0.1").serverPort(port)
+          .buildBlocking();
+      pub.connect();
+      Process lower = new ProcessBuilder("prlimit", "--pid", String.valueOf(broker.pid()), "--nofile=200:200")
+          .redirectErrorStream(true).start();
+      assertThat(lower.waitFor(10, TimeUnit.SECONDS) && lower.exitValue() == 0)
+          .as(new String(lower.getInputStream().readAllBytes(), UTF_8)).isTrue();
+
+      for (int i = 0; i < 300 && waiting == null; i++) {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress("127.0.0.1", port), 3_000);
+        s.setSoTimeout(1_500);
+        s.getOutputStream().write(connect("filler-" + i));
+        try {
+          assertThat(s.getInputStream().read()).as("CONNACK").isEqualTo(0x20);
+          s.getInputStream().readNBytes(3);
+          held.add(s);
+        } catch (SocketTimeoutException e) {
+          waiting = s; // in the listen backlog: accept() failed
+        }
+      }
+      assertThat(waiting).as("accept failed at some point").isNotNull();
+      assertThat(held.size()).isLessThan(200);
+
+      long cpu = cpuTicks(broker.pid());
+      for (int i = 0; i < 5; i++) {
+        pub.publishWith().topic("plant/line-1").payload(("m" + i).getBytes(UTF_8)).qos(MqttQos.AT_LEAST_ONCE).send();
+        assertThat(inbox.receive(5, TimeUnit.SECONDS)).as("message %d at EMFILE", i).isPresent();
+      }
+      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(broker::isAlive);
+      // a boss loop retrying accept() at once would burn a core: 3 s of it would be about 300 ticks
+      assertThat(cpuTicks(broker.pid()) - cpu).as("CPU ticks at EMFILE").isLessThan(100);
+      assertThat(log().lines().filter(l -> l.contains("Too many open files")).count()).as(log()).isBetween(1L, 2L);
+
+      for (int i = 0; i < 20; i++) {
+        held.remove(held.size() - 1).close();
+      }
+      waiting.setSoTimeout(10_000);
+      assertThat(waiting.getInputStream().read()).as("CONNACK once descriptors are free").isEqualTo(0x20);
+      Mqtt5BlockingClient late = Mqtt5Client.builder().identifier("late").serverHost("127.0.0.1").serverPort(port)
+          .buildBlocking();
+      late.connect();
+      late.disconnect();
+      inbox.close();
+    } finally {
+      if (waiting != null) {
+        waiting.close();
+      }
       for (Socket s : held) {
         s.close();
       }
