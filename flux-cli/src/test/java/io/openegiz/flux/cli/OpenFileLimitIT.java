@@ -118,14 +118,10 @@ class OpenFileLimitIT {
       int budget = Integer.parseInt(m.group(1));
       assertThat(budget).isLessThan(OPEN_FILES);
 
-      Mqtt5BlockingClient sub = Mqtt5Client.builder().identifier("sub").serverHost("127.0.0.1").serverPort(port)
-          .buildBlocking();
-      sub.connect();
+      Mqtt5BlockingClient sub = client(port, "sub");
       Mqtt5BlockingClient.Mqtt5Publishes inbox = sub.publishes(MqttGlobalPublishFilter.ALL);
       sub.subscribeWith().topicFilter("plant/#").qos(MqttQos.AT_LEAST_ONCE).send();
-      Mqtt5BlockingClient pub = Mqtt5Client.builder().identifier("pub").serverHost("127.0.0.1").serverPort(port)
-          .buildBlocking();
-      pub.connect();
+      Mqtt5BlockingClient pub = client(port, "pub");
 
       int closed = 0;
       int hanging = 0;
@@ -163,6 +159,32 @@ class OpenFileLimitIT {
     }
   }
 
+  /** A connected HiveMQ MQTT 5 client. */
+  private static Mqtt5BlockingClient client(int port, String id) {
+    Mqtt5BlockingClient c = Mqtt5Client.builder().identifier(id).serverHost("127.0.0.1").serverPort(port)
+        .buildBlocking();
+    c.connect();
+    return c;
+  }
+
+  /** Connects until a connection gets no CONNACK (it waits in the listen backlog) and returns that one. */
+  private static Socket fillUntilAcceptFails(int port, List<Socket> held) throws IOException {
+    for (int i = 0; i < 300; i++) {
+      Socket s = new Socket();
+      s.connect(new InetSocketAddress("127.0.0.1", port), 3_000);
+      s.setSoTimeout(1_500);
+      s.getOutputStream().write(connect("filler-" + i));
+      try {
+        assertThat(s.getInputStream().read()).as("CONNACK").isEqualTo(0x20);
+        s.getInputStream().readNBytes(3);
+        held.add(s);
+      } catch (SocketTimeoutException e) {
+        return s;
+      }
+    }
+    return null;
+  }
+
   /** CPU time the process has used, in clock ticks (utime + stime of /proc/PID/stat). */
   private static long cpuTicks(long pid) throws IOException {
     String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
@@ -190,32 +212,16 @@ class OpenFileLimitIT {
     Socket waiting = null;
     try {
       awaitListening(broker, port);
-      Mqtt5BlockingClient sub = Mqtt5Client.builder().identifier("sub").serverHost("127.0.0.1").serverPort(port)
-          .buildBlocking();
-      sub.connect();
+      Mqtt5BlockingClient sub = client(port, "sub");
       Mqtt5BlockingClient.Mqtt5Publishes inbox = sub.publishes(MqttGlobalPublishFilter.ALL);
       sub.subscribeWith().topicFilter("plant/#").qos(MqttQos.AT_LEAST_ONCE).send();
-      Mqtt5BlockingClient pub = Mqtt5Client.builder().identifier("pub").serverHost("127.0.0.1").serverPort(port)
-          .buildBlocking();
-      pub.connect();
+      Mqtt5BlockingClient pub = client(port, "pub");
       Process lower = new ProcessBuilder("prlimit", "--pid", String.valueOf(broker.pid()), "--nofile=200:200")
           .redirectErrorStream(true).start();
       assertThat(lower.waitFor(10, TimeUnit.SECONDS) && lower.exitValue() == 0)
           .as(new String(lower.getInputStream().readAllBytes(), UTF_8)).isTrue();
 
-      for (int i = 0; i < 300 && waiting == null; i++) {
-        Socket s = new Socket();
-        s.connect(new InetSocketAddress("127.0.0.1", port), 3_000);
-        s.setSoTimeout(1_500);
-        s.getOutputStream().write(connect("filler-" + i));
-        try {
-          assertThat(s.getInputStream().read()).as("CONNACK").isEqualTo(0x20);
-          s.getInputStream().readNBytes(3);
-          held.add(s);
-        } catch (SocketTimeoutException e) {
-          waiting = s; // in the listen backlog: accept() failed
-        }
-      }
+      waiting = fillUntilAcceptFails(port, held);
       assertThat(waiting).as("accept failed at some point").isNotNull();
       assertThat(held.size()).isLessThan(200);
 
@@ -234,10 +240,7 @@ class OpenFileLimitIT {
       }
       waiting.setSoTimeout(10_000);
       assertThat(waiting.getInputStream().read()).as("CONNACK once descriptors are free").isEqualTo(0x20);
-      Mqtt5BlockingClient late = Mqtt5Client.builder().identifier("late").serverHost("127.0.0.1").serverPort(port)
-          .buildBlocking();
-      late.connect();
-      late.disconnect();
+      client(port, "late").disconnect();
       inbox.close();
     } finally {
       if (waiting != null) {
