@@ -120,6 +120,14 @@ class ConnectionLimitsIT {
       assertThat(e.getReasonCode()).isEqualTo(MqttException.REASON_CODE_BROKER_UNAVAILABLE);
       paho.close();
 
+      // mosquitto_pub, MQTT 5: refused with the reason code's text
+      Process mp = new ProcessBuilder("mosquitto_pub", "-h", "127.0.0.1", "-p", String.valueOf(b.port()), "-V",
+          "mqttv5",
+          "-i", "oven-e", "-u", "oven", "-t", "t", "-m", "m").redirectErrorStream(true).start();
+      assertThat(mp.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      assertThat(mp.exitValue()).isNotZero();
+      assertThat(new String(mp.getInputStream().readAllBytes(), UTF_8)).containsIgnoringCase("quota exceeded");
+
       // another identity, and anonymous clients, are not affected
       connected(b, "anonymous").disconnect();
       client(b, "core").connectWith().simpleAuth().username("egizcore").applySimpleAuth().send();
