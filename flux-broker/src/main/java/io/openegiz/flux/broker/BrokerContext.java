@@ -16,11 +16,12 @@ import java.util.concurrent.ScheduledExecutorService;
  * The broker-wide services a connection works with, assembled once by {@link FluxBroker}.
  *
  * @param scheduler timers that outlive a connection (session expiry, delayed wills)
+ * @param quotas retained, session and publish-rate quotas per identity
  * @param connectionCaps connections per identity and unauthenticated connections per address
  */
 public record BrokerContext(BrokerConfig config, SessionRegistry sessions, SubscriptionTree subscriptions,
     Router router, SecurityServices security, BrokerMetrics metrics, Clock clock,
-    ScheduledExecutorService scheduler, ConnectionCaps connectionCaps) {
+    ScheduledExecutorService scheduler, BrokerQuotas quotas, ConnectionCaps connectionCaps) {
 
   public Authenticator authenticator() {
     return security.authenticator();

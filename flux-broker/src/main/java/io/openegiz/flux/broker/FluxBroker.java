@@ -18,6 +18,10 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.openegiz.flux.broker.config.BrokerConfig;
 import io.openegiz.flux.broker.config.ListenerConfig;
+import io.openegiz.flux.broker.config.SecurityConfig;
+import io.openegiz.flux.broker.routing.RetainedQuota;
+import io.openegiz.flux.broker.security.PublishBuckets;
+import io.openegiz.flux.broker.session.PersistentSessionQuota;
 import io.openegiz.flux.broker.metrics.CountingMetrics;
 import io.openegiz.flux.broker.routing.Router;
 import io.openegiz.flux.broker.routing.SubscriptionTree;
@@ -65,6 +69,7 @@ public final class FluxBroker implements AutoCloseable {
   private RetainedStore retained;
   private DurableStore store;
   private final Clock clock;
+  private final int workerThreads;
   private final List<Channel> serverChannels = new ArrayList<>();
   private final ChannelGroup connections = new DefaultChannelGroup("flux-connections", GlobalEventExecutor.INSTANCE);
   private final List<InetSocketAddress> boundAddresses = new ArrayList<>();
@@ -84,6 +89,22 @@ public final class FluxBroker implements AutoCloseable {
     this.givenAuthorizer = b.authorizer;
     this.retained = b.retained; // null: in memory, or durable with persistence true (chosen at start)
     this.clock = b.clock;
+    this.workerThreads = b.workerThreads;
+  }
+
+  /**
+   * The quota state; retained messages recovered from the store count from the start (recovered
+   * sessions are counted once restored). The store does not record who set a retained message, so
+   * recovered ones count against {@link RetainedQuota#RESTORED}: in the totals, not against any
+   * identity (docs/decisions.md).
+   */
+  private BrokerQuotas quotas(SessionRegistry sessions, RecoveredState recovered) {
+    SecurityConfig.RetainedTotals totals = config.security().retainedTotals();
+    RetainedQuota retainedQuota = new RetainedQuota(totals.maxMessages(), totals.maxBytes());
+    if (recovered != null) {
+      recovered.retained().forEach(retainedQuota::restored);
+    }
+    return new BrokerQuotas(retainedQuota, new PersistentSessionQuota(sessions), new PublishBuckets());
   }
 
   public static Builder builder(BrokerConfig config) {
@@ -98,7 +119,7 @@ public final class FluxBroker implements AutoCloseable {
     started = true;
     // First: a security file that cannot be used stops start-up before anything is bound.
     security = SecurityServices.create(config.security(), config.allowAnonymous(), givenAuthenticator,
-        givenAuthorizer, clock);
+        givenAuthorizer, clock, metrics::auditEventDropped);
     // Then the store: one that cannot be read stops start-up before anything is bound, never wiped.
     RecoveredState recovered;
     try {
@@ -113,7 +134,7 @@ public final class FluxBroker implements AutoCloseable {
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     boss = new MultiThreadIoEventLoopGroup(1, io);
-    workers = new MultiThreadIoEventLoopGroup(0, io);
+    workers = new MultiThreadIoEventLoopGroup(workerThreads, io);
     scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "flux-timers");
       t.setDaemon(true);
@@ -121,17 +142,21 @@ public final class FluxBroker implements AutoCloseable {
     });
     SubscriptionTree tree = new SubscriptionTree();
     Router router = new Router(tree, retained, security.authorizer());
+    WillGate wills = new WillGate(router, security.authorizer(), config.security(), security.audit(), metrics);
     SessionRegistry sessions = new SessionRegistry(tree,
         new SessionLimits(config.maxQueuedMessages(), config.maxQueuedBytes()), metrics, clock, scheduler,
-        router::publish);
+        wills, security.authorizer(), config.sessionOwnership());
     router.sessions(sessions);
+    BrokerQuotas quotas = quotas(sessions, recovered);
+    wills.bind(quotas.retained());
     if (store != null) {
       DurableSessionPersistence persistence = new DurableSessionPersistence(store);
       sessions.persistence(persistence);
       SessionRecovery.restore(recovered, sessions, persistence, clock);
+      quotas.persistentSessions().seed(sessions.all());
     }
-    context = new BrokerContext(config, sessions, tree, router, security, metrics, clock, scheduler,
-        new ConnectionCaps(config.connectionLimits()));
+    context = new BrokerContext(config, sessions, tree, router, security, metrics, clock, scheduler, quotas,
+        new ConnectionCaps(config.connectionLimits(), config.security().logins().exemptLoopback()));
     descriptors = DescriptorBudget.measure(); // after the event loops and the store took theirs
     Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     try {
@@ -290,6 +315,7 @@ public final class FluxBroker implements AutoCloseable {
     private Authorizer authorizer;
     private RetainedStore retained;
     private Clock clock = Clock.systemUTC();
+    private int workerThreads;
 
     private Builder(BrokerConfig config) {
       this.config = config;
@@ -299,6 +325,15 @@ public final class FluxBroker implements AutoCloseable {
     public Builder authorizer(Authorizer a) { this.authorizer = a; return this; }
     public Builder retainedStore(RetainedStore r) { this.retained = r; return this; }
     public Builder clock(Clock c) { this.clock = c; return this; }
+
+    /** Event loops serving the connections; 0 (the default) lets Netty choose, twice the cores. */
+    public Builder workerThreads(int n) {
+      if (n < 0) {
+        throw new IllegalArgumentException("workerThreads must be 0 or more: " + n);
+      }
+      this.workerThreads = n;
+      return this;
+    }
 
     public FluxBroker build() {
       return new FluxBroker(this);

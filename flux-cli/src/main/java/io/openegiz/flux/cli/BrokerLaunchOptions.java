@@ -16,7 +16,7 @@ class BrokerLaunchOptions {
    */
   static final String NO_RATE_LIMIT = "max_publish_rate 0\n";
   /** The load generator opens thousands of connections from loopback at once; Mosquitto has no such cap. */
-  static final String LOCAL_LOAD = "unauthenticated_limit_loopback false\n";
+  static final String LOCAL_LOAD = "auth_exempt_loopback true\n";
 
   @Option(names = "--mosquitto", defaultValue = "/usr/sbin/mosquitto",
       description = "Mosquitto executable (default: ${DEFAULT-VALUE}).")

@@ -1,5 +1,6 @@
 package io.openegiz.flux.cli;
 
+import io.openegiz.flux.broker.security.AclFile;
 import io.openegiz.flux.broker.security.CertificateAuthority;
 import io.openegiz.flux.broker.security.CertificateAuthority.KeyType;
 import io.openegiz.flux.broker.security.CertificateIndex.Entry;
@@ -8,6 +9,7 @@ import io.openegiz.flux.broker.security.CertificateStatus;
 import io.openegiz.flux.broker.security.CertificateStore;
 import io.openegiz.flux.broker.security.CertificateStore.CertsException;
 import io.openegiz.flux.broker.security.CertificateStore.Written;
+import io.openegiz.flux.broker.security.ServiceNames;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -86,7 +88,8 @@ final class CertsCommand implements Runnable {
     @Option(names = "--rsa", description = "RSA 2048 instead of ECDSA P-256.")
     boolean rsa;
 
-    @Option(names = "--force", description = "Overwrite existing certificate and key files.")
+    @Option(names = "--force",
+        description = "Overwrite existing certificate and key files; for a device, also accept a service user's name.")
     boolean force;
 
     KeyType keyType() {
@@ -143,13 +146,31 @@ final class CertsCommand implements Runnable {
   }
 
   @Command(name = "device", mixinStandardHelpOptions = true,
-      description = "Makes DIR/devices/ID.crt and DIR/devices/ID.key, CN = the device id, for each ID.")
+      description = {"Makes DIR/devices/ID.crt and DIR/devices/ID.key, CN = the device id, for",
+          "each ID. Refuses the names of service users (egizcore, archiver, ml-service,",
+          "monitoring, telegraf, grafana, prometheus; with --acl also every user FILE",
+          "gives rights beyond one equipment) unless --force: a device certificate with",
+          "such a CN would log in as that service. Bind the device to its topics with",
+          "flux acl device (docs/security.md, \"The OpenEgiz ACL\")."})
   static final class Device extends Issuing {
     @Parameters(paramLabel = "ID", arity = "1..*", description = "Device ids, e.g. esp32-oven001-elec.")
     List<String> ids;
 
+    @Option(names = "--acl", paramLabel = "FILE",
+        description = "The broker's acl_file: its service users are refused as device ids too.")
+    Path acl;
+
     @Override
     int execute() throws CertsException {
+      if (!force) {
+        AclFile services = acl == null ? null : AclCommand.load(acl, CertsException::new);
+        for (String id : ids) {
+          String collision = ServiceNames.collision(id, services);
+          if (collision != null) {
+            throw new CertsException(collision + "; or --force if it really is a device");
+          }
+        }
+      }
       CertificateStore store = CertificateStore.open(dir);
       for (String id : ids) {
         wrote(store.device(id, keyType(), Duration.ofDays(days), force));

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "flux", mixinStandardHelpOptions = true, versionProvider = FluxCommand.Version.class,
     description = "Flux: the edge data platform of OpenEgiz (MQTT broker, archiver, simulated fleet).",
     subcommands = {BrokerCommand.class, FleetCommand.class, BenchCommand.class, PasswdCommand.class,
-        CertsCommand.class,
+        CertsCommand.class, AclCommand.class,
         CommandLine.HelpCommand.class})
 public final class FluxCommand {
 

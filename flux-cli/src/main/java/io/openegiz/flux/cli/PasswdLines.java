@@ -5,21 +5,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * A password file as lines, edited the way mosquitto_passwd edits it: comments, blank lines and other
  * users are kept as they are, and the result replaces the file atomically.
  */
 final class PasswdLines {
-  private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
-
   private final List<String> lines;
 
   private PasswdLines(List<String> lines) {
@@ -85,23 +79,8 @@ final class PasswdLines {
     return colon < 0 ? null : line.substring(0, colon);
   }
 
-  /**
-   * Writes through a temporary file in the same directory and an atomic rename, so that a broker
-   * reloading the file never sees half of it. New files are 0600; existing ones keep their mode.
-   */
+  /** Writes the file atomically; new files are 0600, existing ones keep their mode. */
   void write(Path file, boolean create) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Set<PosixFilePermission> mode = !create && Files.exists(file) ? Files.getPosixFilePermissions(file) : OWNER_ONLY;
-    Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp",
-        PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-    try {
-      StringBuilder text = new StringBuilder();
-      lines.forEach(l -> text.append(l).append('\n'));
-      Files.writeString(tmp, text, StandardCharsets.UTF_8);
-      Files.setPosixFilePermissions(tmp, mode);
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    TextFiles.replace(file, lines, create);
   }
 }

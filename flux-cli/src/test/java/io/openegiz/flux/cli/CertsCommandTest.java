@@ -239,4 +239,36 @@ class CertsCommandTest {
     assertThat(certs("check", "--dir", d)).isEqualTo(1);
     assertThat(out.toString()).containsPattern("crl +ca.crl +- +- missing");
   }
+
+  @Test
+  void deviceIdsOfServiceUsersAreRefusedUnlessForced() throws Exception {
+    String d = dir.toString();
+    assertThat(certs("ca", "--dir", d)).isZero();
+    assertThat(certs("device", "--dir", d, "esp32-oven001-elec", "egizcore")).isEqualTo(1);
+    assertThat(err.toString()).contains("flux certs device: device id \"egizcore\" is a service user of the shipped"
+        + " setup; a device with this certificate CN or username would log in with that service's rights; accepted:"
+        + " any other device id (reserved: archiver, egizcore, grafana, ml-service, monitoring, prometheus,"
+        + " telegraf); or --force if it really is a device");
+    assertThat(dir.resolve("devices/esp32-oven001-elec.crt")).doesNotExist(); // nothing half done
+    assertThat(dir.resolve("devices/egizcore.crt")).doesNotExist();
+
+    // With --acl, the users that file gives rights beyond one equipment are services too; devices are not.
+    Path acl = Files.writeString(dir.resolve("acl.conf"), """
+        user esp32-oven001-elec
+        topic write openegiz/+/+/oven-001/electrical/telemetry
+        topic read openegiz/+/+/oven-001/command
+        user line-dashboard
+        topic read openegiz/factory-a/+/+/+/status
+        pattern write devices/%u/#
+        """);
+    assertThat(certs("device", "--dir", d, "--acl", acl.toString(), "line-dashboard")).isEqualTo(1);
+    assertThat(err.toString()).contains("device id \"line-dashboard\" is a service user in " + acl);
+    assertThat(certs("device", "--dir", d, "--acl", acl.toString(), "esp32-oven001-elec")).isZero();
+    Files.writeString(acl, "user x\ntopic sometimes a/b\n");
+    assertThat(certs("device", "--dir", d, "--acl", acl.toString(), "esp32-y")).isEqualTo(1);
+    assertThat(err.toString()).contains("acl.conf:2: topic: bad access \"sometimes\"");
+
+    assertThat(certs("device", "--dir", d, "--force", "egizcore")).isZero();
+    assertThat(cert("devices/egizcore.crt").getSubjectX500Principal().getName()).isEqualTo("CN=egizcore");
+  }
 }

@@ -13,7 +13,7 @@ import java.util.List;
  * @param maxInflightMessages receive maximum both ways: inbound QoS 1/2 the broker accepts unacknowledged
  *     per client, and outbound QoS 1/2 it has in flight to a client (FR-2.6, default 100)
  * @param maxQueuedMessages per-client queue of messages awaiting delivery (default 1000)
- * @param maxQueuedBytes per-client queue limit in bytes of payload; 0 means no byte limit
+ * @param maxQueuedBytes per-client queue limit in bytes of whole messages (topic, payload, properties); 0 = none
  * @param messageSizeLimit largest PUBLISH payload accepted, in bytes (FR-2.7, default 262144)
  * @param maxPacketSize largest MQTT packet accepted from a client, in bytes
  * @param maxKeepalive largest keep alive granted, seconds; larger requests are lowered (5.0) or refused (3.1.1)
@@ -25,6 +25,8 @@ import java.util.List;
  * @param persistenceSyncMillis 0: group commit (an acknowledged message is fsync'd); N: periodic, the
  *     write-ahead log is fsync'd every N ms (persistence_sync periodic N; docs/durability.md)
  * @param connectTimeout how long a new connection may take to send CONNECT
+ * @param sessionOwnership who may resume or take over a session: its creating identity (default) or anyone
+ *     presenting its client id (Mosquitto)
  * @param security password and ACL files, per-client limits and their overrides, audit
  * @param connectionLimits connections per identity, CONNECT size, unauthenticated connections per address
  */
@@ -43,6 +45,7 @@ public record BrokerConfig(
     Path persistenceLocation,
     long persistenceSyncMillis,
     Duration connectTimeout,
+    SessionOwnership sessionOwnership,
     SecurityConfig security,
     ConnectionLimits connectionLimits) {
 
@@ -82,6 +85,7 @@ public record BrokerConfig(
     b.persistenceLocation = persistenceLocation;
     b.persistenceSyncMillis = persistenceSyncMillis;
     b.connectTimeout = connectTimeout;
+    b.sessionOwnership = sessionOwnership;
     b.security = security;
     b.connectionLimits = connectionLimits;
     return b;
@@ -103,9 +107,16 @@ public record BrokerConfig(
     private Path persistenceLocation = Path.of("flux-data");
     private long persistenceSyncMillis;
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private SessionOwnership sessionOwnership = SessionOwnership.IDENTITY;
     private SecurityConfig security;
     private Integer maxPublishRate;
     private Integer publishBurst;
+    // Quotas set on this builder; null keeps those of security(...) or the defaults.
+    private Integer maxSubscriptions;
+    private Integer maxPersistentSessions;
+    private Integer maxRetainedMessages;
+    private Long maxRetainedBytes;
+    private SecurityConfig.RetainedTotals retainedTotals;
     private ConnectionLimits connectionLimits = ConnectionLimits.DEFAULTS;
 
     public Builder listeners(List<ListenerConfig> v) { listeners = v; return this; }
@@ -130,6 +141,7 @@ public record BrokerConfig(
     public Builder persistenceLocation(Path v) { persistenceLocation = v; return this; }
     public Builder persistenceSyncMillis(long v) { persistenceSyncMillis = v; return this; }
     public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
+    public Builder sessionOwnership(SessionOwnership v) { sessionOwnership = v; return this; }
     /** Security settings; the limits in it are rebuilt from this builder's inflight and size values. */
     public Builder security(SecurityConfig v) {
       security = v;
@@ -142,6 +154,31 @@ public record BrokerConfig(
     }
     public Builder publishBurst(int v) { publishBurst = v; return this; }
     public Builder connectionLimits(ConnectionLimits v) { connectionLimits = v; return this; }
+    /** Subscriptions per session; 0 = no limit. */
+    public Builder maxSubscriptionsPerSession(int v) {
+      maxSubscriptions = v;
+      return this;
+    }
+    /** Persistent sessions per identity; 0 = no limit. */
+    public Builder maxPersistentSessionsPerIdentity(int v) {
+      maxPersistentSessions = v;
+      return this;
+    }
+    /** Retained messages set by one identity; 0 = no limit. */
+    public Builder maxRetainedMessagesPerIdentity(int v) {
+      maxRetainedMessages = v;
+      return this;
+    }
+    /** Bytes of the retained messages set by one identity; 0 = no limit. */
+    public Builder maxRetainedBytesPerIdentity(long v) {
+      maxRetainedBytes = v;
+      return this;
+    }
+    /** The broker-wide bound on retained messages. */
+    public Builder retainedTotals(SecurityConfig.RetainedTotals v) {
+      retainedTotals = v;
+      return this;
+    }
 
     private SecurityConfig security() {
       SecurityConfig base = security != null ? security : SecurityConfig.defaults(null);
@@ -153,9 +190,11 @@ public record BrokerConfig(
           ? publishBurst
           : old != null && maxPublishRate == null ? old.publishBurst() : Math.max(1, rate);
       ClientLimits limits = new ClientLimits(rate, burst, maxInflightMessages, messageSizeLimit);
-      return new SecurityConfig(base.passwordFile(), base.aclFile(), limits, base.listenerLimits(),
-          base.userLimits(), base.rateAction(), base.auditLog(), base.maxConnectsPerAddress(),
-          base.authFailureDelayMillis());
+      ClientLimits limitsWithQuotas = (old != null ? limits.withQuotasOf(old) : limits).with(new ClientLimits.Override(
+          null, null, null, null, maxSubscriptions, maxPersistentSessions, maxRetainedMessages, maxRetainedBytes));
+      return new SecurityConfig(base.passwordFile(), base.aclFile(), limitsWithQuotas, base.listenerLimits(),
+          base.userLimits(), base.rateAction(), base.audit(), base.maxConnectsPerAddress(), base.logins(),
+          base.subscribeRate(), retainedTotals != null ? retainedTotals : base.retainedTotals());
     }
 
     public BrokerConfig build() {
@@ -167,8 +206,8 @@ public record BrokerConfig(
           : (int) Math.min(268_435_455L, (long) messageSizeLimit + PACKET_OVERHEAD_ALLOWANCE);
       return new BrokerConfig(listeners, allowAnonymous, maxInflightMessages, maxQueuedMessages,
           maxQueuedBytes, messageSizeLimit, packet, maxKeepalive, persistentClientExpiration,
-          allowZeroLengthClientid, persistence, persistenceLocation, persistenceSyncMillis, connectTimeout, security(),
-          connectionLimits);
+          allowZeroLengthClientid, persistence, persistenceLocation, persistenceSyncMillis, connectTimeout,
+          sessionOwnership, security(), connectionLimits);
     }
   }
 }

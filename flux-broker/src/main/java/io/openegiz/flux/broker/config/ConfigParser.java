@@ -200,6 +200,9 @@ public final class ConfigParser {
     k.put("allow_anonymous", bool((s, v) -> s.builder.allowAnonymous(v)));
     k.put("allow_zero_length_clientid", bool((s, v) -> s.builder.allowZeroLengthClientid(v)));
     k.put("persistence", bool((s, v) -> s.builder.persistence(v)));
+    k.put("session_ownership", new Key("identity (a session is resumed or taken over only by the identity that"
+        + " created it) or client_id (by whoever presents its client id, as in Mosquitto)", 1, 1,
+        ConfigParser::sessionOwnership));
     k.put("per_listener_settings", bool(ConfigParser::perListenerSettings));
     k.put("persistence_location", new Key("a path to a directory", 1, Integer.MAX_VALUE,
         ConfigParser::persistenceLocation));
@@ -244,7 +247,7 @@ public final class ConfigParser {
         (s, n) -> s.builder.maxKeepalive(n.intValue())));
   }
 
-  static Key bool(BiConsumer<ParseState, Boolean> setter) {
+  private static Key bool(BiConsumer<ParseState, Boolean> setter) {
     return new Key("true or false", 1, 1, (s, d) -> {
       String v = d.args().get(0);
       if (v.equals("true") || v.equals("false")) {
@@ -255,7 +258,7 @@ public final class ConfigParser {
     });
   }
 
-  private static Key number(String accepted, long min, long max, BiConsumer<ParseState, Long> setter) {
+  static Key number(String accepted, long min, long max, BiConsumer<ParseState, Long> setter) {
     return new Key(accepted, 1, 1, (s, d) -> {
       Long n = s.number(d, d.args().get(0), min, max);
       if (n != null) {
@@ -342,6 +345,14 @@ public final class ConfigParser {
       }
     }
     s.error(d, quote(String.join(" ", a)) + " is not group or periodic MILLIS (1 to 10000)");
+  }
+
+  private static void sessionOwnership(ParseState s, Directive d) {
+    switch (d.args().get(0)) {
+      case "identity" -> s.builder.sessionOwnership(SessionOwnership.IDENTITY);
+      case "client_id" -> s.builder.sessionOwnership(SessionOwnership.CLIENT_ID);
+      default -> s.error(d, quote(d.args().get(0)) + " is not identity or client_id");
+    }
   }
 
   private static void maxPacketSize(ParseState s, Long n) {

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * Flux's broker-wide connection keys: connections per identity, the CONNECT size and unauthenticated
- * connections per address. Mosquitto's per-listener {@code max_connections} is in {@link ListenerKeys}.
+ * connections per address (loopback exempted by the login limits' {@code auth_exempt_loopback}).
+ * Mosquitto's per-listener {@code max_connections} is in {@link ListenerKeys}.
  */
 final class ConnectionKeys {
   private ConnectionKeys() {}
@@ -18,10 +19,9 @@ final class ConnectionKeys {
     int perIdentity = ConnectionLimits.DEFAULT_MAX_CONNECTIONS_PER_IDENTITY;
     int connectSize = ConnectionLimits.DEFAULT_MAX_CONNECT_SIZE;
     int unauthenticated = ConnectionLimits.DEFAULT_MAX_UNAUTHENTICATED_PER_ADDRESS;
-    boolean loopback = true;
 
     ConnectionLimits build() {
-      return new ConnectionLimits(perIdentity, connectSize, unauthenticated, loopback);
+      return new ConnectionLimits(perIdentity, connectSize, unauthenticated);
     }
   }
 
@@ -41,6 +41,5 @@ final class ConnectionKeys {
           Long n = s.number(d, d.args().get(0), 0, 1_000_000);
           if (n != null) s.connections.unauthenticated = n.intValue();
         }));
-    k.put("unauthenticated_limit_loopback", ConfigParser.bool((s, v) -> s.connections.loopback = v));
   }
 }

@@ -9,11 +9,10 @@ package io.openegiz.flux.broker.config;
  * @param maxConnectSize largest CONNECT packet accepted, in bytes; refused as soon as its fixed header
  *     announces more, before it is buffered
  * @param maxUnauthenticatedPerAddress connections from one remote address that have not yet received a
- *     successful CONNACK; the excess is closed at accept; 0 = no limit
- * @param unauthenticatedLimitLoopback whether that cap applies to loopback addresses too
+ *     successful CONNACK; the excess is closed at accept; 0 = no limit. Loopback addresses are counted
+ *     unless auth_exempt_loopback (the login limits' key) exempts them.
  */
-public record ConnectionLimits(int maxConnectionsPerIdentity, int maxConnectSize, int maxUnauthenticatedPerAddress,
-    boolean unauthenticatedLimitLoopback) {
+public record ConnectionLimits(int maxConnectionsPerIdentity, int maxConnectSize, int maxUnauthenticatedPerAddress) {
 
   public static final int DEFAULT_MAX_CONNECTIONS_PER_IDENTITY = 1000;
   /** Fits a CONNECT with a will of tens of kilobytes; the spec's status wills are far below 1 KB. */
@@ -21,5 +20,5 @@ public record ConnectionLimits(int maxConnectionsPerIdentity, int maxConnectSize
   public static final int DEFAULT_MAX_UNAUTHENTICATED_PER_ADDRESS = 64;
 
   public static final ConnectionLimits DEFAULTS = new ConnectionLimits(DEFAULT_MAX_CONNECTIONS_PER_IDENTITY,
-      DEFAULT_MAX_CONNECT_SIZE, DEFAULT_MAX_UNAUTHENTICATED_PER_ADDRESS, true);
+      DEFAULT_MAX_CONNECT_SIZE, DEFAULT_MAX_UNAUTHENTICATED_PER_ADDRESS);
 }

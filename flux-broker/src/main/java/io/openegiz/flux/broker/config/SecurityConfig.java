@@ -13,14 +13,25 @@ import java.util.Map;
  * @param listenerLimits overrides by listener port (limits_for_listener)
  * @param userLimits overrides by username (limits_for_user); a user override wins over a listener one
  * @param rateAction what happens to a client that publishes faster than its rate (publish_rate_action)
- * @param auditLog where audit events go: a file path, or "-" for standard error (audit_log)
+ * @param audit the audit log: where it goes, its rotation and the aggregation of ACL denials
  * @param maxConnectsPerAddress new connections accepted per remote address per second; 0 = no limit
- * @param authFailureDelayMillis base delay added after each authentication failure from one address,
- *     doubling per further failure within a minute, capped at 10 s; 0 turns it off
+ * @param logins failed-login delay, lockouts and pending logins per address
+ * @param subscribeRate topic filters per second per connection in SUBSCRIBE and UNSUBSCRIBE
+ * @param retainedTotals the broker-wide bound on retained messages (max_retained_messages, max_retained_bytes)
  */
 public record SecurityConfig(Path passwordFile, Path aclFile, ClientLimits limits,
     Map<Integer, ClientLimits.Override> listenerLimits, Map<String, ClientLimits.Override> userLimits,
-    RateAction rateAction, String auditLog, int maxConnectsPerAddress, int authFailureDelayMillis) {
+    RateAction rateAction, AuditConfig audit, int maxConnectsPerAddress, LoginLimits logins,
+    SubscribeRate subscribeRate, RetainedTotals retainedTotals) {
+
+  /**
+   * How many retained messages, and how many bytes of them (topic, payload and properties), the broker
+   * keeps in all; 0 means no limit. The defaults hold 10,000 sensors with a few status topics each ten
+   * times over, and cap the memory one factory's retained set can take.
+   */
+  public record RetainedTotals(int maxMessages, long maxBytes) {
+    public static final RetainedTotals DEFAULTS = new RetainedTotals(100_000, 256L * 1024 * 1024);
+  }
 
   /** What the broker does to a client above its publish rate. */
   public enum RateAction {
@@ -31,7 +42,6 @@ public record SecurityConfig(Path passwordFile, Path aclFile, ClientLimits limit
   }
 
   public static final int DEFAULT_MAX_CONNECTS_PER_ADDRESS = 200;
-  public static final int DEFAULT_AUTH_FAILURE_DELAY_MILLIS = 100;
 
   public SecurityConfig {
     listenerLimits = Map.copyOf(listenerLimits);
@@ -40,8 +50,14 @@ public record SecurityConfig(Path passwordFile, Path aclFile, ClientLimits limit
 
   /** No files, the spec's limits, slow-down, audit to standard error. */
   public static SecurityConfig defaults(ClientLimits limits) {
-    return new SecurityConfig(null, null, limits, Map.of(), Map.of(), RateAction.SLOW, "-",
-        DEFAULT_MAX_CONNECTS_PER_ADDRESS, DEFAULT_AUTH_FAILURE_DELAY_MILLIS);
+    return new SecurityConfig(null, null, limits, Map.of(), Map.of(), RateAction.SLOW, AuditConfig.defaults("-"),
+        DEFAULT_MAX_CONNECTS_PER_ADDRESS, LoginLimits.defaults(), SubscribeRate.defaults(),
+        RetainedTotals.DEFAULTS);
+  }
+
+  /** Where audit events go: a file path, or "-" for standard error. */
+  public String auditLog() {
+    return audit.target();
   }
 
   /** The limits for a client on a listener port with a username (null when anonymous). */
@@ -55,7 +71,7 @@ public record SecurityConfig(Path passwordFile, Path aclFile, ClientLimits limit
   }
 
   public SecurityConfig withFiles(Path password, Path acl) {
-    return new SecurityConfig(password, acl, limits, listenerLimits, userLimits, rateAction, auditLog,
-        maxConnectsPerAddress, authFailureDelayMillis);
+    return new SecurityConfig(password, acl, limits, listenerLimits, userLimits, rateAction, audit,
+        maxConnectsPerAddress, logins, subscribeRate, retainedTotals);
   }
 }

@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * Security keys: Mosquitto's {@code password_file} and {@code acl_file}, and Flux's per-client
- * limits with their per-listener and per-user overrides, rate-limit action, audit log and
+ * limits and quotas with their per-listener and per-user overrides, rate-limit action, audit log and
  * connection throttling.
  */
 final class SecurityKeys {
@@ -23,17 +23,24 @@ final class SecurityKeys {
     SecurityConfig.RateAction rateAction = SecurityConfig.RateAction.SLOW;
     String auditLog = "-";
     int maxConnectsPerAddress = SecurityConfig.DEFAULT_MAX_CONNECTS_PER_ADDRESS;
-    int authFailureDelayMillis = SecurityConfig.DEFAULT_AUTH_FAILURE_DELAY_MILLIS;
+    final GuardKeys.Acc guards = new GuardKeys.Acc();
+    int maxRetainedMessages = SecurityConfig.RetainedTotals.DEFAULTS.maxMessages();
+    long maxRetainedBytes = SecurityConfig.RetainedTotals.DEFAULTS.maxBytes();
 
     SecurityConfig build() {
       // The limits themselves are filled in by BrokerConfig.Builder from the global keys.
-      return new SecurityConfig(passwordFile, aclFile, null, listenerLimits, userLimits, rateAction, auditLog,
-          maxConnectsPerAddress, authFailureDelayMillis);
+      return new SecurityConfig(passwordFile, aclFile, null, listenerLimits, userLimits, rateAction,
+          guards.audit(auditLog), maxConnectsPerAddress, guards.logins(), guards.subscribeRate(),
+          new SecurityConfig.RetainedTotals(maxRetainedMessages, maxRetainedBytes));
     }
   }
 
-  private static final String OVERRIDES = "max_publish_rate=N, max_publish_burst=N, max_inflight_messages=N"
-      + " or message_size_limit=N, one or more, separated by spaces";
+  private static final String OVERRIDES = "max_publish_rate=N, max_publish_burst=N, max_inflight_messages=N,"
+      + " message_size_limit=N, max_subscriptions_per_session=N, max_persistent_sessions_per_identity=N,"
+      + " max_retained_messages_per_identity=N or max_retained_bytes_per_identity=N, one or more, separated by"
+      + " spaces";
+  private static final int MAX_COUNT = 100_000_000;
+  private static final long MAX_BYTES = 1L << 40;
 
   static void register(Map<String, Key> k) {
     k.put("password_file", new Key("a path to a Mosquitto password file", 1, Integer.MAX_VALUE,
@@ -65,11 +72,7 @@ final class SecurityKeys {
           Long n = s.number(d, d.args().get(0), 0, 1_000_000);
           if (n != null) s.security.maxConnectsPerAddress = n.intValue();
         }));
-    k.put("auth_failure_delay", new Key("milliseconds from 0 (off) to 10000", 1, 1,
-        (s, d) -> {
-          Long n = s.number(d, d.args().get(0), 0, 10_000);
-          if (n != null) s.security.authFailureDelayMillis = n.intValue();
-        }));
+    registerQuotas(k);
     k.put("limits_for_user", new Key("limits_for_user USERNAME " + OVERRIDES, 2, Integer.MAX_VALUE,
         (s, d) -> {
           ClientLimits.Override o = override(s, d);
@@ -80,6 +83,24 @@ final class SecurityKeys {
       ClientLimits.Override o = override(s, d);
       if (port != null && o != null) s.security.listenerLimits.put(port.intValue(), o);
     }));
+    GuardKeys.register(k);
+  }
+
+  /** The quotas of issue 8 item 3: 0 means no limit, as for max_publish_rate. */
+  private static void registerQuotas(Map<String, Key> k) {
+    String count = "an integer from 0 (no limit) to " + MAX_COUNT;
+    String bytes = "a number of bytes from 0 (no limit) to " + MAX_BYTES;
+    k.put("max_retained_messages", ConfigParser.number(count, 0, MAX_COUNT,
+        (s, n) -> s.security.maxRetainedMessages = n.intValue()));
+    k.put("max_retained_bytes", ConfigParser.number(bytes, 0, MAX_BYTES, (s, n) -> s.security.maxRetainedBytes = n));
+    k.put("max_retained_messages_per_identity", ConfigParser.number(count, 0, MAX_COUNT,
+        (s, n) -> s.builder.maxRetainedMessagesPerIdentity(n.intValue())));
+    k.put("max_retained_bytes_per_identity", ConfigParser.number(bytes, 0, MAX_BYTES,
+        (s, n) -> s.builder.maxRetainedBytesPerIdentity(n)));
+    k.put("max_subscriptions_per_session", ConfigParser.number(count, 0, MAX_COUNT,
+        (s, n) -> s.builder.maxSubscriptionsPerSession(n.intValue())));
+    k.put("max_persistent_sessions_per_identity", ConfigParser.number(count, 0, MAX_COUNT,
+        (s, n) -> s.builder.maxPersistentSessionsPerIdentity(n.intValue())));
   }
 
   private static void rateAction(ParseState s, Directive d) {
@@ -90,17 +111,29 @@ final class SecurityKeys {
     }
   }
 
+  /** The largest value a {@code key=value} override accepts: the quotas' own ranges, else MQTT's maximum size. */
+  private static long overrideMaximum(String key) {
+    if (key.endsWith("_bytes_per_identity")) {
+      return MAX_BYTES;
+    }
+    return key.endsWith("_per_identity") || key.endsWith("_per_session") ? MAX_COUNT : ConfigParser.MQTT_MAX_SIZE;
+  }
+
   /** Reads {@code key=value} words after the first argument; null (with errors reported) when one is bad. */
   private static ClientLimits.Override override(ParseState s, Directive d) {
     Integer rate = null;
     Integer burst = null;
     Integer inflight = null;
     Integer size = null;
+    Integer subs = null;
+    Integer sessions = null;
+    Integer retained = null;
+    Long retainedBytes = null;
     boolean ok = true;
     for (String word : d.args().subList(1, d.args().size())) {
       int eq = word.indexOf('=');
       String key = eq < 0 ? word : word.substring(0, eq);
-      Long n = eq < 0 ? null : s.number(d, word.substring(eq + 1), 0, ConfigParser.MQTT_MAX_SIZE);
+      Long n = eq < 0 ? null : s.number(d, word.substring(eq + 1), 0, overrideMaximum(key));
       if (eq < 0) {
         s.error(d, ConfigParser.quote(word) + " is not key=value");
         ok = false;
@@ -112,6 +145,10 @@ final class SecurityKeys {
           case "max_publish_burst" -> burst = n.intValue();
           case "max_inflight_messages" -> inflight = n == 0 ? 65535 : (int) Math.min(65535, n);
           case "message_size_limit" -> size = n.intValue();
+          case "max_subscriptions_per_session" -> subs = n.intValue();
+          case "max_persistent_sessions_per_identity" -> sessions = n.intValue();
+          case "max_retained_messages_per_identity" -> retained = n.intValue();
+          case "max_retained_bytes_per_identity" -> retainedBytes = n;
           default -> {
             s.error(d, ConfigParser.quote(key) + " is not a per-client limit");
             ok = false;
@@ -119,6 +156,6 @@ final class SecurityKeys {
         }
       }
     }
-    return ok ? new ClientLimits.Override(rate, burst, inflight, size) : null;
+    return ok ? new ClientLimits.Override(rate, burst, inflight, size, subs, sessions, retained, retainedBytes) : null;
   }
 }

@@ -26,6 +26,9 @@ public interface BrokerMetrics {
 
   void bytesSent(long n);
 
+  /** An audit event was dropped because the audit writer could not keep up. */
+  void auditEventDropped();
+
   /** A metrics sink that counts nothing. */
   BrokerMetrics NOOP = new BrokerMetrics() {
     @Override
@@ -42,5 +45,7 @@ public interface BrokerMetrics {
     public void bytesReceived(long n) {}
     @Override
     public void bytesSent(long n) {}
+    @Override
+    public void auditEventDropped() {}
   };
 }

@@ -14,6 +14,7 @@ public final class CountingMetrics implements BrokerMetrics {
   private final LongAdder payloadBytesSent = new LongAdder();
   private final LongAdder bytesReceived = new LongAdder();
   private final LongAdder bytesSent = new LongAdder();
+  private final LongAdder auditEventsDropped = new LongAdder();
   private final Map<DropReason, LongAdder> drops = new EnumMap<>(DropReason.class);
 
   public CountingMetrics() {
@@ -36,6 +37,8 @@ public final class CountingMetrics implements BrokerMetrics {
   public void bytesReceived(long n) { bytesReceived.add(n); }
   @Override
   public void bytesSent(long n) { bytesSent.add(n); }
+  @Override
+  public void auditEventDropped() { auditEventsDropped.increment(); }
 
   /** Clients connected now. */
   public long clientsConnected() { return connected.sum(); }
@@ -46,6 +49,10 @@ public final class CountingMetrics implements BrokerMetrics {
   public long payloadBytesSent() { return payloadBytesSent.sum(); }
   public long bytesReceived() { return bytesReceived.sum(); }
   public long bytesSent() { return bytesSent.sum(); }
+  /** Audit events dropped because the audit writer could not keep up (also warned about in the log). */
+  public long auditEventsDropped() {
+    return auditEventsDropped.sum();
+  }
   public long dropped(DropReason reason) { return drops.get(reason).sum(); }
 
   /** All drops, whatever the reason. */

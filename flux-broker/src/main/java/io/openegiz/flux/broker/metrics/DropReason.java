@@ -12,6 +12,13 @@ public enum DropReason {
   TOO_LARGE_FOR_CLIENT,
   /** The publisher was not allowed to publish to the topic. */
   NOT_AUTHORIZED,
+  /**
+   * The subscriber's identity was no longer allowed to read the topic when the message was sent
+   * (ACL reloaded, or the session taken over by another identity under session_ownership client_id).
+   */
+  READ_NOT_AUTHORIZED,
+  /** The publisher was over a quota: a retained message beyond its retained messages or bytes. */
+  QUOTA_EXCEEDED,
   /** Payload larger than message_size_limit. */
   OVERSIZE_PAYLOAD,
   /** The session ended (clean start or expiry) with messages still queued. */

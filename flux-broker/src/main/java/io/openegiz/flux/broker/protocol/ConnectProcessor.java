@@ -15,8 +15,8 @@ import io.openegiz.flux.broker.routing.Message;
 import io.openegiz.flux.broker.routing.Topics;
 import io.netty.handler.ssl.SslHandler;
 import io.openegiz.flux.broker.security.AuditLog;
+import io.openegiz.flux.broker.security.AuthThrottle;
 import io.openegiz.flux.broker.security.Authenticator;
-import io.openegiz.flux.broker.security.TokenBucket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -28,6 +28,8 @@ import io.openegiz.flux.broker.security.ConnectionCaps;
 import io.openegiz.flux.broker.session.SessionRegistry;
 import java.util.Arrays;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /** Turns a CONNECT into a CONNACK: validation, authentication, session open or resume, takeover. */
@@ -63,19 +65,30 @@ final class ConnectProcessor {
     String username = p.userName();
     boolean fromCertificate = c.tls != null && c.tls.identityFromCertificate();
     if (fromCertificate) {
-      username = certificateUsername();
+      username = certificateUsername(r.clientId());
       if (username == null) {
-        refuse(ReasonCode.V3_NOT_AUTHORIZED, ReasonCode.NOT_AUTHORIZED,
-            "the client certificate carries no identity (CN) to use as username");
         return;
       }
     }
     Authenticator.Credentials creds = new Authenticator.Credentials(r.clientId(), username,
         fromCertificate ? null : p.passwordInBytes(), c.ctx.channel().remoteAddress(), c.listener, fromCertificate);
+    AuthThrottle.Ticket ticket = throttled(r, creds);
+    if (ticket == null) {
+      return;
+    }
     c.ctx.channel().config().setAutoRead(false); // nothing else is read until the client is known
-    c.broker.authenticator().authenticate(creds).whenComplete((result, error) -> c.ctx.executor().execute(() -> {
+    CompletionStage<Authenticator.Result> check;
+    try {
+      check = c.broker.authenticator().authenticate(creds);
+    } catch (RuntimeException e) {
+      check = CompletableFuture.failedFuture(e); // answered like any error, and the ticket released
+    }
+    check.whenComplete((result, error) -> c.ctx.executor().execute(() -> {
       if (creds.password() != null) {
         Arrays.fill(creds.password(), (byte) 0);
+      }
+      if (error != null || result.allowed() || result.outcome() == Authenticator.Outcome.SERVER_BUSY) {
+        ticket.release();
       }
       if (error != null) {
         MqttConnectionHandler.LOG.warn("client {}: authentication failed with an error", r.clientId(), error);
@@ -84,37 +97,79 @@ final class ConnectProcessor {
         refuse(ReasonCode.V3_SERVER_UNAVAILABLE, ReasonCode.SERVER_BUSY, "client " + r.clientId()
             + " refused for now: " + result.reason());
       } else if (!result.allowed()) {
-        authFailed(r, creds.username(), result);
+        authFailed(r, creds.username(), result, ticket);
       } else if (c.ctx.channel().isActive()) {
         accept(r, h, p, creds.username());
       }
     }));
   }
 
-  /** The username from the verified client certificate, or null when there is none. */
-  private String certificateUsername() {
-    SslHandler ssl = c.ctx.pipeline().get(SslHandler.class);
-    try {
-      java.security.cert.Certificate[] peer = ssl.engine().getSession().getPeerCertificates();
-      X509Certificate cert = (X509Certificate) peer[0];
-      return c.tls.useIdentityAsUsername() ? CertificateIdentity.commonName(cert) : CertificateIdentity.subject(cert);
-    } catch (SSLPeerUnverifiedException | RuntimeException e) {
-      return null;
+  /**
+   * The login's place in the brute-force throttle; null when it was refused there, unchecked: its
+   * username or address is locked (0x8A) or its address has too many logins being checked (0x89).
+   * Only logins with a username and no verified certificate are throttled: anonymous and certificate
+   * logins have no secret to guess.
+   */
+  private AuthThrottle.Ticket throttled(Request r, Authenticator.Credentials creds) {
+    boolean guessable = creds.username() != null && !creds.certificateVerified();
+    AuthThrottle.Ticket ticket = c.broker.security().authThrottle()
+        .admit(guessable ? remoteAddress() : null, guessable ? creds.username() : null);
+    if (ticket.refusal() == null) {
+      return ticket;
     }
+    boolean locked = ticket.refusal() == AuthThrottle.Refusal.LOCKED;
+    String why = locked
+        ? "too many failed logins for this user or address: locked"
+        : "too many logins being checked from this address";
+    c.broker.security().audit().record(AuditLog.Event.AUTH_FAILURE, c.listener, c.ctx.channel().remoteAddress(),
+        r.clientId(), creds.username(), "refused", Map.of("reason", why));
+    refuse(locked ? ReasonCode.V3_NOT_AUTHORIZED : ReasonCode.V3_SERVER_UNAVAILABLE,
+        locked ? ReasonCode.BANNED : ReasonCode.SERVER_BUSY, "client " + r.clientId() + " refused: " + why);
+    return null;
+  }
+
+  /**
+   * The username from the verified client certificate; null when the certificate gives none, after
+   * refusing the CONNECT with a generic reason on the wire and the detail in the log and the audit.
+   */
+  private String certificateUsername(String clientId) {
+    String why;
+    try {
+      SslHandler ssl = c.ctx.pipeline().get(SslHandler.class);
+      X509Certificate cert = (X509Certificate) ssl.engine().getSession().getPeerCertificates()[0];
+      return c.tls.useIdentityAsUsername() ? CertificateIdentity.commonName(cert) : CertificateIdentity.subject(cert);
+    } catch (CertificateIdentity.Refused e) {
+      why = e.getMessage();
+    } catch (SSLPeerUnverifiedException e) {
+      why = "the client presented no verified certificate";
+    } catch (RuntimeException e) {
+      MqttConnectionHandler.LOG.warn("client {}: cannot read its client certificate", clientId, e);
+      why = "cannot read the client certificate: " + e;
+    }
+    MqttConnectionHandler.LOG.info("client {} at {}: certificate refused as identity: {}", clientId,
+        c.ctx.channel().remoteAddress(), why);
+    c.broker.security().audit().record(AuditLog.Event.AUTH_FAILURE, c.listener, c.ctx.channel().remoteAddress(),
+        clientId, null, "refused", Map.of("method", "certificate", "reason", why));
+    refuse(ReasonCode.V3_NOT_AUTHORIZED, ReasonCode.NOT_AUTHORIZED, "not authorized");
+    return null;
   }
 
   /**
    * A refused login: audited, and answered only after the address's failure delay, so that guessing
    * passwords gets slower with every wrong one.
    */
-  private void authFailed(Request r, String username, Authenticator.Result result) {
+  private void authFailed(Request r, String username, Authenticator.Result result, AuthThrottle.Ticket ticket) {
     c.broker.security().audit().record(AuditLog.Event.AUTH_FAILURE, c.listener, c.ctx.channel().remoteAddress(),
         r.clientId(), username, "refused", Map.of("reason", result.reason()));
+    // The detail (unknown user or wrong password) stays in the audit log: on the wire both look the
+    // same, so that CONNACKs do not tell which usernames exist.
     Runnable answer = () -> refuse(
         result.badCredentials() ? ReasonCode.V3_BAD_USERNAME_OR_PASSWORD : ReasonCode.V3_NOT_AUTHORIZED,
         result.badCredentials() ? ReasonCode.BAD_USERNAME_OR_PASSWORD : ReasonCode.NOT_AUTHORIZED,
-        "client " + r.clientId() + " refused: " + result.reason());
-    long delay = c.broker.security().authThrottle().failed(remoteAddress());
+        "client " + r.clientId() + " refused: " + (result.badCredentials()
+            ? "bad user name or password"
+            : result.reason()));
+    long delay = ticket.failed();
     if (delay == 0) {
       answer.run();
     } else {
@@ -203,31 +258,49 @@ final class ConnectProcessor {
 
   private void accept(Request r, MqttConnectVariableHeader h, MqttConnectPayload p, String username) {
     c.identity = new ClientIdentity(r.clientId(), username, c.ctx.channel().remoteAddress(), c.listener);
+    c.audit(AuditLog.Event.AUTH_SUCCESS, "accepted", Map.of("method", username == null
+        ? "anonymous"
+        : c.tls != null && c.tls.identityFromCertificate() ? "certificate" : "password"));
     if (!c.broker.connectionCaps().acquireIdentity(username, r.clientId(), c.ctx.channel())) {
       int max = c.broker.config().connectionLimits().maxConnectionsPerIdentity();
-      c.audit(AuditLog.Event.CONNECTION_THROTTLED, "refused", Map.of("limit", "max_connections_per_identity",
-          "max", max));
+      c.audit(AuditLog.Event.QUOTA_EXCEEDED, "refused", Map.of("quota", "max_connections_per_identity", "limit", max));
       refuse(ReasonCode.V3_SERVER_UNAVAILABLE, ReasonCode.QUOTA_EXCEEDED, "identity " + username + " already holds "
           + max + " connections (max_connections_per_identity)");
       return;
     }
-    ConnectionCaps.authenticated(c.ctx.channel());
-    c.broker.security().authThrottle().succeeded(remoteAddress());
-    c.audit(AuditLog.Event.AUTH_SUCCESS, "accepted", Map.of("method", username == null
-        ? "anonymous"
-        : c.tls != null && c.tls.identityFromCertificate() ? "certificate" : "password"));
-    c.limits = c.broker.config().security().limitsFor(c.listenerPort, username);
-    if (c.limits.maxPublishRate() > 0) {
-      c.rateGate = new PublishRateGate(c, new TokenBucket(c.limits.maxPublishRate(), c.limits.publishBurst(),
-          System.nanoTime()));
+    SessionRegistry.Will will = will(h, p, r.clientId());
+    if (will != null && !c.broker.authorizer().canPublish(c.identity, will.message().topic())) {
+      // a will is a PUBLISH made later: the same right is needed now, and again when it goes out
+      c.audit(AuditLog.Event.ACL_DENIED, "denied", Map.of("action", "will", "topic", will.message().topic(),
+          "when", "connect"));
+      refuse(ReasonCode.V3_NOT_AUTHORIZED, ReasonCode.NOT_AUTHORIZED,
+          "not authorized to publish the will to " + will.message().topic());
+      return;
     }
-    c.will = will(h, p, r.clientId());
+    c.limits = c.broker.config().security().limitsFor(c.listenerPort, username);
+    String overQuota = c.quotas.persistentSession(c.identity, r.expirySeconds());
+    if (overQuota != null) {
+      refuse(ReasonCode.V3_NOT_AUTHORIZED, ReasonCode.QUOTA_EXCEEDED, "client " + r.clientId() + ": " + overQuota);
+      return;
+    }
     SessionRegistry.Connected opened = c.broker.sessions().connect(c.identity, r.cleanStart(), r.expirySeconds(), c);
+    if (opened.ownedByAnother()) {
+      c.audit(AuditLog.Event.SESSION_REFUSED, "refused", Map.of("reason",
+          "client id names a session of another identity (session_ownership identity)"));
+      refuse(ReasonCode.V3_IDENTIFIER_REJECTED, ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
+          "client id " + r.clientId() + " is in use by another identity");
+      return;
+    }
+    c.will = will;
+    if (c.limits.maxPublishRate() > 0) {
+      c.rateGate = new PublishRateGate(c, c.identity.quotaOwner()); // one bucket per identity, not per connection
+    }
     if (opened.previous() != null) {
       opened.previous().takenOver();
     }
     c.session = opened.session();
     c.state = MqttConnectionHandler.State.CONNECTED;
+    ConnectionCaps.authenticated(c.ctx.channel()); // no longer counts against max_unauthenticated_per_address
     c.ctx.writeAndFlush(connAck(r, opened.sessionPresent()));
     if (r.keepAlive() > 0) {
       long idleMillis = r.keepAlive() * 1500L; // [MQTT-3.1.2-22]
@@ -261,7 +334,7 @@ final class ConnectProcessor {
     // [MQTT-3.1.2-14] the will's QoS and retain come from the CONNECT flags
     Message msg = new Message(p.willTopic(), p.willMessageInBytes() == null ? new byte[0] : p.willMessageInBytes(),
         h.willQos(), h.isWillRetain(), clientId, expiresAt, forwarded);
-    return new SessionRegistry.Will(msg, delay);
+    return new SessionRegistry.Will(msg, delay, c.identity);
   }
 
   private MqttConnAckMessage connAck(Request r, boolean sessionPresent) {

@@ -30,7 +30,6 @@ import io.openegiz.flux.broker.session.Outbound;
 import io.openegiz.flux.broker.session.Session;
 import io.openegiz.flux.broker.session.SessionRegistry;
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
@@ -66,7 +65,9 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   ClientLimits limits;
   /** The client's publish-rate gate (SEC-5), or null when it has no rate limit. */
   PublishRateGate rateGate;
-  private final Map<String, Integer> denials = new HashMap<>();
+  /** Retained, subscription and persistent-session quotas (issue 8, item 3). */
+  final QuotaGate quotas = new QuotaGate(this);
+  private final DenialAudit denials;
   ChannelHandlerContext ctx;
   State state = State.AWAIT_CONNECT;
   boolean v5;
@@ -94,7 +95,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     this.limits = broker.config().security().limits();
     this.tls = tls;
     this.connects = new ConnectProcessor(this);
-    this.subscribes = new SubscribeProcessor(this);
+    this.subscribes = new SubscribeProcessor(this, broker.config().security().subscribeRate());
+    this.denials = new DenialAudit(this, broker.config().security().audit());
   }
 
   @Override
@@ -189,33 +191,14 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     }
   }
 
-  /** An ACL refusal: the first of each (action, topic) is audited at once, repeats when the client leaves. */
+  /** An ACL refusal, audited in bounded form (see {@link DenialAudit}). */
   void denied(String action, String topic) {
-    String key = action + " " + topic;
-    Integer n = denials.get(key);
-    if (n == null) {
-      if (denials.size() < 1_000) {
-        denials.put(key, 1);
-      }
-      audit(AuditLog.Event.ACL_DENIED, "denied", Map.of("action", action, "topic", topic));
-    } else {
-      denials.put(key, n + 1);
-    }
+    denials.denied(action, topic);
   }
 
   void audit(AuditLog.Event event, String outcome, Map<String, Object> fields) {
     broker.security().audit().record(event, listener, ctx.channel().remoteAddress(),
         identity == null ? null : identity.clientId(), identity == null ? null : identity.username(), outcome, fields);
-  }
-
-  private void auditRepeats() {
-    denials.forEach((key, n) -> {
-      if (n > 1) {
-        int space = key.indexOf(' ');
-        audit(AuditLog.Event.ACL_DENIED, "denied", Map.of("action", key.substring(0, space),
-            "topic", key.substring(space + 1), "repeated", n - 1));
-      }
-    });
   }
 
   private void pubrec(MqttMessage m) {
@@ -389,7 +372,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
       connectTimeout.cancel(false);
     }
     if (session != null) {
-      auditRepeats();
+      denials.close();
+      quotas.close();
       broker.sessions().disconnected(session, this, normalDisconnect ? null : will);
       broker.metrics().clientDisconnected();
     }

@@ -51,13 +51,17 @@ final class PublishProcessor {
       ackInOrder(MqttMessageType.PUBREC, id, ReasonCode.SUCCESS); // a resend before PUBREL: never routed twice
       return;
     }
+    Message m = refusal == ReasonCode.SUCCESS ? toMessage(topic, payload, p, props) : null;
+    if (m != null && m.retain()) {
+      refusal = c.quotas.retained(m); // refused: neither retained nor delivered (docs/decisions.md)
+    }
     if (refusal == ReasonCode.SUCCESS && qos > 0 && durable()) {
-      durableAcks.publish(toMessage(topic, payload, p, props), id); // acknowledged once stored
+      durableAcks.publish(m, id); // acknowledged once stored
       return;
     }
     byte reason = refusal;
     if (refusal == ReasonCode.SUCCESS) {
-      int delivered = c.broker.router().publish(toMessage(topic, payload, p, props), c::pauseFor);
+      int delivered = c.broker.router().publish(m, c::pauseFor);
       reason = delivered == 0 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
     } else if (qos == 2) {
       c.session.releaseInboundQos2(id); // a refused QoS 2 exchange ends at its PUBREC (reason >= 0x80)

@@ -11,21 +11,26 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One client's publish rate (SEC-5). Above it the client is, by default, slowed down: its socket is
- * not read and the packets already read are held back, in order, and handled as the bucket refills,
- * so nothing it sent is lost; with {@code publish_rate_action disconnect} it is disconnected (0x96).
- * Lives on the connection's event loop.
+ * One client's publish rate (SEC-5), taken from the bucket its identity shares with its other
+ * connections, so that reconnecting does not refill it. Above it the client is, by default, slowed
+ * down: its socket is not read and the packets already read are held back, in order, and handled as
+ * the bucket refills, so nothing it sent is lost; with {@code publish_rate_action disconnect} it is
+ * disconnected (0x96). Lives on the connection's event loop.
  */
 final class PublishRateGate {
   private final MqttConnectionHandler c;
+  private final String owner;
+  /** Shared with the identity's other connections, and kept for a while after they end. */
   private final TokenBucket bucket;
   private final ArrayDeque<MqttMessage> held = new ArrayDeque<>();
   private boolean paused;
   private int slowdowns;
 
-  PublishRateGate(MqttConnectionHandler c, TokenBucket bucket) {
+  /** The gate of a connection whose identity ({@code ClientIdentity.quotaOwner()}) is {@code owner}. */
+  PublishRateGate(MqttConnectionHandler c, String owner) {
     this.c = c;
-    this.bucket = bucket;
+    this.owner = owner;
+    this.bucket = c.broker.quotas().publishRates().acquire(owner, c.limits.maxPublishRate(), c.limits.publishBurst());
   }
 
   /** True when the packet was held back; the caller must then not handle it. */
@@ -87,8 +92,9 @@ final class PublishRateGate {
     c.resumeReading();
   }
 
-  /** The connection ended: releases what is still held back and reports repeated slow-downs. */
+  /** The connection ended: releases what is still held back and the bucket, and reports repeated slow-downs. */
   void close() {
+    c.broker.quotas().publishRates().release(owner, c.limits.maxPublishRate(), c.limits.publishBurst());
     MqttMessage m;
     while ((m = held.poll()) != null) {
       ReferenceCountUtil.release(m);

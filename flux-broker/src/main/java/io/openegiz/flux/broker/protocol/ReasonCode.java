@@ -20,6 +20,7 @@ public final class ReasonCode {
   public static final byte NOT_AUTHORIZED = (byte) 0x87;
   public static final byte SERVER_UNAVAILABLE = (byte) 0x88;
   public static final byte SERVER_BUSY = (byte) 0x89;
+  public static final byte BANNED = (byte) 0x8A;
   public static final byte SERVER_SHUTTING_DOWN = (byte) 0x8B;
   public static final byte BAD_AUTHENTICATION_METHOD = (byte) 0x8C;
   public static final byte KEEP_ALIVE_TIMEOUT = (byte) 0x8D;

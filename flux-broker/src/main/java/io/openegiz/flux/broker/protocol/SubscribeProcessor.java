@@ -14,18 +14,46 @@ import io.netty.handler.codec.mqtt.MqttTopicSubscription;
 import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
 import io.netty.handler.codec.mqtt.MqttUnsubAckPayload;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.openegiz.flux.broker.config.SubscribeRate;
 import io.openegiz.flux.broker.routing.Subscription;
 import io.openegiz.flux.broker.routing.SharedFilter;
 import io.openegiz.flux.broker.routing.Topics;
+import io.openegiz.flux.broker.security.AuditLog;
+import io.openegiz.flux.broker.security.TokenBucket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** SUBSCRIBE and UNSUBSCRIBE: validation, authorisation, the topic tree, SUBACK/UNSUBACK, retained messages. */
 final class SubscribeProcessor {
   private final MqttConnectionHandler c;
+  /** Topic filters per second in SUBSCRIBE and UNSUBSCRIBE (max_subscribe_rate), or null: no limit. */
+  private final TokenBucket filterBucket;
 
-  SubscribeProcessor(MqttConnectionHandler c) {
+  SubscribeProcessor(MqttConnectionHandler c, SubscribeRate rate) {
     this.c = c;
+    this.filterBucket = rate.perSecond() > 0
+        ? new TokenBucket(rate.perSecond(), rate.burst(), System.nanoTime())
+        : null;
+  }
+
+  /**
+   * Takes one token per topic filter; a client above its rate is disconnected (MQTT 5 0x96) and
+   * audited. A device subscribes a few times after it connects: one that keeps sending filters is
+   * probing the ACL or flooding the audit log, and holding it back would only keep it connected.
+   */
+  private boolean withinRate(int n, String packet) {
+    long now = System.nanoTime();
+    for (int i = 0; filterBucket != null && i < n; i++) {
+      if (!filterBucket.tryTake(now)) {
+        int rate = c.broker.config().security().subscribeRate().perSecond();
+        c.audit(AuditLog.Event.RATE_LIMITED, "disconnected", Map.of("packet", packet, "filter_rate", rate));
+        c.disconnect(ReasonCode.MESSAGE_RATE_TOO_HIGH, "more than " + rate + " topic filters per second in"
+            + " SUBSCRIBE and UNSUBSCRIBE");
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A subscription accepted by this SUBSCRIBE, kept to send its retained messages after the SUBACK. */
@@ -35,6 +63,9 @@ final class SubscribeProcessor {
     List<MqttTopicSubscription> topics = m.payload().topicSubscriptions();
     if (topics.isEmpty()) {
       c.protocolError("SUBSCRIBE without topic filters"); // [MQTT-3.8.3-3]
+      return;
+    }
+    if (!withinRate(topics.size(), "subscribe")) {
       return;
     }
     int subscriptionId = 0;
@@ -88,7 +119,7 @@ final class SubscribeProcessor {
     for (Accepted a : accepted) {
       int rh = a.subscription().retainHandling();
       if (a.subscription().shareGroup() == null && (rh == 0 || (rh == 1 && !a.existed()))) { // [MQTT-3.3.1-9..11]
-        c.broker.router().deliverRetained(c.session, a.subscription());
+        c.broker.router().deliverRetained(c.session, a.subscription(), c.ctx.executor());
       }
     }
   }
@@ -120,12 +151,16 @@ final class SubscribeProcessor {
       c.denied("subscribe", raw);
       return failure(ReasonCode.NOT_AUTHORIZED);
     }
+    String key = key(shared.group(), shared.filter());
+    if (c.quotas.subscriptionRefused(key, raw)) {
+      return failure(ReasonCode.QUOTA_EXCEEDED); // 3.1.1: 0x80
+    }
     int qos = o.qos().value();
     Subscription s = new Subscription(c.identity.clientId(), shared.filter(), shared.group(), qos,
         c.v5 && o.isNoLocal(), c.v5 && o.isRetainAsPublished(), c.v5 ? o.retainHandling().value() : 0,
         subscriptionId);
     Subscription previous = c.broker.subscriptions().subscribe(s); // replaces: [MQTT-3.8.4-3]
-    c.session.subscriptions().put(key(shared.group(), shared.filter()), s);
+    c.session.subscriptions().put(key, s);
     accepted.add(new Accepted(s, previous != null));
     return qos;
   }
@@ -138,6 +173,9 @@ final class SubscribeProcessor {
     List<String> filters = m.payload().topics();
     if (filters.isEmpty()) {
       c.protocolError("UNSUBSCRIBE without topic filters"); // [MQTT-3.10.3-2]
+      return;
+    }
+    if (!withinRate(filters.size(), "unsubscribe")) {
       return;
     }
     List<Short> codes = new ArrayList<>(filters.size());

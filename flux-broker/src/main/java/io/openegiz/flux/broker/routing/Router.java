@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 
 /** Routes a published message to every matching session, and retained messages to new subscriptions. */
@@ -95,14 +96,12 @@ public final class Router {
     return c.deliver();
   }
 
-  /** Sends the retained messages matching a new subscription [MQTT-3.3.1-9]. */
-  public void deliverRetained(Session s, Subscription sub) {
-    retained.forEachMatching(sub.filter(), m -> {
-      if (authorizer.canReceive(s.identity(), m.topic())) {
-        List<Integer> ids = sub.subscriptionId() == 0 ? List.of() : List.of(sub.subscriptionId());
-        s.offer(new Session.Delivery(m, Math.min(m.qos(), sub.qos()), true, ids)); // [MQTT-3.3.1-8]
-      }
-    });
+  /**
+   * Sends the retained messages matching a new subscription [MQTT-3.3.1-9]: the first slice now, the
+   * rest as tasks on {@code loop}, the subscriber's event loop (see {@link RetainedDelivery}).
+   */
+  public void deliverRetained(Session s, Subscription sub, ScheduledExecutorService loop) {
+    new RetainedDelivery(retained.matching(sub.filter()), s, sub, authorizer, loop).run();
   }
 
   /** Gathers the matches of one publish, one delivery per client with the highest QoS [MQTT-3.3.4-2]. */

@@ -44,7 +44,7 @@ public final class SubscriptionTree {
     }
     String[] levels = split(s.filter());
     while (true) {
-      TopicNode leaf = descendCreating(levels);
+      TopicNode leaf = LevelNode.descendCreating(root, levels);
       if (leaf == null) {
         continue; // walked into a node being pruned; start again from the root
       }
@@ -72,7 +72,7 @@ public final class SubscriptionTree {
   public boolean unsubscribe(String clientId, String shareGroup, String filter) {
     String[] levels = split(filter);
     while (true) {
-      TopicNode node = find(levels);
+      TopicNode node = LevelNode.find(root, levels);
       if (node == null) {
         return false;
       }
@@ -91,7 +91,7 @@ public final class SubscriptionTree {
         count.decrementAndGet();
       }
       if (empty) {
-        prune(node);
+        LevelNode.prune(node);
       }
       return removed;
     }
@@ -175,53 +175,6 @@ public final class SubscriptionTree {
           sink.sharedGroup(g);
         }
       }
-    }
-  }
-
-  /** Walks to the node for {@code levels}, creating missing nodes; null if it met a dead node. */
-  private TopicNode descendCreating(String[] levels) {
-    TopicNode node = root;
-    for (String level : levels) {
-      TopicNode child = node.child(level);
-      if (child == null) {
-        synchronized (node) {
-          if (node.isDead()) {
-            return null;
-          }
-          child = node.getOrCreateChild(level);
-        }
-      }
-      node = child;
-    }
-    return node;
-  }
-
-  private TopicNode find(String[] levels) {
-    TopicNode node = root;
-    for (int i = 0; i < levels.length && node != null; i++) {
-      node = node.child(levels[i]);
-    }
-    return node;
-  }
-
-  /**
-   * Unlinks empty nodes bottom-up. Holding parent then child monitors makes the emptiness check
-   * and the unlink atomic against a subscribe, which locks the node and sees it dead.
-   */
-  private static void prune(TopicNode start) {
-    TopicNode node = start;
-    while (node.parent != null) {
-      TopicNode parent = node.parent;
-      synchronized (parent) {
-        synchronized (node) {
-          if (node.isDead() || !node.isEmpty()) {
-            return;
-          }
-          node.markDead();
-          parent.removeChild(node);
-        }
-      }
-      node = parent;
     }
   }
 

@@ -9,15 +9,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * is volatile or a concurrent map. Writers mutate a node only while holding its monitor, and lock
  * parent before child, so pruning can mark a node dead without losing a concurrent subscribe.
  */
-final class TopicNode {
+final class TopicNode extends LevelNode<TopicNode> {
 
   /** Children beyond this many literal levels move from a copy-on-write array to a hash map. */
   static final int ARRAY_LIMIT = 8;
 
   private static final TopicNode[] NO_CHILDREN = new TopicNode[0];
-
-  final String token;
-  final TopicNode parent;
 
   // Wildcard children are kept apart so matching reaches them without a lookup.
   private volatile TopicNode plus;
@@ -27,13 +24,9 @@ final class TopicNode {
   // Lazily created: most interior nodes hold no subscriptions.
   private volatile ConcurrentHashMap<String, Subscription> subscriptions;
   private volatile ConcurrentHashMap<String, SharedGroup> groups;
-  // Set under parent and own monitor once the node is unlinked; writers that reach a dead node
-  // retry from the root.
-  private boolean dead;
 
   TopicNode(String token, TopicNode parent) {
-    this.token = token;
-    this.parent = parent;
+    super(token, parent);
   }
 
   TopicNode plus() {
@@ -44,7 +37,7 @@ final class TopicNode {
     return hash;
   }
 
-  /** Lock-free child lookup by level text. */
+  @Override
   TopicNode child(String level) {
     if (level.length() == 1) {
       char c = level.charAt(0);
@@ -83,15 +76,7 @@ final class TopicNode {
 
   // ---- the methods below must be called while holding this node's monitor ----
 
-  boolean isDead() {
-    return dead;
-  }
-
-  void markDead() {
-    dead = true;
-  }
-
-  /** Returns the child for {@code level}, creating it. Caller holds the monitor. */
+  @Override
   TopicNode getOrCreateChild(String level) {
     TopicNode existing = child(level);
     if (existing != null) {
@@ -129,7 +114,7 @@ final class TopicNode {
     ((Map<String, TopicNode>) l).put(child.token, child);
   }
 
-  /** Unlinks {@code child}. Caller holds this monitor and the child's. */
+  @Override
   @SuppressWarnings("unchecked")
   void removeChild(TopicNode child) {
     if (child == plus) {
@@ -193,7 +178,7 @@ final class TopicNode {
     return true;
   }
 
-  /** True when the node holds nothing and can be pruned. */
+  @Override
   boolean isEmpty() {
     Object l = literals;
     boolean noLiterals = l instanceof TopicNode[] a ? a.length == 0 : ((Map<?, ?>) l).isEmpty();

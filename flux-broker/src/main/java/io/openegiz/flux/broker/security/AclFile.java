@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * An immutable, parsed Mosquitto {@code acl_file}: per-user rule lists, the anonymous section and
@@ -73,6 +74,16 @@ public final class AclFile {
   /** The file name given at load time. */
   public String source() {
     return source;
+  }
+
+  /** The usernames that have a {@code user} section. */
+  public Set<String> users() {
+    return users.keySet();
+  }
+
+  /** The rules of {@code user}'s section (empty when it has none). */
+  Rules rulesOf(String user) {
+    return users.getOrDefault(user, Rules.EMPTY);
   }
 
   /** How many {@code topic} and {@code pattern} lines were loaded. */

@@ -1,14 +1,15 @@
 package io.openegiz.flux.broker.security;
 
-import java.io.BufferedWriter;
+import io.openegiz.flux.broker.config.AuditConfig;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
@@ -24,39 +25,75 @@ import org.slf4j.LoggerFactory;
 /**
  * The audit log (FR-5.5, SEC-6): one JSON object per line for every authentication success and
  * failure, certificate rejection, ACL denial and rate-limit action. Written by its own thread, so an
- * event loop never waits for the disk; passwords are never part of an event.
+ * event loop never waits for the disk; passwords are never part of an event. A file is rotated at a
+ * size (current file renamed to {@code .1}, {@code .1} to {@code .2} ..., the oldest removed). When
+ * the writer falls behind, events are dropped rather than blocking a caller — but the last quarter of
+ * the queue is kept for authentication events (SEC-6), and every drop is counted, reported to the
+ * metrics and warned about in the broker log (at most once a minute).
  */
 public final class AuditLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
   private static final int QUEUE = 65_536;
+  /** Places only authentication events may take: a flood of other events cannot crowd them out. */
+  private static final int RESERVED_FOR_AUTH = QUEUE / 4;
+  private static final long WARN_EVERY_MILLIS = 60_000;
 
   /** What happened. */
   public enum Event {
-    AUTH_SUCCESS, AUTH_FAILURE, CERTIFICATE_REJECTED, ACL_DENIED, RATE_LIMITED, CONNECTION_THROTTLED
+    AUTH_SUCCESS, AUTH_FAILURE, CERTIFICATE_REJECTED, ACL_DENIED, RATE_LIMITED, CONNECTION_THROTTLED,
+    /** A CONNECT for a session that belongs to another identity (session_ownership identity). */
+    SESSION_REFUSED,
+    /** A quota refused a retained message, a subscription or a persistent session (issue 8, item 3). */
+    QUOTA_EXCEEDED;
+
+    /** Authentication events (SEC-6): never aggregated, and given the reserved places in the queue. */
+    boolean isAuthentication() {
+      return this == AUTH_SUCCESS || this == AUTH_FAILURE || this == CERTIFICATE_REJECTED;
+    }
   }
 
   private final BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE);
   private final AtomicLong lost = new AtomicLong();
+  private final AtomicLong authLost = new AtomicLong();
   private final Clock clock;
-  private final Writer out;
+  private final Path file;
+  private final long maxBytes;
+  private final int keep;
+  private final Runnable onLost;
   private final Thread writer;
+  private OutputStream out;
+  private long written;
+  private long lostReported;
+  private long lastWarning = Long.MIN_VALUE;
   private volatile boolean closed;
 
-  private AuditLog(Writer out, Clock clock) {
+  AuditLog(OutputStream out, Path file, AuditConfig config, Clock clock, Runnable onLost) throws IOException {
     this.out = out;
+    this.file = file;
+    this.maxBytes = file == null ? 0 : config.maxBytes();
+    this.keep = config.keep();
     this.clock = clock;
+    this.onLost = onLost;
+    this.written = file == null ? 0 : Files.size(file);
     this.writer = new Thread(this::run, "flux-audit");
     this.writer.setDaemon(true);
     this.writer.start();
   }
 
-  /** Opens the audit log: a file (appended to) or "-" for standard error. */
-  public static AuditLog open(String target, Clock clock) throws IOException {
-    Writer w = target.equals("-")
-        ? new OutputStreamWriter(System.err, StandardCharsets.UTF_8)
-        : Files.newBufferedWriter(Path.of(target), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-            StandardOpenOption.APPEND);
-    return new AuditLog(new BufferedWriter(w), clock);
+  /**
+   * Opens the audit log: a file (appended to, rotated by size) or "-" for standard error.
+   * {@code onLost} runs once per dropped event (the metrics counter); it must be cheap.
+   */
+  public static AuditLog open(AuditConfig config, Clock clock, Runnable onLost) throws IOException {
+    if (config.target().equals("-")) {
+      return new AuditLog(new BufferedOutputStream(System.err), null, config, clock, onLost);
+    }
+    Path file = Path.of(config.target());
+    return new AuditLog(append(file), file, config, clock, onLost);
+  }
+
+  private static OutputStream append(Path file) throws IOException {
+    return new BufferedOutputStream(Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND));
   }
 
   /**
@@ -76,8 +113,13 @@ public final class AuditLog implements AutoCloseable {
     e.put("identity", identity);
     e.put("outcome", outcome);
     e.putAll(fields);
-    if (!queue.offer(json(e))) {
+    boolean auth = event.isAuthentication();
+    if ((!auth && queue.remainingCapacity() <= RESERVED_FOR_AUTH) || !queue.offer(json(e))) {
       lost.incrementAndGet();
+      if (auth) {
+        authLost.incrementAndGet();
+      }
+      onLost.run();
     }
   }
 
@@ -87,25 +129,92 @@ public final class AuditLog implements AutoCloseable {
   }
 
   private void run() {
-    try {
-      while (!closed || !queue.isEmpty()) {
+    while (!closed || !queue.isEmpty()) {
+      try {
         String line = queue.poll(200, TimeUnit.MILLISECONDS);
-        if (line == null) {
-          continue;
+        if (line != null) {
+          write(line);
+          String next;
+          while ((next = queue.poll()) != null) {
+            write(next);
+          }
+          out.flush();
         }
-        out.write(line);
-        out.write('\n');
-        String next;
-        while ((next = queue.poll()) != null) {
-          out.write(next);
-          out.write('\n');
-        }
-        out.flush();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (IOException e) {
+        LOG.error("audit log {} cannot be written: {}", file, e.getMessage());
+        reopen();
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      warnAboutLost();
+    }
+    if (file != null) {
+      try {
+        out.close();
+      } catch (IOException e) {
+        LOG.error("audit log {} cannot be closed: {}", file, e.getMessage());
+      }
+    }
+  }
+
+  private void write(String line) throws IOException {
+    byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+    if (maxBytes > 0 && written > 0 && written + bytes.length > maxBytes) {
+      rotate();
+    }
+    out.write(bytes);
+    written += bytes.length;
+  }
+
+  /**
+   * Renames {@code audit.log.(K-1)} to {@code .K} ... and the current file to {@code .1}, each in one
+   * atomic rename, then starts an empty file: a reader sees every line in exactly one file.
+   */
+  private void rotate() throws IOException {
+    out.close();
+    Files.deleteIfExists(rotated(keep));
+    for (int i = keep - 1; i >= 1; i--) {
+      if (Files.exists(rotated(i))) {
+        Files.move(rotated(i), rotated(i + 1), StandardCopyOption.ATOMIC_MOVE);
+      }
+    }
+    Files.move(file, rotated(1), StandardCopyOption.ATOMIC_MOVE);
+    out = append(file);
+    written = 0;
+  }
+
+  private Path rotated(int n) {
+    return file.resolveSibling(file.getFileName() + "." + n);
+  }
+
+  /** After a write error: the lines of that batch are lost; the next batch goes to a fresh file handle. */
+  private void reopen() {
+    if (file == null) {
+      return;
+    }
+    try {
+      out.close();
+    } catch (IOException ignored) {
+      // the handle is being replaced: a failed close changes nothing
+    }
+    try {
+      out = append(file);
+      written = Files.size(file);
     } catch (IOException e) {
-      LOG.error("audit log cannot be written: {}", e.getMessage());
+      LOG.error("audit log {} cannot be reopened: {}", file, e.getMessage());
+    }
+  }
+
+  /** Tells the broker log about dropped events, at most once a minute. */
+  private void warnAboutLost() {
+    long total = lost.get();
+    long now = clock.millis();
+    if (total > lostReported && (lastWarning == Long.MIN_VALUE || now - lastWarning >= WARN_EVERY_MILLIS)) {
+      LOG.warn("audit log: {} events dropped because the writer could not keep up ({} in total, {} of them"
+          + " authentication events)", total - lostReported, total, authLost.get());
+      lostReported = total;
+      lastWarning = now;
     }
   }
 
@@ -150,11 +259,9 @@ public final class AuditLog implements AutoCloseable {
     closed = true;
     try {
       writer.join(2_000);
-      out.flush();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (IOException e) {
-      LOG.error("audit log cannot be flushed: {}", e.getMessage());
     }
+    warnAboutLost();
   }
 }

@@ -1,34 +1,108 @@
 package io.openegiz.flux.broker.security;
 
 import java.security.cert.X509Certificate;
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
+import java.util.ArrayList;
+import java.util.List;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1String;
+import org.bouncycastle.asn1.DERUniversalString;
+import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 
-/** The username a verified client certificate stands for, as Mosquitto derives it. */
+/**
+ * The username a verified client certificate stands for (use_identity_as_username,
+ * use_subject_as_username), or why it stands for none. Fails closed: a subject that could be read
+ * as more than one identity, or that carries control characters, is refused.
+ */
 public final class CertificateIdentity {
   private CertificateIdentity() {}
 
-  /** The subject's CN (use_identity_as_username), or null when the subject has none. */
-  public static String commonName(X509Certificate cert) {
-    try {
-      LdapName name = new LdapName(cert.getSubjectX500Principal().getName(X500Principal.RFC2253));
-      // RFC 2253 lists the most specific RDN first; take the first CN, as Mosquitto does.
-      for (int i = name.size() - 1; i >= 0; i--) {
-        Rdn rdn = name.getRdns().get(i);
-        if (rdn.getType().equalsIgnoreCase("CN")) {
-          return rdn.getValue().toString();
-        }
-      }
-      return null;
-    } catch (InvalidNameException e) {
-      return null;
+  /** A certificate whose subject cannot be a username; the message is for logs and the audit, not the wire. */
+  public static final class Refused extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Refused(String message) {
+      super(message, null, false, false);
     }
   }
 
-  /** The full subject in RFC 2253 form, e.g. {@code CN=esp32-oven001-elec,O=OpenEgiz} (use_subject_as_username). */
-  public static String subject(X509Certificate cert) {
-    return cert.getSubjectX500Principal().getName(X500Principal.RFC2253);
+  /**
+   * The subject's only CN (use_identity_as_username). Refused: no CN, several CNs (Mosquitto takes
+   * the first in the certificate's order; tools disagree on which one is "first", so Flux takes
+   * none), a CN that is not text, is empty or holds a control character (NUL included).
+   */
+  public static String commonName(X509Certificate cert) throws Refused {
+    X500Name subject = X500Name.getInstance(cert.getSubjectX500Principal().getEncoded());
+    List<ASN1Encodable> cns = new ArrayList<>();
+    for (RDN rdn : subject.getRDNs()) {
+      for (AttributeTypeAndValue atv : rdn.getTypesAndValues()) {
+        if (atv.getType().equals(BCStyle.CN)) {
+          cns.add(atv.getValue());
+        }
+      }
+    }
+    if (cns.isEmpty()) {
+      throw new Refused("the certificate subject \"" + shown(cert) + "\" has no CN to use as username");
+    }
+    if (cns.size() > 1) {
+      throw new Refused("the certificate subject \"" + shown(cert) + "\" has " + cns.size()
+          + " CNs; accepted: exactly one CN");
+    }
+    ASN1Encodable value = cns.get(0);
+    if (!(value instanceof ASN1String text) || value instanceof DERUniversalString) {
+      throw new Refused("the certificate CN is not a text string (ASN.1 " + value.getClass().getSimpleName() + ")");
+    }
+    String cn;
+    try {
+      cn = text.getString();
+    } catch (IllegalArgumentException e) { // malformed UTF-8: a certificate problem, not a broker error
+      throw new Refused("the certificate CN is not valid text: " + e.getMessage());
+    }
+    if (cn.isEmpty()) {
+      throw new Refused("the certificate CN is empty");
+    }
+    checkNoControl("CN", cn);
+    return cn;
+  }
+
+  /**
+   * The full subject in RFC 2253 form, e.g. {@code CN=esp32-oven001-elec,O=OpenEgiz}
+   * (use_subject_as_username). Refused when it holds a control character.
+   */
+  public static String subject(X509Certificate cert) throws Refused {
+    String subject = cert.getSubjectX500Principal().getName(X500Principal.RFC2253);
+    checkNoControl("subject", subject);
+    return subject;
+  }
+
+  private static void checkNoControl(String what, String s) throws Refused {
+    for (int i = 0; i < s.length(); i++) {
+      if (Character.isISOControl(s.charAt(i))) {
+        throw new Refused(String.format("the certificate %s \"%s\" contains the control character U+%04X at"
+            + " position %d; accepted: no control characters (U+0000-U+001F, U+007F-U+009F)", what, printable(s),
+            (int) s.charAt(i), i));
+      }
+    }
+  }
+
+  private static String shown(X509Certificate cert) {
+    return printable(cert.getSubjectX500Principal().getName(X500Principal.RFC2253));
+  }
+
+  /** {@code s} with control characters shown as {@code \\uXXXX}, safe for a log line. */
+  static String printable(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isISOControl(c)) {
+        b.append(String.format("\\u%04X", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
   }
 }

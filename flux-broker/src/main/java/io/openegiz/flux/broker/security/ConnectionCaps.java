@@ -19,12 +19,17 @@ public final class ConnectionCaps {
   private static final AttributeKey<Runnable> UNAUTHENTICATED = AttributeKey.valueOf("flux.unauthenticated");
 
   private final ConnectionLimits limits;
+  private final boolean exemptLoopback;
   private final Map<InetAddress, Integer> unauthenticated = new ConcurrentHashMap<>();
   /** Per identity, the client ids it holds and how many connections hold each (2 during a takeover). */
   private final Map<String, Map<String, Integer>> byIdentity = new ConcurrentHashMap<>();
 
-  public ConnectionCaps(ConnectionLimits limits) {
+  /**
+   * @param exemptLoopback loopback addresses are not counted as unauthenticated (auth_exempt_loopback)
+   */
+  public ConnectionCaps(ConnectionLimits limits, boolean exemptLoopback) {
     this.limits = limits;
+    this.exemptLoopback = exemptLoopback;
   }
 
   public ConnectionLimits limits() {
@@ -41,7 +46,7 @@ public final class ConnectionCaps {
       return true;
     }
     InetAddress address = remote.getAddress();
-    if (address.isLoopbackAddress() && !limits.unauthenticatedLimitLoopback()) {
+    if (exemptLoopback && address.isLoopbackAddress()) {
       return true;
     }
     boolean[] admitted = {false};

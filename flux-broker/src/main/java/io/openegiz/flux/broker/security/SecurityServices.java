@@ -39,11 +39,12 @@ public final class SecurityServices implements AutoCloseable {
 
   /**
    * Builds the services; {@code authenticator}/{@code authorizer} given in code win over the files.
+   * {@code onAuditLost} runs for every audit event dropped because the writer could not keep up.
    *
    * @throws IllegalStateException naming every problem when a file cannot be used: start-up stops
    */
   public static SecurityServices create(SecurityConfig config, boolean allowAnonymous, Authenticator authenticator,
-      Authorizer authorizer, Clock clock) {
+      Authorizer authorizer, Clock clock, Runnable onAuditLost) {
     try {
       Authenticator authn = authenticator != null
           ? authenticator
@@ -53,8 +54,8 @@ public final class SecurityServices implements AutoCloseable {
       Authorizer authz = authorizer != null
           ? authorizer
           : config.aclFile() != null ? new AclAuthorizer(config.aclFile()) : Authorizer.ALLOW_ALL;
-      return new SecurityServices(authn, authz, AuditLog.open(config.auditLog(), clock),
-          new AuthThrottle(config.authFailureDelayMillis(), clock), config);
+      return new SecurityServices(authn, authz, AuditLog.open(config.audit(), clock, onAuditLost),
+          new AuthThrottle(config.logins(), clock), config);
     } catch (ConfigException e) {
       throw new IllegalStateException(e.getMessage(), e);
     } catch (IOException e) {

@@ -1,8 +1,9 @@
 package io.openegiz.flux.broker.security;
 
 /**
- * A per-client token bucket for the publish rate (SEC-5): {@code rate} tokens per second, at most
- * {@code burst} saved up. Used on one event loop only, so it is not thread-safe.
+ * A token bucket for the publish rate (SEC-5): {@code rate} tokens per second, at most {@code burst}
+ * saved up. One bucket is shared by every connection of an identity ({@link PublishBuckets}), which
+ * may live on different event loops, so its methods are synchronized (uncontended in practice).
  */
 public final class TokenBucket {
   private final double ratePerNano;
@@ -18,7 +19,7 @@ public final class TokenBucket {
   }
 
   /** Takes one token; false (nothing taken) when the client is above its rate. */
-  public boolean tryTake(long nowNanos) {
+  public synchronized boolean tryTake(long nowNanos) {
     refill(nowNanos);
     if (tokens >= 1) {
       tokens -= 1;
@@ -28,9 +29,15 @@ public final class TokenBucket {
   }
 
   /** Nanoseconds until one token is available. */
-  public long nanosUntilToken(long nowNanos) {
+  public synchronized long nanosUntilToken(long nowNanos) {
     refill(nowNanos);
     return tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) / ratePerNano);
+  }
+
+  /** True when the bucket has refilled completely: forgetting it then changes nothing. */
+  synchronized boolean full(long nowNanos) {
+    refill(nowNanos);
+    return tokens >= burst;
   }
 
   private void refill(long nowNanos) {

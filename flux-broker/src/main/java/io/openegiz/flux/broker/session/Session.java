@@ -4,6 +4,7 @@ import io.openegiz.flux.broker.metrics.BrokerMetrics;
 import io.openegiz.flux.broker.metrics.DropReason;
 import io.openegiz.flux.broker.routing.Message;
 import io.openegiz.flux.broker.routing.Subscription;
+import io.openegiz.flux.broker.security.Authorizer;
 import io.openegiz.flux.broker.security.ClientIdentity;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -73,10 +73,9 @@ public final class Session {
   private volatile ClientIdentity identity;
   private volatile long expiryIntervalSeconds;
   private volatile boolean ended;
-  private ScheduledFuture<?> expiryTask;
-  private ScheduledFuture<?> pendingWill;
-  private Message pendingWillMessage;
+  private final SessionTimers timers = new SessionTimers();
   private final SessionPersistence persistence;
+  private final Authorizer authorizer;
   /** A drain batch waits for its QoS 2 packet ids to be stored; nothing else is written meanwhile. */
   private boolean awaitingMarks;
   /**
@@ -86,15 +85,18 @@ public final class Session {
   private List<Delivery> acknowledged = new ArrayList<>();
 
   Session(String clientId, SessionLimits limits, BrokerMetrics metrics, Clock clock) {
-    this(clientId, limits, metrics, clock, SessionPersistence.NONE);
+    this(clientId, limits, metrics, clock, SessionPersistence.NONE, Authorizer.ALLOW_ALL);
   }
 
-  Session(String clientId, SessionLimits limits, BrokerMetrics metrics, Clock clock, SessionPersistence persistence) {
+  /** {@code authorizer} checks every message again when it is written: see {@link #mayRead}. */
+  Session(String clientId, SessionLimits limits, BrokerMetrics metrics, Clock clock, SessionPersistence persistence,
+      Authorizer authorizer) {
     this.clientId = clientId;
     this.limits = limits;
     this.metrics = metrics;
     this.clock = clock;
     this.persistence = persistence;
+    this.authorizer = authorizer;
   }
 
   public String clientId() { return clientId; }
@@ -103,7 +105,7 @@ public final class Session {
   public boolean online() { return connection != null; }
   public long expiryIntervalSeconds() { return expiryIntervalSeconds; }
   public void expiryIntervalSeconds(long s) { expiryIntervalSeconds = s; }
-  boolean ended() { return ended; }
+  public boolean ended() { return ended; }
 
   /** This session's subscriptions by key (share group + filter). */
   public Map<String, Subscription> subscriptions() {
@@ -133,7 +135,7 @@ public final class Session {
    * is a hard limit, so that an absent subscriber cannot stall the publishers.
    */
   public Offer offer(Delivery d) {
-    int bytes = d.message().payload().length;
+    long bytes = d.message().size();
     if (ended) {
       return dropped(d);
     }
@@ -154,6 +156,17 @@ public final class Session {
     inbox.offer(d);
     scheduleDrain();
     return online && d.qos() > 0 && queued + 1 >= highWatermark() ? Offer.QUEUED_UNDER_PRESSURE : Offer.QUEUED;
+  }
+
+  /**
+   * True when {@link #offer} would queue {@code d} below the high watermark and byte bound; a producer
+   * that can wait (retained delivery) then calls {@link #awaitRoom}. Offline, the hard limits apply.
+   */
+  public boolean hasRoomFor(Delivery d) {
+    int queued = queuedMessages.get();
+    long bytes = d.message().size(); // the size measure of offer
+    return connection == null || queued == 0 || (queued < highWatermark()
+        && (limits.maxQueuedBytes() == 0 || queuedBytes.get() + bytes <= limits.maxQueuedBytes()));
   }
 
   /** A dropped stored delivery must not come back after a restart. */
@@ -242,9 +255,13 @@ public final class Session {
       }
       inbox.poll();
       queuedMessages.decrementAndGet();
-      queuedBytes.addAndGet(-d.message().payload().length);
+      queuedBytes.addAndGet(-d.message().size());
       if (d.message().expired(now)) {
         metrics.messageDropped(DropReason.EXPIRED); // [MQTT-3.3.2-5]
+        finished(d);
+        continue;
+      }
+      if (!mayRead(d)) {
         finished(d);
         continue;
       }
@@ -301,6 +318,15 @@ public final class Session {
     }
     c.flush();
     scheduleDrain();
+  }
+
+  /** The reader may still read it (the ACL reloaded, the session taken over since); if not, a counted drop. */
+  private boolean mayRead(Delivery d) {
+    if (authorizer.canReceive(identity, d.message().topic())) {
+      return true;
+    }
+    metrics.messageDropped(DropReason.READ_NOT_AUTHORIZED);
+    return false;
   }
 
   /** A delivery is done with (acknowledged, expired, not sendable): the store forgets it. */
@@ -417,7 +443,7 @@ public final class Session {
         inflight.put(sd.packetId(), f);
       } else {
         queuedMessages.incrementAndGet();
-        queuedBytes.addAndGet(d.message().payload().length);
+        queuedBytes.addAndGet(d.message().size());
         inbox.offer(d);
       }
     }
@@ -450,11 +476,15 @@ public final class Session {
   void attach(Outbound c) {
     synchronized (this) {
       connection = c;
-      for (Map.Entry<Integer, Inflight> e : inflight.entrySet()) {
+      for (Iterator<Map.Entry<Integer, Inflight>> it = inflight.entrySet().iterator(); it.hasNext();) {
+        Map.Entry<Integer, Inflight> e = it.next();
         if (e.getValue().released) {
           c.writePubrel(e.getKey());
-        } else {
+        } else if (mayRead(e.getValue().delivery)) {
           c.writePublish(e.getValue().delivery, e.getKey(), true);
+        } else {
+          it.remove();
+          finished(e.getValue().delivery);
         }
       }
     }
@@ -487,7 +517,7 @@ public final class Session {
       for (Inflight f : inflight.values()) lost.add(f.delivery);
       inflight.clear();
       inboundQos2.clear();
-      cancelTimers();
+      timers.cancel();
     }
     for (Iterator<Delivery> it = inbox.iterator(); it.hasNext();) {
       lost.add(it.next());
@@ -499,33 +529,8 @@ public final class Session {
     lost.forEach(d -> metrics.messageDropped(DropReason.SESSION_ENDED));
   }
 
-  synchronized void expiryTask(ScheduledFuture<?> f) {
-    if (expiryTask != null) expiryTask.cancel(false);
-    expiryTask = f;
-  }
-
-  synchronized void pendingWill(ScheduledFuture<?> f, Message will) {
-    if (pendingWill != null) pendingWill.cancel(false);
-    pendingWill = f;
-    pendingWillMessage = will;
-  }
-
-  /** The delayed will waiting to be published, or null. */
-  synchronized Message pendingWillMessage() {
-    return pendingWill == null ? null : pendingWillMessage;
-  }
-
-  /** Cancels a scheduled expiry and delayed will; true if a delayed will was pending. */
-  synchronized boolean cancelTimers() {
-    boolean willPending = pendingWill != null && pendingWill.cancel(false);
-    if (expiryTask != null) expiryTask.cancel(false);
-    expiryTask = null;
-    pendingWill = null;
-    pendingWillMessage = null;
-    return willPending;
-  }
-
-  synchronized int inflightCount() {
-    return inflight.size();
+  /** Its expiry and delayed will, while it is offline. */
+  SessionTimers timers() {
+    return timers;
   }
 }

@@ -6,7 +6,9 @@ import io.openegiz.flux.broker.store.StoredDelivery;
 import io.openegiz.flux.broker.store.WillRecord;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +27,7 @@ public final class SessionRecovery {
       Clock clock) {
     long now = clock.millis();
     List<String> expired = new ArrayList<>();
+    Map<String, String> owners = new HashMap<>(); // username by client id, expired sessions included
     int restored = 0;
     for (SessionRecord r : state.sessions()) {
       // A session that was connected when the broker stopped counts as disconnected now.
@@ -32,6 +35,7 @@ public final class SessionRecovery {
       SessionRecord asOf = new SessionRecord(r.clientId(), r.protocolVersion(), r.expiryIntervalSeconds(),
           disconnectedAt, r.subscriptions(), r.username());
       persistence.recovered(r.clientId(), r.protocolVersion());
+      owners.put(r.clientId(), r.username());
       if (asOf.expiresAtMillis() <= now) {
         expired.add(r.clientId());
         continue;
@@ -44,7 +48,8 @@ public final class SessionRecovery {
     }
     // Wills first: a session that expired while the broker was down has its will due as well.
     for (WillRecord w : state.wills()) {
-      registry.restoreWill(w.clientId(), w.message(), w.dueAtMillis());
+      // on behalf of its session's owner; no record: anonymous, which an ACL file grants nothing
+      registry.restoreWill(w.clientId(), owners.get(w.clientId()), w.message(), w.dueAtMillis());
     }
     expired.forEach(persistence::ended);
     LOG.info("store: restored {} sessions ({} expired while stopped), {} queued messages, {} retained,"

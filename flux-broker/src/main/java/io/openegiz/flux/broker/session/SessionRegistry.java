@@ -1,12 +1,15 @@
 package io.openegiz.flux.broker.session;
 
+import io.openegiz.flux.broker.config.SessionOwnership;
 import io.openegiz.flux.broker.metrics.BrokerMetrics;
 import io.openegiz.flux.broker.routing.Message;
 import io.openegiz.flux.broker.routing.Subscription;
 import io.openegiz.flux.broker.routing.SubscriptionTree;
+import io.openegiz.flux.broker.security.Authorizer;
 import io.openegiz.flux.broker.security.ClientIdentity;
 import java.time.Clock;
 import java.util.Collection;
+import java.util.Objects;
 import io.openegiz.flux.broker.store.InMemorySessionStore;
 import io.openegiz.flux.broker.store.SessionStore;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,11 +25,24 @@ import org.slf4j.LoggerFactory;
 public final class SessionRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
 
-  /** A will waiting for its connection to end. */
-  public record Will(Message message, long delaySeconds) {}
+  /**
+   * A will waiting for its connection to end, with the identity that set it: the will is published on
+   * that identity's behalf, so its publish right is checked again when it goes out.
+   */
+  public record Will(Message message, long delaySeconds, ClientIdentity owner) {}
 
-  /** What {@link #connect} did: the session to use, whether it existed, the connection it replaced. */
-  public record Connected(Session session, boolean sessionPresent, Outbound previous) {}
+  /**
+   * What {@link #connect} did: the session to use, whether it existed, the connection it replaced; or,
+   * when {@code session} is null, that the client id names another identity's session (refused).
+   */
+  public record Connected(Session session, boolean sessionPresent, Outbound previous) {
+    static final Connected OWNED_BY_ANOTHER = new Connected(null, false, null);
+
+    /** True when the CONNECT was refused because the session belongs to another identity. */
+    public boolean ownedByAnother() {
+      return session == null;
+    }
+  }
 
   private final SessionStore<Session> sessions = new InMemorySessionStore<>();
   private final SubscriptionTree tree;
@@ -34,17 +50,26 @@ public final class SessionRegistry {
   private final BrokerMetrics metrics;
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
-  private final Consumer<Message> willSink;
+  private final Consumer<Will> willSink;
+  private final Authorizer authorizer;
+  private final SessionOwnership ownership;
   private volatile SessionPersistence persistence = SessionPersistence.NONE;
 
+  /**
+   * @param willSink publishes a due will; it checks the owner's publish right first (the ACL may have
+   *     been reloaded since CONNECT)
+   * @param authorizer checks every delivery against the receiving identity's read right when it is sent
+   */
   public SessionRegistry(SubscriptionTree tree, SessionLimits limits, BrokerMetrics metrics, Clock clock,
-      ScheduledExecutorService scheduler, Consumer<Message> willSink) {
+      ScheduledExecutorService scheduler, Consumer<Will> willSink, Authorizer authorizer, SessionOwnership ownership) {
     this.tree = tree;
     this.limits = limits;
     this.metrics = metrics;
     this.clock = clock;
     this.scheduler = scheduler;
     this.willSink = willSink;
+    this.authorizer = authorizer;
+    this.ownership = ownership;
   }
 
   /** Sets where sessions are written ({@code persistence true}); call before the first connection. */
@@ -68,22 +93,28 @@ public final class SessionRegistry {
 
   /**
    * Opens or resumes the session for a new connection. An existing connection with the same client
-   * id is detached (the caller closes it); a clean start discards the old session [MQTT-3.1.2-4].
+   * id is detached (the caller closes it); a clean start discards the old session [MQTT-3.1.2-4]. With
+   * {@link SessionOwnership#IDENTITY}, a session of another identity is left untouched, online or not, and
+   * {@link Connected#ownedByAnother()} is returned: neither its queue, its subscriptions, its will nor
+   * its live connection go to, or are ended by, whoever else presents the client id.
    */
   public synchronized Connected connect(ClientIdentity identity, boolean cleanStart, long expirySeconds,
       Outbound connection) {
     String id = identity.clientId();
     Session s = sessions.get(id);
+    if (s != null && ownership == SessionOwnership.IDENTITY && !sameIdentity(s.identity(), identity)) {
+      return Connected.OWNED_BY_ANOTHER;
+    }
     Outbound previous = null;
-    Message willDue = null;
+    Will willDue = null;
     if (s != null) {
       previous = s.connection();
       if (previous != null) {
         s.detach(previous);
       }
-      Message pendingWill = s.pendingWillMessage();
+      Will pendingWill = s.timers().pendingWill();
       // a delayed will is not sent when the client comes back in time [MQTT-3.1.3-9] ...
-      if (s.cancelTimers()) {
+      if (s.timers().cancel()) {
         persistence.willDone(id);
         if (cleanStart) {
           willDue = pendingWill; // ... unless clean start ends the session: then it is due now [MQTT-3.1.2-8]
@@ -99,13 +130,18 @@ public final class SessionRegistry {
       willSink.accept(willDue);
     }
     if (s == null) {
-      s = new Session(id, limits, metrics, clock, persistence);
+      s = new Session(id, limits, metrics, clock, persistence, authorizer);
       sessions.put(id, s);
     }
     s.identity(identity);
     s.expiryIntervalSeconds(expirySeconds);
     persistence.opened(s, connection.protocolVersion());
     return new Connected(s, present, previous);
+  }
+
+  /** The same authenticated user (or certificate identity); two anonymous clients are the same nobody. */
+  private static boolean sameIdentity(ClientIdentity owner, ClientIdentity other) {
+    return owner == null || Objects.equals(owner.username(), other.username());
   }
 
   /** Binds the session to its connection; call on the connection's event loop after CONNACK is written. */
@@ -122,7 +158,7 @@ public final class SessionRegistry {
       // Taken over: the will still goes out [MQTT-3.1.4-3]; a delayed one only if the takeover's
       // clean start ended the session, otherwise the session lives on with the new connection.
       if (will != null && (will.delaySeconds() == 0 || s.ended())) {
-        willSink.accept(will.message());
+        willSink.accept(will);
       }
       return;
     }
@@ -133,22 +169,22 @@ public final class SessionRegistry {
     if (will != null) {
       long delay = Math.min(will.delaySeconds(), expiry);
       if (delay <= 0) {
-        willSink.accept(will.message());
+        willSink.accept(will);
       } else {
         persistence.willDelayed(s.clientId(), will.message(), clock.millis() + delay * 1000);
-        scheduleWill(s, will.message(), delay * 1000);
+        scheduleWill(s, will, delay * 1000);
       }
     }
     if (expiry <= 0) {
       removeIfCurrent(s);
     } else {
-      s.expiryTask(scheduler.schedule(() -> expire(s), expiry, TimeUnit.SECONDS));
+      s.timers().expiry(scheduler.schedule(() -> expire(s), expiry, TimeUnit.SECONDS));
     }
   }
 
-  private void scheduleWill(Session s, Message will, long delayMillis) {
+  private void scheduleWill(Session s, Will will, long delayMillis) {
     String id = s.clientId();
-    s.pendingWill(scheduler.schedule(() -> {
+    s.timers().will(scheduler.schedule(() -> {
       willSink.accept(will);
       persistence.willDone(id);
     }, delayMillis, TimeUnit.MILLISECONDS), will);
@@ -160,8 +196,8 @@ public final class SessionRegistry {
    */
   synchronized Session restore(String clientId, String username, long expirySeconds, Collection<Subscription> subs,
       long expiresAtMillis) {
-    Session s = new Session(clientId, limits, metrics, clock, persistence);
-    // The stored username keeps ACL checks right until the client's next CONNECT sets the identity again.
+    Session s = new Session(clientId, limits, metrics, clock, persistence, authorizer);
+    // The stored username is the session's owner: it keeps ACL checks and the ownership check right.
     s.identity(new ClientIdentity(clientId, username, null, "restored"));
     s.expiryIntervalSeconds(expirySeconds);
     for (Subscription sub : subs) {
@@ -173,13 +209,17 @@ public final class SessionRegistry {
     sessions.put(clientId, s);
     if (expiresAtMillis != Long.MAX_VALUE) {
       long delay = Math.max(0, expiresAtMillis - clock.millis());
-      s.expiryTask(scheduler.schedule(() -> expire(s), delay, TimeUnit.MILLISECONDS));
+      s.timers().expiry(scheduler.schedule(() -> expire(s), delay, TimeUnit.MILLISECONDS));
     }
     return s;
   }
 
-  /** Schedules a recovered delayed will of an offline session, or publishes it now when it is due. */
-  synchronized void restoreWill(String clientId, Message will, long dueAtMillis) {
+  /**
+   * Schedules a recovered delayed will of an offline session, or publishes it now when it is due; it
+   * goes out on behalf of {@code username}, the stored owner of its session (null: anonymous).
+   */
+  synchronized void restoreWill(String clientId, String username, Message message, long dueAtMillis) {
+    Will will = new Will(message, 0, new ClientIdentity(clientId, username, null, "restored"));
     Session s = sessions.get(clientId);
     long delay = dueAtMillis - clock.millis();
     if (s == null || delay <= 0) {

@@ -1,12 +1,14 @@
 package io.openegiz.flux.broker.store;
 
 import io.openegiz.flux.broker.routing.Message;
+import io.openegiz.flux.broker.routing.RetainedCursor;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * Retained messages served from memory and written through to the {@link DurableStore}; filled from
- * {@link RecoveredState#retained()} at start-up. Matching never touches the disk.
+ * Retained messages written through to the {@link DurableStore}, the record of truth, and indexed in
+ * memory by an {@link InMemoryRetainedStore} topic tree rebuilt from {@link RecoveredState#retained()}
+ * at start-up. Matching never touches the disk.
  */
 public final class DurableRetainedStore implements RetainedStore {
   private final InMemoryRetainedStore memory = new InMemoryRetainedStore();
@@ -33,6 +35,11 @@ public final class DurableRetainedStore implements RetainedStore {
   @Override
   public void forEachMatching(String filter, Consumer<Message> sink) {
     memory.forEachMatching(filter, sink);
+  }
+
+  @Override
+  public RetainedCursor matching(String filter) {
+    return memory.matching(filter);
   }
 
   @Override

@@ -1,41 +1,34 @@
 package io.openegiz.flux.broker.store;
 
 import io.openegiz.flux.broker.routing.Message;
-import io.openegiz.flux.broker.routing.Topics;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import io.openegiz.flux.broker.routing.RetainedCursor;
+import io.openegiz.flux.broker.routing.RetainedTree;
 import java.util.function.Consumer;
 
 /**
- * Retained messages in a concurrent map. An exact filter is a single lookup; a wildcard filter scans
- * the map, which is cheap for the few thousand retained status topics a factory has.
+ * Retained messages in a concurrent topic tree: a filter walks only the branches it can match, so a
+ * narrow wildcard costs the same with a million retained topics as with a hundred.
  */
 public final class InMemoryRetainedStore implements RetainedStore {
-  private final Map<String, Message> byTopic = new ConcurrentHashMap<>();
+  private final RetainedTree tree = new RetainedTree();
 
   @Override
   public void put(Message message) {
-    if (message.payload().length == 0) {
-      byTopic.remove(message.topic());
-    } else {
-      byTopic.put(message.topic(), message);
-    }
+    tree.put(message);
   }
 
   @Override
   public void forEachMatching(String filter, Consumer<Message> sink) {
-    if (filter.indexOf('+') < 0 && filter.indexOf('#') < 0) {
-      Message m = byTopic.get(filter);
-      if (m != null) sink.accept(m);
-      return;
-    }
-    for (Message m : byTopic.values()) {
-      if (Topics.matches(filter, m.topic())) sink.accept(m);
-    }
+    tree.forEachMatching(filter, sink);
+  }
+
+  @Override
+  public RetainedCursor matching(String filter) {
+    return tree.matching(filter);
   }
 
   @Override
   public int size() {
-    return byTopic.size();
+    return tree.size();
   }
 }

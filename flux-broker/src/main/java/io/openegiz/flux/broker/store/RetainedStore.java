@@ -1,6 +1,9 @@
 package io.openegiz.flux.broker.store;
 
 import io.openegiz.flux.broker.routing.Message;
+import io.openegiz.flux.broker.routing.RetainedCursor;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -21,6 +24,17 @@ public interface RetainedStore {
 
   /** Calls the sink for each retained message whose topic matches the filter. */
   void forEachMatching(String filter, Consumer<Message> sink);
+
+  /**
+   * The retained messages matching the filter, found a few at a time so that a new subscription's
+   * retained set can be sent in bounded slices. The stores of Flux walk their topic tree lazily; this
+   * default collects every match at once, for stores that only implement {@link #forEachMatching}.
+   */
+  default RetainedCursor matching(String filter) {
+    List<Message> all = new ArrayList<>();
+    forEachMatching(filter, all::add);
+    return RetainedCursor.of(all);
+  }
 
   /** Number of retained messages. */
   int size();

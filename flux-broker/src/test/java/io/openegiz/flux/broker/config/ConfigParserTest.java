@@ -118,6 +118,16 @@ class ConfigParserTest {
     assertThat(result.warnings()).containsExactly("flux.conf:2: sys_interval" + COMPAT, "flux.conf:3: user" + COMPAT);
   }
 
+  @Test
+  void sessionOwnershipIsTheIdentityByDefaultOrTheClientIdAsInMosquitto() throws ConfigException {
+    assertThat(config("").sessionOwnership()).isEqualTo(SessionOwnership.IDENTITY);
+    assertThat(config("session_ownership client_id").sessionOwnership()).isEqualTo(SessionOwnership.CLIENT_ID);
+    assertThat(config("session_ownership identity").sessionOwnership()).isEqualTo(SessionOwnership.IDENTITY);
+    assertThat(errors("session_ownership username")).containsExactly("flux.conf:1: session_ownership: \"username\""
+        + " is not identity or client_id; accepted: identity (a session is resumed or taken over only by the"
+        + " identity that created it) or client_id (by whoever presents its client id, as in Mosquitto)");
+  }
+
   @Nested
   class Booleans {
 

@@ -50,23 +50,21 @@ class ConnectionKeysTest {
 
   @Test
   void brokerWideCapsHaveSafeDefaultsAndAreRead() throws ConfigException {
-    assertThat(config().connectionLimits()).isEqualTo(new ConnectionLimits(1000, 65536, 64, true));
-    assertThat(config("max_connections_per_identity 4", "max_connect_size 4096", "max_unauthenticated_per_address 0",
-        "unauthenticated_limit_loopback false").connectionLimits())
-        .isEqualTo(new ConnectionLimits(4, 4096, 0, false));
+    assertThat(config().connectionLimits()).isEqualTo(new ConnectionLimits(1000, 65536, 64));
+    assertThat(config("max_connections_per_identity 4", "max_connect_size 4096", "max_unauthenticated_per_address 0")
+        .connectionLimits()).isEqualTo(new ConnectionLimits(4, 4096, 0));
   }
 
   @Test
   void badBrokerWideCapsAreAllReported() {
     assertThat(errors("max_connections_per_identity -1", "max_connect_size 19", "max_connect_size 268435456",
-        "max_unauthenticated_per_address lots", "unauthenticated_limit_loopback yes")).containsExactly(
+        "max_unauthenticated_per_address lots")).containsExactly(
             "flux.conf:1: max_connections_per_identity: -1 is out of range; accepted: an integer from 0 (no limit)"
                 + " to 10000000: live connections one username or certificate identity may hold",
             "flux.conf:2: max_connect_size: 19 is out of range; accepted: an integer from 20 to 268435455 bytes",
             "flux.conf:3: max_connect_size: 268435456 is out of range; accepted: an integer from 20 to 268435455"
                 + " bytes",
             "flux.conf:4: max_unauthenticated_per_address: \"lots\" is not a number; accepted: an integer from 0"
-                + " (no limit) to 1000000: connections from one address not yet accepted by a CONNACK",
-            "flux.conf:5: unauthenticated_limit_loopback: \"yes\" is not true or false; accepted: true or false");
+                + " (no limit) to 1000000: connections from one address not yet accepted by a CONNACK");
   }
 }

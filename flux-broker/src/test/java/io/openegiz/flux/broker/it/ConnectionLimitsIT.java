@@ -144,7 +144,8 @@ class ConnectionLimitsIT {
       });
     }
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(audit())
-        .contains("\"limit\":\"max_connections_per_identity\"", "\"identity\":\"oven\"", "\"client_id\":\"oven-c\""));
+        .contains("\"event\":\"quota_exceeded\"", "\"quota\":\"max_connections_per_identity\"", "\"identity\":\"oven\"",
+            "\"client_id\":\"oven-c\""));
   }
 
   @Test
@@ -191,7 +192,7 @@ class ConnectionLimitsIT {
 
   @Test
   void loopbackCanBeExemptedFromTheUnauthenticatedCap() throws Exception {
-    try (FluxBroker b = start("max_unauthenticated_per_address 2", "unauthenticated_limit_loopback false")) {
+    try (FluxBroker b = start("max_unauthenticated_per_address 2", "auth_exempt_loopback true")) {
       List<RawClient> partial = new ArrayList<>();
       try {
         for (int i = 0; i < 5; i++) {

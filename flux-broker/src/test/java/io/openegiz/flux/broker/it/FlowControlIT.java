@@ -200,11 +200,7 @@ class FlowControlIT {
   @Test
   void offlineQueueIsBoundedByMaxQueuedBytes() {
     try (TestBroker broker = TestBroker.start(b -> b.maxQueuedBytes(1000))) {
-      Mqtt5BlockingClient sub = Clients.builder5(broker, "bytes").buildBlocking();
-      sub.connectWith().cleanStart(true).sessionExpiryInterval(300).send();
-      sub.subscribeWith().topicFilter("qb/#").qos(MqttQos.AT_LEAST_ONCE).send();
-      sub.disconnect();
-      await().atMost(Duration.ofSeconds(5)).until(() -> broker.broker().metrics().clientsConnected() == 0);
+      Mqtt5BlockingClient sub = offlineSubscriber(broker, "bytes", "qb/#");
       Mqtt5BlockingClient pub = Clients.v5(broker, "pub");
       for (int i = 0; i < 5; i++) {
         byte[] payload = new byte[300];
@@ -216,6 +212,42 @@ class FlowControlIT {
       sub.connectWith().cleanStart(false).sessionExpiryInterval(300).send();
       await().atMost(Duration.ofSeconds(5)).until(() -> got.size() >= 3);
       assertThat(got).extracting(p -> (int) p.getPayloadAsBytes()[0]).containsExactly(0, 1, 2);
+    }
+  }
+
+  /** A persistent session subscribed at QoS 1 to the filter, then offline (its client returned to reconnect). */
+  private static Mqtt5BlockingClient offlineSubscriber(TestBroker broker, String id, String filter) {
+    Mqtt5BlockingClient sub = Clients.builder5(broker, id).buildBlocking();
+    sub.connectWith().cleanStart(true).sessionExpiryInterval(300).send();
+    sub.subscribeWith().topicFilter(filter).qos(MqttQos.AT_LEAST_ONCE).send();
+    sub.disconnect();
+    await().atMost(Duration.ofSeconds(5)).until(() -> broker.broker().metrics().clientsConnected() == 0);
+    return sub;
+  }
+
+  /**
+   * max_queued_bytes counts the whole message (issue 8, item 9): 1-byte payloads that carry 40 KB of
+   * user properties fill a 100 KB queue after two messages, not after 100,000.
+   */
+  @Test
+  void maxQueuedBytesCountsUserPropertiesAndTopicNotOnlyThePayload() {
+    try (TestBroker broker = TestBroker.start(b -> b.maxQueuedBytes(100_000))) {
+      Mqtt5BlockingClient sub = offlineSubscriber(broker, "props-sub", "qp/#");
+      Mqtt5BlockingClient pub = Clients.v5(broker, "props-pub");
+      String big = "v".repeat(40_000);
+      for (int i = 0; i < 10; i++) {
+        pub.publishWith().topic("qp/t").qos(MqttQos.AT_LEAST_ONCE).payload(new byte[] {(byte) i})
+            .userProperties().add("k", big).applyUserProperties().send();
+      }
+      assertThat(broker.broker().metrics().dropped(DropReason.QUEUE_FULL)).isEqualTo(8);
+      List<Mqtt5Publish> got = Clients.collect(sub);
+      sub.connectWith().cleanStart(false).sessionExpiryInterval(300).send();
+      await().atMost(Duration.ofSeconds(5)).until(() -> got.size() >= 2);
+      pub.publishWith().topic("qp/end").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("end")).send();
+      await().atMost(Duration.ofSeconds(5)).until(() -> got.size() >= 3);
+      assertThat(got).extracting(p -> (int) p.getPayloadAsBytes()[0]).containsExactly(0, 1, (int) 'e');
+      assertThat(got.get(0).getUserProperties().asList()).singleElement()
+          .satisfies(u -> assertThat(u.getValue().toString()).hasSize(40_000));
     }
   }
 

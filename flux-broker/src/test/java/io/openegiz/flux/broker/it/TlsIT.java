@@ -51,12 +51,11 @@ class TlsIT {
 
   @BeforeEach
   void material() throws Exception {
-    ca = CertificateAuthority.create("flux-test-ca", KeyType.EC, DAY);
-    caFile = dir.resolve("ca.crt");
-    Files.writeString(caFile, CertificateAuthority.pem(ca.ca().certificate()));
-    certFile = dir.resolve("server.crt");
-    keyFile = dir.resolve("server.key");
-    ca.server("localhost", List.of("localhost"), List.of("127.0.0.1"), KeyType.EC, DAY).write(certFile, keyFile);
+    TlsMaterial tls = TlsMaterial.create(dir);
+    ca = tls.ca();
+    caFile = tls.caFile();
+    certFile = tls.certFile();
+    keyFile = tls.keyFile();
     revoked = ca.client("esp32-revoked", KeyType.EC, DAY);
     crlFile = dir.resolve("ca.crl");
     Files.writeString(crlFile, CertificateAuthority.pem(ca.crl(List.of(revoked.certificate()), DAY)));
@@ -71,23 +70,30 @@ class TlsIT {
     return FluxBroker.builder(config).build().start();
   }
 
-  private static MqttClientSslConfig ssl(X509Certificate trusted, Issued clientCert, String protocol) throws Exception {
+  static MqttClientSslConfig ssl(X509Certificate trusted, Issued clientCert, String protocol) throws Exception {
+    var b = MqttClientSslConfig.builder().trustManagerFactory(trust(trusted))
+        .protocols(List.of(protocol)).hostnameVerifier((h, s) -> true);
+    return clientCert == null ? b.build() : b.keyManagerFactory(keys(clientCert)).build();
+  }
+
+  /** Trusts {@code trusted} only. */
+  static TrustManagerFactory trust(X509Certificate trusted) throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     trust.setCertificateEntry("ca", trusted);
     TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
-    var b = MqttClientSslConfig.builder().trustManagerFactory(tmf)
-        .protocols(List.of(protocol)).hostnameVerifier((h, s) -> true);
-    if (clientCert != null) {
-      KeyStore keys = KeyStore.getInstance("PKCS12");
-      keys.load(null, null);
-      keys.setKeyEntry("client", clientCert.key(), new char[0], new X509Certificate[] {clientCert.certificate()});
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(keys, new char[0]);
-      b = b.keyManagerFactory(kmf);
-    }
-    return b.build();
+    return tmf;
+  }
+
+  /** Presents {@code clientCert}. */
+  static KeyManagerFactory keys(Issued clientCert) throws Exception {
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    keys.setKeyEntry("client", clientCert.key(), new char[0], new X509Certificate[] {clientCert.certificate()});
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, new char[0]);
+    return kmf;
   }
 
   private static Mqtt5BlockingClient client(FluxBroker broker, MqttClientSslConfig ssl) {

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /** The per-identity cap counts client ids, lets a takeover through, and gives places back on close. */
 class ConnectionCapsTest {
-  private final ConnectionCaps caps = new ConnectionCaps(new ConnectionLimits(2, 65536, 64, true));
+  private final ConnectionCaps caps = new ConnectionCaps(new ConnectionLimits(2, 65536, 64), false);
 
   @Test
   void anIdentityHoldsAtMostItsCapOfClientIdsAndATakeoverTakesNoNewPlace() {
@@ -31,7 +31,7 @@ class ConnectionCapsTest {
 
   @Test
   void noLimitMeansNoCount() {
-    ConnectionCaps off = new ConnectionCaps(new ConnectionLimits(0, 65536, 0, true));
+    ConnectionCaps off = new ConnectionCaps(new ConnectionLimits(0, 65536, 0), false);
     for (int i = 0; i < 10; i++) {
       assertThat(off.acquireIdentity("oven", "c" + i, new EmbeddedChannel())).isTrue();
     }

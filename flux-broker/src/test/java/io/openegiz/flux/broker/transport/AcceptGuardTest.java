@@ -31,7 +31,7 @@ class AcceptGuardTest {
     Path auditFile = dir.resolve("audit.log");
     AuditLog audit = AuditLog.open(auditFile.toString(), Clock.systemUTC());
     EmbeddedChannel server = new EmbeddedChannel(new AcceptGuard("127.0.0.1:1883", -1, DescriptorBudget.of(0),
-        new ConnectionCaps(ConnectionLimits.DEFAULTS), audit));
+        new ConnectionCaps(ConnectionLimits.DEFAULTS, false), audit));
     // what Netty's epoll transport raises on EMFILE (a NativeIoException, an IOException)
     IOException emfile = new IOException("accept(..) failed with error(-24): Too many open files");
 
