@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.openegiz.flux.broker.config.AuditConfig;
 import io.openegiz.flux.broker.config.ConnectionLimits;
 import io.openegiz.flux.broker.security.AuditLog;
 import io.openegiz.flux.broker.security.ConnectionCaps;
@@ -29,7 +30,7 @@ class AcceptGuardTest {
   @Test
   void anAcceptFailurePausesAcceptingReportsOnceAndResumes() throws Exception {
     Path auditFile = dir.resolve("audit.log");
-    AuditLog audit = AuditLog.open(auditFile.toString(), Clock.systemUTC());
+    AuditLog audit = AuditLog.open(AuditConfig.defaults(auditFile.toString()), Clock.systemUTC(), () -> {});
     EmbeddedChannel server = new EmbeddedChannel(new AcceptGuard("127.0.0.1:1883", -1, DescriptorBudget.of(0),
         new ConnectionCaps(ConnectionLimits.DEFAULTS, false), audit));
     // what Netty's epoll transport raises on EMFILE (a NativeIoException, an IOException)
