@@ -39,6 +39,9 @@ import io.openegiz.flux.broker.store.RecoveredState;
 import io.openegiz.flux.broker.store.StoreFormatException;
 import io.openegiz.flux.broker.store.StoreOptions;
 import io.openegiz.flux.broker.store.RetainedStore;
+import io.openegiz.flux.broker.security.ConnectionCaps;
+import io.openegiz.flux.broker.transport.AcceptGuard;
+import io.openegiz.flux.broker.transport.DescriptorBudget;
 import io.openegiz.flux.broker.transport.MqttChannelInitializer;
 import io.openegiz.flux.broker.transport.TlsContextLoader;
 import io.openegiz.flux.broker.transport.TlsMaterial;
@@ -75,6 +78,7 @@ public final class FluxBroker implements AutoCloseable {
   private EventLoopGroup workers;
   private ScheduledExecutorService scheduler;
   private BrokerContext context;
+  private DescriptorBudget descriptors;
   private SecurityServices security;
   private boolean started;
   private boolean stopped;
@@ -151,7 +155,9 @@ public final class FluxBroker implements AutoCloseable {
       SessionRecovery.restore(recovered, sessions, persistence, clock);
       quotas.persistentSessions().seed(sessions.all());
     }
-    context = new BrokerContext(config, sessions, tree, router, security, metrics, clock, scheduler, quotas);
+    context = new BrokerContext(config, sessions, tree, router, security, metrics, clock, scheduler, quotas,
+        new ConnectionCaps(config.connectionLimits(), config.security().logins().exemptLoopback()));
+    descriptors = DescriptorBudget.measure(); // after the event loops and the store took theirs
     Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     try {
       for (ListenerConfig l : config.listeners()) {
@@ -226,6 +232,7 @@ public final class FluxBroker implements AutoCloseable {
     ServerBootstrap b = new ServerBootstrap()
         .group(boss, workers)
         .channel(channelType)
+        .handler(new AcceptGuard(name, l.maxConnections(), descriptors, context.connectionCaps(), security.audit()))
         .option(ChannelOption.SO_BACKLOG, 4096)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)

@@ -15,6 +15,8 @@ class BrokerLaunchOptions {
    * a capacity benchmark must measure the broker, not that limit, and Mosquitto has no such limit.
    */
   static final String NO_RATE_LIMIT = "max_publish_rate 0\n";
+  /** The load generator opens thousands of connections from loopback at once; Mosquitto has no such cap. */
+  static final String LOCAL_LOAD = "auth_exempt_loopback true\n";
 
   @Option(names = "--mosquitto", defaultValue = "/usr/sbin/mosquitto",
       description = "Mosquitto executable (default: ${DEFAULT-VALUE}).")
@@ -55,7 +57,7 @@ class BrokerLaunchOptions {
     String persistence = store;
     return new BrokerUnderTest(name,
         p -> BrokerUnderTest.commonConfig(p, maxInflight, maxQueued).replace("persistence false\n", persistence)
-            + NO_RATE_LIMIT,
+            + NO_RATE_LIMIT + LOCAL_LOAD,
         conf -> BenchCommand.fluxCommand(brokerJavaOpts, conf));
   }
 }

@@ -28,6 +28,7 @@ import java.util.List;
  * @param sessionOwnership who may resume or take over a session: its creating identity (default) or anyone
  *     presenting its client id (Mosquitto)
  * @param security password and ACL files, per-client limits and their overrides, audit
+ * @param connectionLimits connections per identity, CONNECT size, unauthenticated connections per address
  */
 public record BrokerConfig(
     List<ListenerConfig> listeners,
@@ -45,7 +46,8 @@ public record BrokerConfig(
     long persistenceSyncMillis,
     Duration connectTimeout,
     SessionOwnership sessionOwnership,
-    SecurityConfig security) {
+    SecurityConfig security,
+    ConnectionLimits connectionLimits) {
 
   public static final int DEFAULT_MAX_INFLIGHT = 100;
   public static final int DEFAULT_MAX_QUEUED_MESSAGES = 1000;
@@ -85,6 +87,7 @@ public record BrokerConfig(
     b.connectTimeout = connectTimeout;
     b.sessionOwnership = sessionOwnership;
     b.security = security;
+    b.connectionLimits = connectionLimits;
     return b;
   }
 
@@ -114,6 +117,7 @@ public record BrokerConfig(
     private Integer maxRetainedMessages;
     private Long maxRetainedBytes;
     private SecurityConfig.RetainedTotals retainedTotals;
+    private ConnectionLimits connectionLimits = ConnectionLimits.DEFAULTS;
 
     public Builder listeners(List<ListenerConfig> v) { listeners = v; return this; }
     public Builder listener(int port, String address) {
@@ -149,6 +153,7 @@ public record BrokerConfig(
       return this;
     }
     public Builder publishBurst(int v) { publishBurst = v; return this; }
+    public Builder connectionLimits(ConnectionLimits v) { connectionLimits = v; return this; }
     /** Subscriptions per session; 0 = no limit. */
     public Builder maxSubscriptionsPerSession(int v) {
       maxSubscriptions = v;
@@ -202,7 +207,7 @@ public record BrokerConfig(
       return new BrokerConfig(listeners, allowAnonymous, maxInflightMessages, maxQueuedMessages,
           maxQueuedBytes, messageSizeLimit, packet, maxKeepalive, persistentClientExpiration,
           allowZeroLengthClientid, persistence, persistenceLocation, persistenceSyncMillis, connectTimeout,
-          sessionOwnership, security());
+          sessionOwnership, security(), connectionLimits);
     }
   }
 }

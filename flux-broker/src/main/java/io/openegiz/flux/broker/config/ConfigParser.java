@@ -58,7 +58,7 @@ public final class ConfigParser {
 
   /** Other Mosquitto keys: named so the error says "not supported" rather than "unknown". */
   private static final Set<String> MOSQUITTO_UNSUPPORTED = Set.of(
-      "protocol", "socket_domain", "mount_point", "max_connections", "http_dir", "websockets_log_level",
+      "protocol", "socket_domain", "mount_point", "http_dir", "websockets_log_level",
       "websockets_headers_size", "max_inflight_bytes", "queue_qos0_messages", "upgrade_outgoing_qos",
       "memory_limit", "clientid_prefixes", "check_retain_source", "allow_duplicate_messages",
       "auto_id_prefix", "listener_auto_id_prefix", "retain_available", "max_qos", "set_tcp_nodelay",
@@ -219,6 +219,7 @@ public final class ConfigParser {
     putNumbers(k);
     ListenerKeys.register(k);
     SecurityKeys.register(k);
+    ConnectionKeys.register(k);
     return Collections.unmodifiableMap(k);
   }
 
@@ -414,6 +415,7 @@ public final class ConfigParser {
       s.builder.listeners(built.stream().map(Declared::listener).toList());
     }
     s.builder.security(s.security.build());
+    s.builder.connectionLimits(s.connections.build());
     return new Result(s.builder.build(), s.warnings);
   }
 

@@ -10,7 +10,8 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
- * Keys that belong to one listener (TLS, with Mosquitto's names, and Flux's {@code allow_plain_listener}):
+ * Keys that belong to one listener (TLS and {@code max_connections}, with Mosquitto's names, and Flux's
+ * {@code allow_plain_listener}):
  * each applies to the listener declared last before it, or to the default listener before any.
  */
 final class ListenerKeys {
@@ -29,6 +30,8 @@ final class ListenerKeys {
     Directive useIdentity;
     Directive useSubject;
     Directive allowPlain;
+    /** Not a TLS key: Mosquitto's max_connections, already validated. */
+    Integer maxConnections;
 
     Directive anyTls() {
       for (Directive d : new Directive[] {certfile, keyfile, cafile, crlfile, tlsVersion, ciphersTls13, ciphers,
@@ -65,6 +68,14 @@ final class ListenerKeys {
     k.put("use_identity_as_username", flag((st, d) -> st.useIdentity = d));
     k.put("use_subject_as_username", flag((st, d) -> st.useSubject = d));
     k.put("allow_plain_listener", flag((st, d) -> st.allowPlain = d));
+    k.put("max_connections", new Key("-1 (unlimited, the default) or an integer from 1 to 10000000", 1, 1, (s, d) -> {
+      Long n = s.number(d, d.args().get(0), -1, 10_000_000);
+      if (n != null && n == 0) {
+        s.error(d, "0 would refuse every client");
+      } else if (n != null) {
+        s.currentListener().maxConnections = n.intValue();
+      }
+    }));
   }
 
   private static Key file(BiConsumer<Settings, Directive> set) {
@@ -102,7 +113,8 @@ final class ListenerKeys {
             + " passwords and data unencrypted; accepted: certfile and keyfile after this line for TLS, or"
             + " \"allow_plain_listener true\" after it to accept the risk");
       }
-      out.add(new Declared(new ListenerConfig(l.port(), l.bindAddress(), l.source(), tls, isTrue(st.allowPlain)),
+      int max = st.maxConnections == null ? ListenerConfig.UNLIMITED : st.maxConnections;
+      out.add(new Declared(new ListenerConfig(l.port(), l.bindAddress(), l.source(), tls, isTrue(st.allowPlain), max),
           dl.key(), st));
     }
     return out;

@@ -25,6 +25,7 @@ final class ParseState {
   final List<String> warnings = new ArrayList<>();
   final BrokerConfig.Builder builder = BrokerConfig.builder();
   final SecurityKeys.Acc security = new SecurityKeys.Acc();
+  final ConnectionKeys.Acc connections = new ConnectionKeys.Acc();
   final List<Declared> listeners = new ArrayList<>();
   /** Last line of each supported key: single-valued keys follow Mosquitto, the last one wins. */
   final Map<String, Directive> last = new HashMap<>();

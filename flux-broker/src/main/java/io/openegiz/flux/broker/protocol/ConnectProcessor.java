@@ -24,6 +24,7 @@ import io.openegiz.flux.broker.security.CertificateIdentity;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import io.openegiz.flux.broker.security.ClientIdentity;
+import io.openegiz.flux.broker.security.ConnectionCaps;
 import io.openegiz.flux.broker.session.SessionRegistry;
 import java.util.Arrays;
 import java.util.UUID;
@@ -260,6 +261,13 @@ final class ConnectProcessor {
     c.audit(AuditLog.Event.AUTH_SUCCESS, "accepted", Map.of("method", username == null
         ? "anonymous"
         : c.tls != null && c.tls.identityFromCertificate() ? "certificate" : "password"));
+    if (!c.broker.connectionCaps().acquireIdentity(username, r.clientId(), c.ctx.channel())) {
+      int max = c.broker.config().connectionLimits().maxConnectionsPerIdentity();
+      c.audit(AuditLog.Event.QUOTA_EXCEEDED, "refused", Map.of("quota", "max_connections_per_identity", "limit", max));
+      refuse(ReasonCode.V3_SERVER_UNAVAILABLE, ReasonCode.QUOTA_EXCEEDED, "identity " + username + " already holds "
+          + max + " connections (max_connections_per_identity)");
+      return;
+    }
     SessionRegistry.Will will = will(h, p, r.clientId());
     if (will != null && !c.broker.authorizer().canPublish(c.identity, will.message().topic())) {
       // a will is a PUBLISH made later: the same right is needed now, and again when it goes out
@@ -292,6 +300,7 @@ final class ConnectProcessor {
     }
     c.session = opened.session();
     c.state = MqttConnectionHandler.State.CONNECTED;
+    ConnectionCaps.authenticated(c.ctx.channel()); // no longer counts against max_unauthenticated_per_address
     c.ctx.writeAndFlush(connAck(r, opened.sessionPresent()));
     if (r.keepAlive() > 0) {
       long idleMillis = r.keepAlive() * 1500L; // [MQTT-3.1.2-22]

@@ -8,7 +8,9 @@ import java.util.List;
 /**
  * Splits the byte stream into whole MQTT packets before the codec sees them, and refuses a packet
  * larger than the limit as soon as its fixed header arrives. Netty's MqttDecoder would otherwise
- * buffer a declared 256 MB packet in full before checking its size.
+ * buffer a declared 256 MB packet in full before checking its size. The first packet, the CONNECT of a
+ * client nobody has authenticated yet, has a limit of its own (max_connect_size), far below the packet
+ * limit, so that half-sent CONNECTs cannot make the broker buffer much memory per connection.
  */
 public final class MqttFrameDecoder extends ByteToMessageDecoder {
 
@@ -19,10 +21,16 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
   public record MalformedLength() {}
 
   private final int maxPacketSize;
+  private final int maxConnectSize;
+  private boolean first = true;
   private boolean failed;
 
-  public MqttFrameDecoder(int maxPacketSize) {
+  /**
+   * @param maxConnectSize the limit of the first packet; the smaller of the two applies to it
+   */
+  public MqttFrameDecoder(int maxPacketSize, int maxConnectSize) {
     this.maxPacketSize = maxPacketSize;
+    this.maxConnectSize = Math.min(maxConnectSize, maxPacketSize);
   }
 
   @Override
@@ -55,13 +63,15 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
         return;
       }
       long total = (long) headerLength + remaining;
-      if (total > maxPacketSize) {
-        fail(ctx, in, new PacketTooLarge((int) Math.min(Integer.MAX_VALUE, total), maxPacketSize));
+      int limit = first ? maxConnectSize : maxPacketSize;
+      if (total > limit) {
+        fail(ctx, in, new PacketTooLarge((int) Math.min(Integer.MAX_VALUE, total), limit));
         return;
       }
       if (in.readableBytes() < total) {
         return;
       }
+      first = false;
       out.add(in.readRetainedSlice((int) total));
     }
   }

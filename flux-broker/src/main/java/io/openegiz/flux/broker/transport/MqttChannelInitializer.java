@@ -55,7 +55,8 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
       p.addLast(HandlerNames.TLS, tls.current().newHandler(ch.alloc()));
     }
     p.addLast(HandlerNames.FLUSH_CONSOLIDATION, new FlushConsolidationHandler(256, true));
-    p.addLast(HandlerNames.FRAME_DECODER, new MqttFrameDecoder(maxPacket));
+    p.addLast(HandlerNames.FRAME_DECODER, new MqttFrameDecoder(maxPacket,
+        broker.config().connectionLimits().maxConnectSize()));
     p.addLast(HandlerNames.MQTT_DECODER, new MqttDecoder(maxPacket, MAX_CLIENT_ID_LENGTH));
     p.addLast(HandlerNames.MQTT_ENCODER, MqttEncoder.INSTANCE);
     p.addLast(HandlerNames.CONNECTION, new MqttConnectionHandler(broker, listenerName(ch), listenerPort,

@@ -405,8 +405,8 @@ class ConfigParserTest {
 
     @Test
     void unsupportedMosquittoKeysAreNamedAsSuch() {
-      assertThat(errors("max_connections -1")).singleElement().asString()
-          .isEqualTo("flux.conf:1: max_connections: a Mosquitto option Flux does not support; remove it"
+      assertThat(errors("max_qos 1")).singleElement().asString()
+          .isEqualTo("flux.conf:1: max_qos: a Mosquitto option Flux does not support; remove it"
               + " (docs/configuration.md lists the accepted keys)");
       assertThat(errors("bridge_protocol_version mqttv311")).singleElement().asString()
           .contains("a Mosquitto option Flux does not support");
