@@ -108,7 +108,7 @@ public final class AuditLog implements AutoCloseable {
     e.put("listener", listener);
     e.put("remote", remote instanceof InetSocketAddress a
         ? a.getAddress().getHostAddress() + ":" + a.getPort()
-        : String.valueOf(remote));
+        : remote == null ? null : remote.toString()); // null: no connection (a restored will, an accept failure)
     e.put("client_id", clientId);
     e.put("identity", identity);
     e.put("outcome", outcome);
