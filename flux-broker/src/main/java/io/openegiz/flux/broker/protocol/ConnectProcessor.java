@@ -270,6 +270,12 @@ final class ConnectProcessor {
       return;
     }
     c.limits = c.broker.config().security().limitsFor(c.listenerPort, username);
+    if (will != null && will.message().payload().length > c.limits.messageSizeLimit()) {
+      // as for a PUBLISH, and as Mosquitto does: 0x95 Packet too large (3.1.1: return code 5)
+      refuse(ReasonCode.V3_NOT_AUTHORIZED, ReasonCode.PACKET_TOO_LARGE, "will payload of "
+          + will.message().payload().length + " bytes exceeds message_size_limit " + c.limits.messageSizeLimit());
+      return;
+    }
     String overQuota = c.quotas.persistentSession(c.identity, r.expirySeconds());
     if (overQuota != null) {
       refuse(ReasonCode.V3_NOT_AUTHORIZED, ReasonCode.QUOTA_EXCEEDED, "client " + r.clientId() + ": " + overQuota);
