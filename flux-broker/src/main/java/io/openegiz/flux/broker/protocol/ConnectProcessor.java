@@ -309,6 +309,7 @@ final class ConnectProcessor {
         c.ctx.channel().remoteAddress(), c.v5 ? "5.0" : "3.1.1", opened.sessionPresent());
     c.broker.sessions().attach(c.session, c);
     c.ctx.channel().config().setAutoRead(true);
+    c.handleEarly();
   }
 
   private SessionRegistry.Will will(MqttConnectVariableHeader h, MqttConnectPayload p, String clientId) {
