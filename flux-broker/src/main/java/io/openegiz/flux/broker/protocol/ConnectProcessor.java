@@ -278,12 +278,16 @@ final class ConnectProcessor {
       return;
     }
     c.limits = c.broker.config().security().limitsFor(c.listenerPort, username);
-    String overQuota = c.quotas.persistentSession(c.identity, r.expirySeconds());
-    if (overQuota != null) {
-      refuse(ReasonCode.V3_NOT_AUTHORIZED, ReasonCode.QUOTA_EXCEEDED, "client " + r.clientId() + ": " + overQuota);
+    if (will != null && will.message().payload().length > c.limits.messageSizeLimit()) {
+      // as for a PUBLISH, and as Mosquitto does: 0x95 Packet too large (3.1.1: return code 5)
+      refuse(ReasonCode.V3_NOT_AUTHORIZED, ReasonCode.PACKET_TOO_LARGE, "will payload of "
+          + will.message().payload().length + " bytes exceeds message_size_limit " + c.limits.messageSizeLimit());
       return;
     }
-    SessionRegistry.Connected opened = c.broker.sessions().connect(c.identity, r.cleanStart(), r.expirySeconds(), c);
+    SessionRegistry.Connected opened = open(r);
+    if (opened == null) {
+      return;
+    }
     if (opened.ownedByAnother()) {
       c.audit(AuditLog.Event.SESSION_REFUSED, "refused", Map.of("reason",
           "client id names a session of another identity (session_ownership identity)"));
@@ -312,6 +316,26 @@ final class ConnectProcessor {
         c.ctx.channel().remoteAddress(), c.v5 ? "5.0" : "3.1.1", opened.sessionPresent());
     c.broker.sessions().attach(c.session, c);
     c.ctx.channel().config().setAutoRead(true);
+    c.handleEarly();
+  }
+
+  /**
+   * Opens or resumes the session; null when max_persistent_sessions_per_identity refuses it (answered).
+   * The quota is checked and the session registered under the registry's lock, which its connect
+   * takes: otherwise CONNECTs of one identity admitted on other loops, not yet registered, stopped
+   * counting and parallel CONNECTs overshot the quota.
+   */
+  private SessionRegistry.Connected open(Request r) {
+    String overQuota;
+    SessionRegistry sessions = c.broker.sessions();
+    synchronized (sessions) {
+      overQuota = c.quotas.persistentSession(c.identity, r.expirySeconds());
+      if (overQuota == null) {
+        return sessions.connect(c.identity, r.cleanStart(), r.expirySeconds(), c);
+      }
+    }
+    refuse(ReasonCode.V3_NOT_AUTHORIZED, ReasonCode.QUOTA_EXCEEDED, "client " + r.clientId() + ": " + overQuota);
+    return null;
   }
 
   private SessionRegistry.Will will(MqttConnectVariableHeader h, MqttConnectPayload p, String clientId) {

@@ -30,6 +30,7 @@ import io.openegiz.flux.broker.session.Outbound;
 import io.openegiz.flux.broker.session.Session;
 import io.openegiz.flux.broker.session.SessionRegistry;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
@@ -87,6 +88,11 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   private final ConnectProcessor connects;
   private final SubscribeProcessor subscribes;
   private final PublishProcessor publishes = new PublishProcessor(this);
+  /**
+   * Packets read with the CONNECT, held while it is being authenticated: a client need not wait for
+   * the CONNACK (MQTT 5 section 3.1.4), but nothing is handled before the connection has an identity and a session.
+   */
+  private final ArrayDeque<MqttMessage> early = new ArrayDeque<>();
 
   public MqttConnectionHandler(BrokerContext broker, String listener, int listenerPort, TlsConfig tls) {
     this.broker = broker;
@@ -117,6 +123,10 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (state == State.AUTHENTICATING) {
+      early.add((MqttMessage) msg); // at most the rest of CONNECT's read: reading stops until it is answered
+      return;
+    }
     if (rateGate == null || !rateGate.holdBack((MqttMessage) msg)) {
       handle((MqttMessage) msg);
     }
@@ -363,8 +373,19 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     ctx.flush();
   }
 
+  /** Handles the packets held while the CONNECT was authenticated; call once it is accepted. */
+  void handleEarly() {
+    MqttMessage m;
+    while ((m = early.poll()) != null) {
+      channelRead(ctx, m);
+    }
+    endOfBatch();
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    early.forEach(ReferenceCountUtil::release); // refused or closed while authenticating
+    early.clear();
     if (rateGate != null) {
       rateGate.close();
     }

@@ -159,8 +159,14 @@ final class SubscribeProcessor {
     Subscription s = new Subscription(c.identity.clientId(), shared.filter(), shared.group(), qos,
         c.v5 && o.isNoLocal(), c.v5 && o.isRetainAsPublished(), c.v5 ? o.retainHandling().value() : 0,
         subscriptionId);
-    Subscription previous = c.broker.subscriptions().subscribe(s); // replaces: [MQTT-3.8.4-3]
-    c.session.subscriptions().put(key, s);
+    Subscription previous;
+    synchronized (c.session) { // the lock detach takes: a takeover cannot end the session in between
+      if (!c.session.attachedTo(c)) {
+        return null; // taken over on another loop: this connection is being closed, its filters go nowhere
+      }
+      previous = c.broker.subscriptions().subscribe(s); // replaces: [MQTT-3.8.4-3]
+      c.session.subscriptions().put(key, s);
+    }
     accepted.add(new Accepted(s, previous != null));
     return qos;
   }
@@ -183,8 +189,14 @@ final class SubscribeProcessor {
       short code;
       try {
         SharedFilter shared = Topics.parseShared(raw);
-        boolean removed = c.broker.subscriptions().unsubscribe(c.identity.clientId(), shared.group(), shared.filter());
-        c.session.subscriptions().remove(key(shared.group(), shared.filter()));
+        boolean removed;
+        synchronized (c.session) { // as in subscribeOne: never the subscriptions of the session that took over
+          if (!c.session.attachedTo(c)) {
+            return;
+          }
+          removed = c.broker.subscriptions().unsubscribe(c.identity.clientId(), shared.group(), shared.filter());
+          c.session.subscriptions().remove(key(shared.group(), shared.filter()));
+        }
         code = removed ? ReasonCode.SUCCESS : ReasonCode.NO_SUBSCRIPTION_EXISTED;
       } catch (IllegalArgumentException e) {
         code = (short) (ReasonCode.TOPIC_FILTER_INVALID & 0xFF);

@@ -10,8 +10,8 @@ import java.util.Map;
  * Limits password guessing (issue 8, item 5). Failed logins are counted per username and per remote
  * address in a fixed window; at the threshold the username or address is locked, and while locked
  * every attempt is refused before its password is checked — the right password too. Logins being
- * checked at once are capped per address, and once a username or address has failures, logins in
- * flight count against what is left before its lock, so parallel guesses cannot overshoot it. A
+ * checked at once are capped per address; logins in flight for a username (for an address, once it
+ * has failures) count against what is left before its lock, so parallel guesses cannot overshoot it. A
  * success releases only its own place: it clears no failures and no lock. Failures are also answered
  * late: the base delay, doubled per further failure in the window, up to 10 s.
  *
@@ -92,7 +92,7 @@ public final class AuthThrottle {
       return new Ticket(null, null, Refusal.LOCKED);
     }
     if (a != null && limits.maxPendingPerAddress() > 0 && a.pending >= limits.maxPendingPerAddress()
-        || nearLock(a, limits.maxFailuresPerAddress()) || nearLock(u, limits.maxFailuresPerUser())) {
+        || nearLock(a, limits.maxFailuresPerAddress()) || atLock(u, limits.maxFailuresPerUser())) {
       return new Ticket(null, null, Refusal.BUSY);
     }
     if (a != null) a.pending++;
@@ -120,6 +120,15 @@ public final class AuthThrottle {
   /** Once there are failures, the checks in flight could each be one more: they count against the lock. */
   private static boolean nearLock(Counter c, int max) {
     return c != null && max > 0 && c.failures > 0 && c.failures + c.pending >= max;
+  }
+
+  /**
+   * For a username, checks in flight always count against its lock, failures or not: parallel guesses
+   * from many addresses (an IPv6 prefix, a botnet) pass every per-address limit, and before the first
+   * failure came back they were all checked. An address is spared this (devices behind one NAT).
+   */
+  private static boolean atLock(Counter c, int max) {
+    return c != null && max > 0 && c.failures + c.pending >= max;
   }
 
   private synchronized long failed(Ticket t) {

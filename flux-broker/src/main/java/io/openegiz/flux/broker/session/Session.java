@@ -504,6 +504,14 @@ public final class Session {
     return true;
   }
 
+  /**
+   * True while {@code c} is this session's connection. Checked under this session's lock (which
+   * {@link #detach} takes), it stays true until the lock is released: see SubscribeProcessor.
+   */
+  public synchronized boolean attachedTo(Outbound c) {
+    return connection == c;
+  }
+
   synchronized Outbound connection() {
     return connection;
   }

@@ -233,7 +233,15 @@ public final class SessionRegistry {
   private synchronized void expire(Session s) {
     if (!s.online() && sessions.get(s.clientId()) == s) {
       LOG.debug("session {} expired", s.clientId());
+      // a delayed will still pending is due now that the session ends [MQTT-3.1.3-9]: its timer may
+      // fall due in the same millisecond and run after this one (restored from the store)
+      Will pendingWill = s.timers().pendingWill();
+      boolean willDue = s.timers().cancel() && pendingWill != null;
       removeIfCurrent(s);
+      if (willDue) {
+        willSink.accept(pendingWill);
+        persistence.willDone(s.clientId());
+      }
     }
   }
 

@@ -14,6 +14,7 @@ import io.openegiz.flux.broker.config.BrokerConfig;
 import io.openegiz.flux.broker.config.ConfigParser;
 import io.openegiz.flux.broker.security.Authenticator;
 import io.openegiz.flux.broker.security.PasswordHash;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -171,6 +172,41 @@ class BruteForceIT {
       });
       // Another user from the same address is not locked by egizcore's lock (50 per address).
       assertThat(code(b, "alice-1", "alice", "alice-secret")).isEqualTo(Mqtt5ConnAckReasonCode.SUCCESS);
+    }
+  }
+
+  @Test
+  void parallelGuessesFromManyAddressesAreCheckedOnlyUpToTheUsernameThreshold() throws Exception {
+    // An attacker with many addresses (an IPv6 /64, a botnet): here 40 loopback addresses, one guess
+    // each, so neither the per-address pending cap nor the per-address lock ever applies.
+    try (FluxBroker b = start(null)) {
+      List<String> answers = new ArrayList<>();
+      ConcurrentLinkedQueue<Integer> pending = new ConcurrentLinkedQueue<>();
+      for (int i = 0; i < 40; i++) {
+        pending.add(i);
+      }
+      while (!pending.isEmpty()) {
+        List<Integer> round = new ArrayList<>(pending);
+        pending.clear();
+        List<CompletableFuture<Mqtt5ConnAck>> sent = new ArrayList<>();
+        for (int i : round) {
+          Mqtt5AsyncClient c = Mqtt5Client.builder().identifier("from-" + i).serverHost("127.0.0.1")
+              .serverPort(b.port()).transportConfig().localAddress(new InetSocketAddress("127.0.0." + (2 + i), 0))
+              .applyTransportConfig().buildAsync();
+          sent.add(c.connectWith().simpleAuth().username("egizcore").password(("guess-" + i).getBytes(UTF_8))
+              .applySimpleAuth().send());
+        }
+        for (int i = 0; i < round.size(); i++) {
+          Mqtt5ConnAckReasonCode rc = connAck(sent.get(i)).getReasonCode();
+          if (rc == Mqtt5ConnAckReasonCode.SERVER_BUSY) {
+            pending.add(round.get(i)); // sent again, as an attacker would
+          } else {
+            answers.add(rc.name());
+          }
+        }
+      }
+      assertThat(answers.stream().filter(a -> a.equals("BAD_USER_NAME_OR_PASSWORD")).count()).isEqualTo(10);
+      assertThat(answers.stream().filter(a -> a.equals("BANNED")).count()).isEqualTo(30);
     }
   }
 
