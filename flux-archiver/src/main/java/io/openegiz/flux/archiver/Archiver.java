@@ -104,6 +104,11 @@ public final class Archiver implements AutoCloseable {
     return intake.connected();
   }
 
+  /** Whether the broker has granted the subscriptions at least once: from then on the session keeps messages. */
+  public boolean subscribed() {
+    return intake.subscribed();
+  }
+
   @Override
   public void close() {
     pipeline.close(Duration.ofSeconds(5));

@@ -37,6 +37,7 @@ public final class MqttIntake implements AutoCloseable {
   private final ExecutorService thread;
   private final List<String> topics;
   private final Mqtt5Connect connect;
+  private volatile boolean subscribed;
 
   /**
    * Connection settings.
@@ -79,7 +80,7 @@ public final class MqttIntake implements AutoCloseable {
         .automaticReconnect().initialDelay(500, TimeUnit.MILLISECONDS).maxDelay(10, TimeUnit.SECONDS)
         .applyAutomaticReconnect()
         .addConnectedListener(context -> subscribe())
-        .addDisconnectedListener(context -> LOG.warn("disconnected from {}: {}; reconnecting", broker,
+        .addDisconnectedListener(context -> LOG.warn("disconnected from {}: {}", broker,
             context.getCause().toString()));
     if ("ssl".equals(broker.getScheme())) {
       Tls tls = settings.tls() == null ? new Tls(null, null, null) : settings.tls();
@@ -128,6 +129,11 @@ public final class MqttIntake implements AutoCloseable {
     return client.getState().isConnected();
   }
 
+  /** Whether the broker has granted the subscriptions at least once. */
+  public boolean subscribed() {
+    return subscribed;
+  }
+
   private void subscribe() {
     Mqtt5Subscribe subscribe = Mqtt5Subscribe.builder()
         .addSubscriptions(topics.stream().map(t -> Mqtt5Subscription.builder().topicFilter(t).qos(MqttQos.AT_LEAST_ONCE)
@@ -137,6 +143,7 @@ public final class MqttIntake implements AutoCloseable {
       if (error != null) {
         LOG.error("subscription to {} failed: {}", topics, error.toString());
       } else {
+        subscribed = true;
         LOG.info("subscribed to {} at QoS 1: {}", topics, ack.getReasonCodes());
       }
     });
