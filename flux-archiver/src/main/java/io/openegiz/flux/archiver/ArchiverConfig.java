@@ -108,7 +108,9 @@ public record ArchiverConfig(URI broker, String clientId, List<String> topics, S
     }
 
     ArchiverConfig build() {
+      int before = errors.size();
       URI broker = get("broker", URI.create("tcp://127.0.0.1:1883"), Parser::broker);
+      boolean brokerValid = errors.size() == before;
       List<String> topics = new ArrayList<>();
       for (Setting s : topicSettings) {
         String t = s.value();
@@ -133,7 +135,7 @@ public record ArchiverConfig(URI broker, String clientId, List<String> topics, S
         String key = certfile == null ? "keyfile" : "certfile";
         errors.add(origin(key) + ": " + key + ": certfile and keyfile go together; accepted: both or neither");
       }
-      if ((cafile != null || certfile != null) && broker != null && !"ssl".equals(broker.getScheme())) {
+      if ((cafile != null || certfile != null) && brokerValid && !"ssl".equals(broker.getScheme())) {
         errors.add(origin("broker") + ": broker: TLS files are given but the broker URL is " + broker
             + "; accepted: ssl://host:port");
       }

@@ -95,7 +95,12 @@ public final class DeadLetters implements AutoCloseable {
   private void rotate() throws IOException {
     channel.force(false);
     channel.close();
-    Files.move(dir.resolve(FILE), dir.resolve("dead-letters-" + ROTATED.format(clock.instant()) + ".jsonl"));
+    String stamp = "dead-letters-" + ROTATED.format(clock.instant());
+    Path target = dir.resolve(stamp + ".jsonl");
+    for (int n = 1; Files.exists(target); n++) {
+      target = dir.resolve(stamp + "-" + n + ".jsonl"); // two rotations within a millisecond
+    }
+    Files.move(dir.resolve(FILE), target);
     List<Path> rotated = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
       files.filter(p -> p.getFileName().toString().matches("dead-letters-.+\\.jsonl")).sorted()

@@ -96,9 +96,9 @@ public final class InfluxV1Sink implements LineSink {
       case 200, 204 -> new WriteResult.Written();
       case 400, 422 -> new WriteResult.Rejected(status, body);
       case 413 -> new WriteResult.TooLarge();
-      case 429, 503 -> new WriteResult.Retry(status + " " + body,
+      case 429, 503 -> new WriteResult.Retry((status + " " + body).strip(),
           RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null)));
-      default -> new WriteResult.Retry(status + " " + body, null);
+      default -> new WriteResult.Retry((status + " " + body).strip(), null);
     };
   }
 
