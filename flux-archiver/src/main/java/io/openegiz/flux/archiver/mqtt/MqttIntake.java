@@ -3,6 +3,7 @@ package io.openegiz.flux.archiver.mqtt;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
 import com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5Connect;
@@ -80,8 +81,11 @@ public final class MqttIntake implements AutoCloseable {
         .automaticReconnect().initialDelay(500, TimeUnit.MILLISECONDS).maxDelay(10, TimeUnit.SECONDS)
         .applyAutomaticReconnect()
         .addConnectedListener(context -> subscribe())
-        .addDisconnectedListener(context -> LOG.warn("disconnected from {}: {}", broker,
-            context.getCause().toString()));
+        .addDisconnectedListener(context -> {
+          if (context.getSource() != MqttDisconnectSource.USER) {
+            LOG.warn("disconnected from {}: {}; reconnecting", broker, context.getCause().toString());
+          }
+        });
     if ("ssl".equals(broker.getScheme())) {
       Tls tls = settings.tls() == null ? new Tls(null, null, null) : settings.tls();
       builder = builder.sslConfig(TlsFiles.sslConfig(tls.caFile(), tls.certFile(), tls.keyFile()));

@@ -1,0 +1,94 @@
+package io.openegiz.flux.archiver.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.openegiz.flux.archiver.Archiver;
+import io.openegiz.flux.archiver.ArchiverConfig;
+import io.openegiz.flux.fleet.sim.Fleet;
+import io.openegiz.flux.fleet.sim.FleetConfig;
+import io.openegiz.flux.fleet.sim.SensorMix;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The archiver against a Mosquitto process with its defaults (20 messages in flight), fed by mosquitto_pub. */
+class ArchiverMosquittoIT {
+  private static final String DB = "mosq";
+  @TempDir
+  Path tmp;
+  private Process mosquitto;
+  private int port;
+  private InfluxD influx;
+
+  @BeforeEach
+  void start() throws IOException {
+    port = InfluxD.freePort();
+    Path conf = tmp.resolve("mosquitto.conf");
+    Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\nmax_queued_messages 100000\n");
+    mosquitto = new ProcessBuilder("mosquitto", "-c", conf.toString()).redirectErrorStream(true)
+        .redirectOutput(tmp.resolve("mosquitto.log").toFile()).start();
+    await().atMost(ArchiverIT.WAIT).ignoreExceptions().until(() -> {
+      try (Socket s = new Socket("127.0.0.1", port)) {
+        return true;
+      }
+    });
+    Files.createDirectories(tmp.resolve("influx"));
+    influx = new InfluxD(tmp.resolve("influx"));
+  }
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    influx.close();
+    mosquitto.destroy();
+    mosquitto.waitFor();
+  }
+
+  private Archiver archiver() {
+    Archiver archiver = Archiver.start(ArchiverConfig.parse(ArchiverIT.settings(port, influx, DB, tmp.resolve("dl"))));
+    await().atMost(ArchiverIT.WAIT).until(archiver::subscribed);
+    return archiver;
+  }
+
+  private void mosquittoPub(String topic, String example) throws Exception {
+    Process pub = new ProcessBuilder("mosquitto_pub", "-h", "127.0.0.1", "-p", Integer.toString(port), "-q", "1",
+        "-t", topic, "-f", "../flux-telemetry/src/test/resources/examples/spec-" + example + ".json")
+        .redirectErrorStream(true).start();
+    assertThat(pub.waitFor()).isZero();
+  }
+
+  @Test
+  void whatWasPublishedWhileTheArchiverWasAwayArrivesFromItsSession() throws Exception {
+    archiver().close();
+    mosquittoPub("openegiz/factory-a/oven/oven-001/electrical/telemetry", "electrical");
+    mosquittoPub("openegiz/factory-a/oven/oven-001/thermal/telemetry", "thermal");
+    try (Archiver archiver = archiver()) {
+      await().atMost(ArchiverIT.WAIT).until(() -> archiver.metrics().messagesAcked() == 2);
+    }
+    assertThat(Readings.stored(influx, DB)).containsExactlyInAnyOrder("esp32-oven001-elec@1769682600123",
+        "esp32-oven001-therm@1769682600456");
+  }
+
+  @Test
+  void everyReadingOfAFleetIsStoredExactlyOnce() throws Exception {
+    try (Archiver archiver = archiver(); Readings readings = new Readings(port)) {
+      FleetConfig config = FleetConfig.defaults("127.0.0.1", port, 5).withInterval(Duration.ofMillis(100))
+          .withIdentity("factory-a", SensorMix.parse("electrical=2,thermal=2,environmental=1"), 9)
+          .withTiming(Duration.ofSeconds(1), Duration.ofMillis(50), Duration.ofMillis(500)).withConnectRate(1000);
+      try (Fleet fleet = Fleet.start(config)) {
+        await().atMost(ArchiverIT.WAIT).until(() -> readings.seen().size() >= 100);
+      }
+      await().atMost(ArchiverIT.WAIT).untilAsserted(() -> assertThat(Readings.storedOnce(influx, DB))
+          .containsExactlyInAnyOrderElementsOf(readings.seen()));
+      assertThat(archiver.metrics().deadLetters()).isZero();
+    }
+  }
+
+}
