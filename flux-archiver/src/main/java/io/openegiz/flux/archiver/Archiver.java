@@ -31,7 +31,7 @@ public final class Archiver implements AutoCloseable {
   private Archiver(ArchiverConfig config, Clock clock) throws IOException {
     this.clock = clock;
     InfluxV1Sink sink = new InfluxV1Sink(config.influxUrl(), config.db(), config.rp(), config.influxUser(),
-        config.influxPassword(), Duration.ofSeconds(30));
+        config.influxPassword(), Duration.ofSeconds(30), config.retention());
     sink.prepare();
     this.deadLetters = new DeadLetters(config.deadLetterDir(), config.deadLetterMaxBytes(), config.deadLetterKeep(),
         clock);

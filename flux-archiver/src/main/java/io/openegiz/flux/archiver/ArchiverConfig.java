@@ -1,6 +1,7 @@
 package io.openegiz.flux.archiver;
 
 import io.openegiz.flux.archiver.pipeline.Pipeline;
+import io.openegiz.flux.archiver.sink.Retention;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -44,19 +45,21 @@ import java.util.regex.Pattern;
  * @param batchIdle          a batch is also written when no message came for this long
  * @param maxInFlight        points held before the archiver stops reading from the broker
  * @param retryMax           cap of the backoff between write attempts
+ * @param retention          retention policies and aggregation to set up, or {@code null} to leave them alone
  */
 public record ArchiverConfig(URI broker, String clientId, List<String> topics, String username, String password,
     Path cafile, Path certfile, Path keyfile, Duration sessionExpiry,
     URI influxUrl, String db, String rp, String influxUser, String influxPassword,
     Path deadLetterDir, long deadLetterMaxBytes, int deadLetterKeep,
-    int batchSize, Duration batchInterval, Duration batchIdle, int maxInFlight, Duration retryMax) {
+    int batchSize, Duration batchInterval, Duration batchIdle, int maxInFlight, Duration retryMax,
+    Retention retention) {
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
   private static final Pattern SIZE = Pattern.compile("(\\d+)([kKmMgG]?)[bB]?");
   private static final List<String> KEYS = List.of("broker", "client_id", "topic", "username", "password", "cafile",
       "certfile", "keyfile", "session_expiry", "influx_url", "db", "rp", "influx_user", "influx_password",
       "dead_letter", "dead_letter_max_size", "dead_letter_keep", "batch_size", "batch_interval", "batch_idle",
-      "max_in_flight", "retry_max");
+      "max_in_flight", "retry_max", "retention", "retention_raw", "retention_aggregated", "aggregate_interval");
 
   /** Reads a config file into settings with {@code file:line} origins; the file's own errors come later. */
   public static List<Setting> read(Path file) throws IOException {
@@ -157,7 +160,7 @@ public record ArchiverConfig(URI broker, String clientId, List<String> topics, S
           get("batch_interval", Duration.ofSeconds(1), Parser::duration),
           get("batch_idle", Duration.ofMillis(50), Parser::duration),
           get("max_in_flight", 100_000, v -> number(v, 1, 10_000_000)),
-          get("retry_max", Duration.ofSeconds(30), Parser::duration));
+          get("retry_max", Duration.ofSeconds(30), Parser::duration), retention());
       if (config.maxInFlight() < config.batchSize() && last.containsKey("max_in_flight")) {
         errors.add(origin("max_in_flight") + ": max_in_flight: " + config.maxInFlight()
             + " is below batch_size " + config.batchSize() + "; accepted: at least batch_size");
@@ -166,6 +169,31 @@ public record ArchiverConfig(URI broker, String clientId, List<String> topics, S
         throw new ConfigException(errors);
       }
       return config;
+    }
+
+    private Retention retention() {
+      Retention defaults = Retention.defaults();
+      Boolean on = get("retention", true, Parser::onOff);
+      Retention retention = new Retention(get("retention_raw", defaults.raw(), Parser::hourOrMore),
+          get("retention_aggregated", defaults.aggregated(), Parser::hourOrMore),
+          get("aggregate_interval", defaults.interval(), Parser::duration));
+      return on ? retention : null;
+    }
+
+    private static boolean onOff(String value) {
+      return switch (value) {
+        case "on", "true" -> true;
+        case "off", "false" -> false;
+        default -> throw new IllegalArgumentException("\"" + value + "\" is not accepted; accepted: on or off");
+      };
+    }
+
+    private static Duration hourOrMore(String value) {
+      Duration d = duration(value);
+      if (d.compareTo(Duration.ofHours(1)) < 0) {
+        throw new IllegalArgumentException("\"" + value + "\" is shorter than InfluxDB accepts; accepted: 1h or more");
+      }
+      return d;
     }
 
     private String origin(String key) {

@@ -48,7 +48,7 @@ class ArchiverConfigTest {
         file + ":6: colour: unknown key; accepted: broker, client_id, topic, username, password, cafile, "
             + "certfile, keyfile, session_expiry, influx_url, db, rp, influx_user, influx_password, dead_letter, "
             + "dead_letter_max_size, dead_letter_keep, batch_size, batch_interval, batch_idle, max_in_flight, "
-            + "retry_max",
+            + "retry_max, retention, retention_raw, retention_aggregated, aggregate_interval",
         file + ":2: broker: \"mqtt://host\" is not a broker URL; accepted: tcp://host:port or ssl://host:port",
         file + ":7: certfile: certfile and keyfile go together; accepted: both or neither",
         file + ":7: certfile: /nonexistent.pem is not a readable file",

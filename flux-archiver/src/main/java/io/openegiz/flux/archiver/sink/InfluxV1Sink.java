@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
@@ -29,6 +30,7 @@ public final class InfluxV1Sink implements LineSink {
   private final String authorization;
   private final HttpClient http;
   private final Duration timeout;
+  private final Retention retention;
 
   /**
    * @param base     e.g. {@code http://127.0.0.1:8086}
@@ -37,8 +39,11 @@ public final class InfluxV1Sink implements LineSink {
    * @param user     user, or {@code null} without authentication
    * @param password password of {@code user}
    * @param timeout  of one request
+   * @param retention the retention policies and continuous query to set up, or {@code null} to leave them alone
    */
-  public InfluxV1Sink(URI base, String db, String rp, String user, String password, Duration timeout) {
+  public InfluxV1Sink(URI base, String db, String rp, String user, String password, Duration timeout,
+      Retention retention) {
+    this.retention = retention;
     this.base = base;
     this.db = db;
     this.rp = rp;
@@ -51,22 +56,48 @@ public final class InfluxV1Sink implements LineSink {
   }
 
   @Override
-  public void prepare() {
-    String statement = "CREATE DATABASE " + quoteIdentifier(db);
+  public List<String> prepare() {
+    List<String> statements = new ArrayList<>();
+    statements.add("CREATE DATABASE " + quoteIdentifier(db));
+    if (retention != null) {
+      statements.addAll(retention.statements(db, rp));
+    }
+    List<String> failed = new ArrayList<>();
+    String reason = null;
+    for (String statement : statements) {
+      String error = run(statement);
+      if (error != null) {
+        failed.add(statement);
+        reason = reason == null ? error : reason;
+      }
+    }
+    if (failed.isEmpty()) {
+      LOG.info("InfluxDB {}: database {} is ready{}", base, db, retention == null ? "" : " with " + retention);
+    } else {
+      LOG.warn("InfluxDB {}: could not prepare database {} ({}); an administrator can run:\n  {}", base, db,
+          reason, String.join(";\n  ", failed));
+    }
+    return failed;
+  }
+
+  /** Runs one InfluxQL statement; the error, or {@code null} when it succeeded. */
+  String run(String statement) {
     try {
       HttpResponse<String> response = http.send(request("/query", "q=" + encode(statement))
           .header("Content-Type", "application/x-www-form-urlencoded")
           .POST(HttpRequest.BodyPublishers.ofString("")).build(), HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() / 100 == 2 && !response.body().contains("\"error\"")) {
-        LOG.info("InfluxDB {}: database {} is there", base, db);
-      } else {
-        LOG.warn("InfluxDB {}: could not create database {} ({} {}); create it with: {}", base, db,
-            response.statusCode(), response.body().strip(), statement);
+      String body = response.body().strip();
+      if (response.statusCode() / 100 != 2 || body.contains("\"error\"")) {
+        // CREATE of an existing policy with other settings fails, and the ALTER after it sets them; CREATE of an
+        // existing continuous query fails too (InfluxQL has no IF NOT EXISTS for either).
+        return body.contains("already exists") ? null : response.statusCode() + " " + body;
       }
+      return null;
     } catch (IOException e) {
-      LOG.warn("InfluxDB {}: not reachable ({}); the database {} is created once it is", base, e.toString(), db);
+      return "not reachable: " + e;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return "interrupted";
     }
   }
 

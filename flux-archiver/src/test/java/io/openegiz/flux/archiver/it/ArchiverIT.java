@@ -61,8 +61,10 @@ class ArchiverIT {
 
   static List<Setting> settings(int brokerPort, InfluxD influx, String db, Path deadLetters) {
     List<Setting> settings = new ArrayList<>();
+    // Retention off: the spec's example payloads are older than the 90 days a raw retention policy keeps.
     Map<String, String> keys = Map.of("broker", "tcp://127.0.0.1:" + brokerPort, "influx_url",
-        influx.url().toString(), "db", db, "dead_letter", deadLetters.toString(), "retry_max", "500ms");
+        influx.url().toString(), "db", db, "dead_letter", deadLetters.toString(), "retry_max", "500ms",
+        "retention", "off");
     keys.forEach((k, v) -> settings.add(new Setting("test", k, v)));
     return settings;
   }

@@ -28,8 +28,14 @@ final class InfluxD implements AutoCloseable {
   private final int httpPort;
   private final HttpClient http = HttpClient.newHttpClient();
   private Process process;
+  private String credentials = "";
 
   InfluxD(Path dir) throws IOException {
+    this(dir, false);
+  }
+
+  /** With {@code auth}, influxd asks for credentials; the first user must be created as an admin. */
+  InfluxD(Path dir, boolean auth) throws IOException {
     this.dir = dir;
     this.httpPort = freePort();
     int rpcPort = freePort();
@@ -45,9 +51,10 @@ final class InfluxD implements AutoCloseable {
         [http]
           bind-address = "127.0.0.1:%d"
           log-enabled = false
+          auth-enabled = %s
         [monitor]
           store-enabled = false
-        """.formatted(rpcPort, dir, dir, dir, httpPort));
+        """.formatted(rpcPort, dir, dir, dir, httpPort, auth));
     start();
   }
 
@@ -78,10 +85,16 @@ final class InfluxD implements AutoCloseable {
   JsonNode query(String db, String q) throws IOException, InterruptedException {
     String form = "db=" + URLEncoder.encode(db, StandardCharsets.UTF_8) + "&epoch=ms&q="
         + URLEncoder.encode(q, StandardCharsets.UTF_8);
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(url().resolve("/query"))
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(url().resolve("/query?" + credentials))
         .header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
     return JSON.readTree(response.body());
+  }
+
+  /** Queries as this user from now on. */
+  void login(String user, String password) {
+    credentials = "u=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&p="
+        + URLEncoder.encode(password, StandardCharsets.UTF_8) + "&";
   }
 
   /** Writes raw line protocol (ms) and returns the status code. */

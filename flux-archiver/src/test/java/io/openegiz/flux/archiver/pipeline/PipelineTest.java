@@ -42,7 +42,8 @@ class PipelineTest {
     deadLetters = new DeadLetters(tmp, 1 << 20, 3, Clock.systemUTC());
     LineSink sink = new LineSink() {
       @Override
-      public void prepare() {
+      public List<String> prepare() {
+        return List.of();
       }
 
       @Override

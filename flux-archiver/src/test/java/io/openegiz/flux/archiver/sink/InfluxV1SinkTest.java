@@ -54,7 +54,7 @@ class InfluxV1SinkTest {
 
   private InfluxV1Sink sink() {
     return new InfluxV1Sink(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), "tele metry", "raw",
-        "archiver", "s3cret", Duration.ofSeconds(5));
+        "archiver", "s3cret", Duration.ofSeconds(5), null);
   }
 
   @Test
