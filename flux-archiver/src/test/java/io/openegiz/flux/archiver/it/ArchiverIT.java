@@ -45,7 +45,7 @@ class ArchiverIT {
 
   @BeforeEach
   void start() throws IOException {
-    broker = FluxBroker.builder(BrokerConfig.builder().listener(0, "127.0.0.1").build()).build().start();
+    broker = plainBroker();
     Files.createDirectories(tmp.resolve("influx"));
     influx = new InfluxD(tmp.resolve("influx"));
   }
@@ -89,10 +89,20 @@ class ArchiverIT {
     return Files.readAllBytes(Path.of("../flux-telemetry/src/test/resources/examples/spec-" + name + ".json"));
   }
 
-  private static FleetConfig fleet(int port) {
-    return FleetConfig.defaults("127.0.0.1", port, 5).withInterval(Duration.ofMillis(100))
-        .withIdentity("factory-a", SensorMix.parse("electrical=2,thermal=2,environmental=1"), 3)
+  /** A fleet publishing every 100 ms with short timings, for the tests of this package. */
+  static FleetConfig fleet(int port, int devices, String mix, long seed) {
+    return FleetConfig.defaults("127.0.0.1", port, devices).withInterval(Duration.ofMillis(100))
+        .withIdentity("factory-a", SensorMix.parse(mix), seed)
         .withTiming(Duration.ofSeconds(1), Duration.ofMillis(50), Duration.ofMillis(500)).withConnectRate(1000);
+  }
+
+  private static FleetConfig fleet(int port) {
+    return fleet(port, 5, "electrical=2,thermal=2,environmental=1", 3);
+  }
+
+  /** A plain in-process Flux broker on a free loopback port. */
+  static FluxBroker plainBroker() {
+    return FluxBroker.builder(BrokerConfig.builder().listener(0, "127.0.0.1").build()).build().start();
   }
 
   private Map<String, String> fieldTypes(String measurement) throws IOException, InterruptedException {

@@ -7,14 +7,11 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import io.openegiz.flux.broker.FluxBroker;
-import io.openegiz.flux.broker.config.BrokerConfig;
 import io.openegiz.flux.fleet.sim.Fleet;
 import io.openegiz.flux.fleet.sim.FleetConfig;
-import io.openegiz.flux.fleet.sim.SensorMix;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -33,16 +30,14 @@ class ArchiverKillIT {
 
   @Test
   void killMinusNineMidStreamLosesAndDuplicatesNothing() throws Exception {
-    FluxBroker broker = FluxBroker.builder(BrokerConfig.builder().listener(0, "127.0.0.1").build()).build().start();
+    FluxBroker broker = ArchiverIT.plainBroker();
     Files.createDirectories(tmp.resolve("influx"));
     try (InfluxD influx = new InfluxD(tmp.resolve("influx")); Readings readings = new Readings(broker.port())) {
       Path conf = tmp.resolve("archiver.conf");
       Files.writeString(conf, ArchiverIT.settings(broker.port(), influx, DB, tmp.resolve("dead")).stream()
           .map(s -> s.key() + " " + s.value()).collect(Collectors.joining("\n", "", "\n")));
       openSession(broker.port());
-      FleetConfig config = FleetConfig.defaults("127.0.0.1", broker.port(), 5).withInterval(Duration.ofMillis(100))
-          .withIdentity("factory-a", SensorMix.parse("electrical=2,thermal=2,environmental=1"), 5)
-          .withTiming(Duration.ofSeconds(1), Duration.ofMillis(50), Duration.ofMillis(500)).withConnectRate(1000);
+      FleetConfig config = ArchiverIT.fleet(broker.port(), 5, "electrical=2,thermal=2,environmental=1", 5);
       try (Fleet fleet = Fleet.start(config)) {
         for (int cycle = 0; cycle < 3; cycle++) {
           int before = Readings.stored(influx, DB).size();

@@ -7,12 +7,10 @@ import io.openegiz.flux.archiver.Archiver;
 import io.openegiz.flux.archiver.ArchiverConfig;
 import io.openegiz.flux.fleet.sim.Fleet;
 import io.openegiz.flux.fleet.sim.FleetConfig;
-import io.openegiz.flux.fleet.sim.SensorMix;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,9 +76,7 @@ class ArchiverMosquittoIT {
   @Test
   void everyReadingOfAFleetIsStoredExactlyOnce() throws Exception {
     try (Archiver archiver = archiver(); Readings readings = new Readings(port)) {
-      FleetConfig config = FleetConfig.defaults("127.0.0.1", port, 5).withInterval(Duration.ofMillis(100))
-          .withIdentity("factory-a", SensorMix.parse("electrical=2,thermal=2,environmental=1"), 9)
-          .withTiming(Duration.ofSeconds(1), Duration.ofMillis(50), Duration.ofMillis(500)).withConnectRate(1000);
+      FleetConfig config = ArchiverIT.fleet(port, 5, "electrical=2,thermal=2,environmental=1", 9);
       try (Fleet fleet = Fleet.start(config)) {
         await().atMost(ArchiverIT.WAIT).until(() -> readings.seen().size() >= 100);
       }

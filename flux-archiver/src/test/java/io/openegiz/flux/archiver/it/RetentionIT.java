@@ -8,13 +8,10 @@ import io.openegiz.flux.archiver.ArchiverConfig;
 import io.openegiz.flux.archiver.Setting;
 import io.openegiz.flux.archiver.sink.Retention;
 import io.openegiz.flux.broker.FluxBroker;
-import io.openegiz.flux.broker.config.BrokerConfig;
 import io.openegiz.flux.fleet.sim.Fleet;
 import io.openegiz.flux.fleet.sim.FleetConfig;
-import io.openegiz.flux.fleet.sim.SensorMix;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +33,7 @@ class RetentionIT {
 
   @Test
   void policiesAndTheAggregateQueryAreCreatedAndTheAggregatesHoldEveryTag() throws Exception {
-    FluxBroker broker = FluxBroker.builder(BrokerConfig.builder().listener(0, "127.0.0.1").build()).build().start();
+    FluxBroker broker = ArchiverIT.plainBroker();
     Files.createDirectories(tmp.resolve("influx"));
     try (InfluxD influx = new InfluxD(tmp.resolve("influx"))) {
       List<Setting> settings = new ArrayList<>(ArchiverIT.settings(broker.port(), influx, DB, tmp.resolve("dl")));
@@ -50,9 +47,7 @@ class RetentionIT {
         assertThat(query.path(1).asString()).contains("mean(*), min(*), max(*)", "INTO kept.aggregated.:MEASUREMENT",
             "FROM kept.raw./.*/", "GROUP BY time(1m), *");
 
-        FleetConfig fleet = FleetConfig.defaults("127.0.0.1", broker.port(), 3).withInterval(Duration.ofMillis(100))
-            .withIdentity("factory-a", SensorMix.parse("electrical=1,thermal=1,environmental=1"), 11)
-            .withTiming(Duration.ofSeconds(1), Duration.ofMillis(50), Duration.ofMillis(500)).withConnectRate(1000);
+        FleetConfig fleet = ArchiverIT.fleet(broker.port(), 3, "electrical=1,thermal=1,environmental=1", 11);
         try (Fleet ignored = Fleet.start(fleet)) {
           await().atMost(ArchiverIT.WAIT).until(() -> archiver.metrics().pointsWritten() >= 60);
         }
