@@ -193,6 +193,30 @@ class ArchiverIT {
   }
 
   @Test
+  void afterABrokerRestartTheArchiverSubscribesAgainAndCarriesOn() throws Exception {
+    startArchiver();
+    Mqtt5BlockingClient client = publisher();
+    publish(client, OVEN + "electrical/telemetry", example("electrical"));
+    client.disconnect();
+    await().atMost(WAIT).until(() -> archiver.metrics().messagesAcked() == 1);
+
+    // A broker without persistence forgets the session: a new SUBSCRIBE on the new connection brings messages back
+    // (the archiver subscribes on every connection; the HiveMQ client would also resubscribe a lost session).
+    int port = broker.port();
+    broker.close();
+    broker = FluxBroker.builder(BrokerConfig.builder().listener(port, "127.0.0.1").build()).build().start();
+    await().atMost(WAIT).until(archiver::connected);
+    await().atMost(WAIT).untilAsserted(() -> {
+      Mqtt5BlockingClient again = publisher();
+      publish(again, OVEN + "thermal/telemetry", example("thermal"));
+      again.disconnect();
+      assertThat(archiver.metrics().messagesAcked()).isGreaterThanOrEqualTo(2);
+    });
+    assertThat(Readings.stored(influx, DB)).containsExactlyInAnyOrder("esp32-oven001-elec@1769682600123",
+        "esp32-oven001-therm@1769682600456");
+  }
+
+  @Test
   void badMessagesAndARefusedPointGoToTheDeadLettersAndTheRestIsWritten() throws Exception {
     startArchiver();
     // An integer voltage_a in the 2020 shard: a float voltage_a there is a field type conflict (400 partial write).
