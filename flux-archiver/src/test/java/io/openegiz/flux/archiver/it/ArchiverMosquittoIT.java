@@ -5,51 +5,75 @@ import static org.awaitility.Awaitility.await;
 
 import io.openegiz.flux.archiver.Archiver;
 import io.openegiz.flux.archiver.ArchiverConfig;
+import io.openegiz.flux.archiver.Setting;
 import io.openegiz.flux.fleet.sim.Fleet;
 import io.openegiz.flux.fleet.sim.FleetConfig;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The archiver against a Mosquitto process with its defaults (20 messages in flight), fed by mosquitto_pub. */
+/**
+ * The archiver against a Mosquitto process with its defaults (20 messages in flight), logged in with a username and
+ * password, fed by mosquitto_pub and a fleet.
+ */
 class ArchiverMosquittoIT {
   private static final String DB = "mosq";
   @TempDir
   Path tmp;
   private Process mosquitto;
   private int port;
+  private int passwordPort;
   private InfluxD influx;
 
   @BeforeEach
-  void start() throws IOException {
+  void start() throws Exception {
     port = InfluxD.freePort();
+    passwordPort = InfluxD.freePort();
+    Path passwords = tmp.resolve("passwords");
+    Process passwd = new ProcessBuilder("mosquitto_passwd", "-c", "-b", passwords.toString(), "archiver", "s3cret")
+        .redirectErrorStream(true).start();
+    assertThat(passwd.waitFor()).isZero();
     Path conf = tmp.resolve("mosquitto.conf");
-    Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\nmax_queued_messages 100000\n");
+    // Publishers on an anonymous listener; the archiver on one that asks for a password (the session is the same).
+    // "user": as root, Mosquitto would switch to the mosquitto user, which cannot read the test's private directory.
+    Files.writeString(conf, "user " + System.getProperty("user.name") + "\n"
+        + "per_listener_settings true\nmax_queued_messages 100000\n"
+        + "listener " + port + " 127.0.0.1\nallow_anonymous true\n"
+        + "listener " + passwordPort + " 127.0.0.1\nallow_anonymous false\npassword_file " + passwords + "\n");
     mosquitto = new ProcessBuilder("mosquitto", "-c", conf.toString()).redirectErrorStream(true)
         .redirectOutput(tmp.resolve("mosquitto.log").toFile()).start();
-    await().atMost(ArchiverIT.WAIT).ignoreExceptions().until(() -> {
-      try (Socket s = new Socket("127.0.0.1", port)) {
-        return true;
-      }
-    });
+    for (int p : new int[] {port, passwordPort}) {
+      await().atMost(ArchiverIT.WAIT).ignoreExceptions().until(() -> {
+        try (Socket s = new Socket("127.0.0.1", p)) {
+          return true;
+        }
+      });
+    }
     Files.createDirectories(tmp.resolve("influx"));
     influx = new InfluxD(tmp.resolve("influx"));
   }
 
   @AfterEach
   void stop() throws InterruptedException {
-    influx.close();
+    if (influx != null) {
+      influx.close();
+    }
     mosquitto.destroy();
     mosquitto.waitFor();
   }
 
   private Archiver archiver() {
-    Archiver archiver = Archiver.start(ArchiverConfig.parse(ArchiverIT.settings(port, influx, DB, tmp.resolve("dl"))));
+    List<Setting> settings = new ArrayList<>(ArchiverIT.settings(passwordPort, influx, DB, tmp.resolve("dl")));
+    settings.add(new Setting("test", "username", "archiver"));
+    settings.add(new Setting("test", "password", "s3cret"));
+    Archiver archiver = Archiver.start(ArchiverConfig.parse(settings));
     await().atMost(ArchiverIT.WAIT).until(archiver::subscribed);
     return archiver;
   }
