@@ -8,7 +8,6 @@ import io.openegiz.flux.archiver.ArchiverConfig;
 import io.openegiz.flux.archiver.Setting;
 import io.openegiz.flux.fleet.sim.Fleet;
 import io.openegiz.flux.fleet.sim.FleetConfig;
-import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
