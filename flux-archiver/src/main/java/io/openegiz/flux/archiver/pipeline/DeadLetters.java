@@ -74,6 +74,9 @@ public final class DeadLetters implements AutoCloseable {
       record.put("line", line);
     }
     byte[] bytes = (JSON.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8);
+    if (!channel.isOpen()) {
+      open(); // a rotation that failed half-way
+    }
     if (channel.size() > 0 && channel.size() + bytes.length > maxBytes) {
       rotate();
     }

@@ -4,7 +4,6 @@ import io.openegiz.flux.archiver.ArchiverMetrics;
 import io.openegiz.flux.archiver.sink.LineSink;
 import io.openegiz.flux.archiver.sink.WriteResult;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,8 +93,6 @@ public final class Pipeline implements AutoCloseable {
     } catch (InterruptedException e) {
       // close(): what is not acknowledged comes back from the broker's session.
       Thread.currentThread().interrupt();
-    } catch (IOException | UncheckedIOException e) {
-      LOG.error("dead-letter file failed; stopping without acknowledging the batch", e);
     }
   }
 
@@ -125,7 +122,7 @@ public final class Pipeline implements AutoCloseable {
     return batch;
   }
 
-  private void deliver(List<Pending> batch) throws InterruptedException, IOException {
+  private void deliver(List<Pending> batch) throws InterruptedException {
     long start = System.nanoTime();
     List<Line> lines = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
@@ -137,6 +134,29 @@ public final class Pipeline implements AutoCloseable {
     if (!lines.isEmpty()) {
       write(lines, refused);
     }
+    while (true) {
+      try {
+        writeDeadLetters(batch, refused);
+        break;
+      } catch (IOException e) {
+        // A full or failing disk must not lose a record nor let its message be acknowledged: keep trying.
+        // A retried batch may repeat records that were written before the failure.
+        metrics.retried();
+        Duration wait = backoff.next();
+        LOG.error("dead-letter file failed ({}); retrying in {} ms, nothing acknowledged", e.toString(),
+            wait.toMillis());
+        TimeUnit.MILLISECONDS.sleep(wait.toMillis());
+      }
+    }
+    for (Pending p : batch) {
+      p.ack().run();
+      permits.release(p.permits());
+      metrics.inFlight(-p.lines().size());
+    }
+    metrics.batchDone(batch.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+  }
+
+  private void writeDeadLetters(List<Pending> batch, List<Refused> refused) throws IOException {
     for (Pending p : batch) {
       if (p.rejection() != null) {
         deadLetters.write(p.topic(), p.payload(), p.rejection(), null);
@@ -149,12 +169,6 @@ public final class Pipeline implements AutoCloseable {
       metrics.deadLettered();
     }
     deadLetters.sync();
-    for (Pending p : batch) {
-      p.ack().run();
-      permits.release(p.permits());
-      metrics.inFlight(-p.lines().size());
-    }
-    metrics.batchDone(batch.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
   }
 
   /** Writes lines until the database has taken each of them or refused it for good (then in {@code refused}). */
