@@ -7,9 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "flux", mixinStandardHelpOptions = true, versionProvider = FluxCommand.Version.class,
     description = "Flux: the edge data platform of OpenEgiz (MQTT broker, archiver, simulated fleet).",
     subcommands = {BrokerCommand.class, ArchiveCommand.class, FleetCommand.class, BenchCommand.class,
-        PasswdCommand.class,
-        CertsCommand.class, AclCommand.class,
-        CommandLine.HelpCommand.class})
+        PasswdCommand.class, CertsCommand.class, AclCommand.class, CommandLine.HelpCommand.class})
 public final class FluxCommand {
 
   public static void main(String[] args) {
