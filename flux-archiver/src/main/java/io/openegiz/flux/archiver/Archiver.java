@@ -14,6 +14,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The archiver: MQTT messages in, points in InfluxDB 1.x, each message acknowledged only when its points are
@@ -21,6 +23,7 @@ import java.util.List;
  * writes what is queued if the database takes it within a few seconds and leaves the rest to the broker.
  */
 public final class Archiver implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Archiver.class);
   private final ArchiverMetrics metrics = new ArchiverMetrics();
   private final PayloadMapper mapper = new PayloadMapper();
   private final Clock clock;
@@ -67,7 +70,14 @@ public final class Archiver implements AutoCloseable {
   }
 
   private void receive(String topic, byte[] payload, Runnable ack) throws InterruptedException {
-    Mapped mapped = mapper.map(topic, payload, clock.millis());
+    Mapped mapped;
+    try {
+      mapped = mapper.map(topic, payload, clock.millis());
+    } catch (RuntimeException e) {
+      // A message that breaks the mapper must still be acknowledged, or it would hold the broker's window forever.
+      LOG.error("message on {} could not be mapped; dead-lettered", topic, e);
+      mapped = new Mapped.Rejected("archiver error: " + e);
+    }
     List<String> lines = new ArrayList<>();
     String rejection = null;
     switch (mapped) {

@@ -98,6 +98,9 @@ public final class MqttIntake implements AutoCloseable {
         receiver.receive(publish.getTopic().toString(), publish.getPayloadAsBytes(), publish::acknowledge);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        // A bug, not bad input (the archiver dead-letters bad input): never acknowledge what was not stored.
+        LOG.error("message on {} not taken, not acknowledged: {}", publish.getTopic(), e.toString(), e);
       }
     };
     // Registered before connecting, so messages the broker kept in the session are not missed.
