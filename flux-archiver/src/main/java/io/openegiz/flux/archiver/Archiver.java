@@ -38,11 +38,12 @@ public final class Archiver implements AutoCloseable {
     sink.prepare();
     this.deadLetters = new DeadLetters(config.deadLetterDir(), config.deadLetterMaxBytes(), config.deadLetterKeep(),
         clock);
-    this.pipeline = new Pipeline(sink, deadLetters, metrics, config.pipeline());
+    // The client first: if it cannot be built (bad TLS files), no writer thread is left keeping the JVM alive.
     this.intake = new MqttIntake(new MqttIntake.Settings(config.broker(), config.clientId(), config.topics(),
         config.username(), config.password(),
         new MqttIntake.Tls(config.cafile(), config.certfile(), config.keyfile()), config.sessionExpiry(),
         receiveMaximum(config.maxInFlight())), this::receive);
+    this.pipeline = new Pipeline(sink, deadLetters, metrics, config.pipeline());
   }
 
   /** Starts an archiver: creates the database if it can, opens the dead letters, connects to the broker. */

@@ -45,16 +45,20 @@ class LauncherClasspathIT {
       Process archive = flux(archiveLog, "archive", "--broker", "tcp://127.0.0.1:" + port, "--influx-url",
           "http://127.0.0.1:" + closedPort, "--db", "smoke", "--dead-letter", tmp.resolve("dl").toString(),
           "--progress");
-      Path fleetLog = tmp.resolve("fleet.log");
-      Process fleet = flux(fleetLog, "fleet", "--port", port, "--devices", "2", "--rate", "5", "--duration", "2");
-      assertThat(fleet.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      assertThat(fleet.exitValue()).as(Files.readString(fleetLog)).isZero();
-      // The database is down: the archiver holds what it received and says so, it does not fail.
-      await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(archiveLog).contains("retrying in"));
-      assertThat(archive.isAlive()).as(Files.readString(archiveLog)).isTrue();
-      archive.destroy();
-      assertThat(archive.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      assertThat(Files.readString(archiveLog)).contains("flux archive: stopping").doesNotContain("Exception in");
+      try {
+        Path fleetLog = tmp.resolve("fleet.log");
+        Process fleet = flux(fleetLog, "fleet", "--port", port, "--devices", "2", "--rate", "5", "--duration", "2");
+        assertThat(fleet.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(fleet.exitValue()).as(Files.readString(fleetLog)).isZero();
+        // The database is down: the archiver holds what it received and says so, it does not fail.
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(archiveLog).contains("retrying in"));
+        assertThat(archive.isAlive()).as(Files.readString(archiveLog)).isTrue();
+        archive.destroy();
+        assertThat(archive.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(archiveLog)).contains("flux archive: stopping").doesNotContain("Exception in");
+      } finally {
+        archive.destroyForcibly();
+      }
     } finally {
       broker.close();
     }
