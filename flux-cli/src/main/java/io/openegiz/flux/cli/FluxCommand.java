@@ -6,9 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code flux} command: wiring only, every subcommand delegates to a module. */
 @Command(name = "flux", mixinStandardHelpOptions = true, versionProvider = FluxCommand.Version.class,
     description = "Flux: the edge data platform of OpenEgiz (MQTT broker, archiver, simulated fleet).",
-    subcommands = {BrokerCommand.class, FleetCommand.class, BenchCommand.class, PasswdCommand.class,
-        CertsCommand.class, AclCommand.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {BrokerCommand.class, ArchiveCommand.class, FleetCommand.class, BenchCommand.class,
+        PasswdCommand.class, CertsCommand.class, AclCommand.class, CommandLine.HelpCommand.class})
 public final class FluxCommand {
 
   public static void main(String[] args) {

@@ -1,0 +1,133 @@
+package io.openegiz.flux.archiver;
+
+import io.openegiz.flux.archiver.line.LineProtocol;
+import io.openegiz.flux.archiver.line.Point;
+import io.openegiz.flux.archiver.mapping.Mapped;
+import io.openegiz.flux.archiver.mapping.PayloadMapper;
+import io.openegiz.flux.archiver.mqtt.MqttIntake;
+import io.openegiz.flux.archiver.pipeline.DeadLetters;
+import io.openegiz.flux.archiver.pipeline.Pipeline;
+import io.openegiz.flux.archiver.sink.InfluxV1Sink;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The archiver: MQTT messages in, points in InfluxDB 1.x, each message acknowledged only when its points are
+ * written or dead-lettered (docs/archive.md). {@link #start} returns once the client is connecting; {@link #close}
+ * writes what is queued if the database takes it within a few seconds and leaves the rest to the broker.
+ */
+public final class Archiver implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Archiver.class);
+  private final ArchiverMetrics metrics = new ArchiverMetrics();
+  private final PayloadMapper mapper = new PayloadMapper();
+  private final Clock clock;
+  private final DeadLetters deadLetters;
+  private final Pipeline pipeline;
+  private final MqttIntake intake;
+
+  private Archiver(ArchiverConfig config, Clock clock) throws IOException {
+    this.clock = clock;
+    InfluxV1Sink sink = new InfluxV1Sink(config.influxUrl(), config.db(), config.rp(), config.influxUser(),
+        config.influxPassword(), Duration.ofSeconds(30), config.retention());
+    sink.prepare();
+    this.deadLetters = new DeadLetters(config.deadLetterDir(), config.deadLetterMaxBytes(), config.deadLetterKeep(),
+        clock);
+    // The client first: if it cannot be built (bad TLS files), no writer thread is left keeping the JVM alive.
+    this.intake = new MqttIntake(new MqttIntake.Settings(config.broker(), config.clientId(), config.topics(),
+        config.username(), config.password(),
+        new MqttIntake.Tls(config.cafile(), config.certfile(), config.keyfile()), config.sessionExpiry(),
+        receiveMaximum(config.maxInFlight())), this::receive);
+    this.pipeline = new Pipeline(sink, deadLetters, metrics, config.pipeline());
+  }
+
+  /** Starts an archiver: creates the database if it can, opens the dead letters, connects to the broker. */
+  public static Archiver start(ArchiverConfig config) {
+    return start(config, Clock.systemUTC());
+  }
+
+  /** As {@link #start(ArchiverConfig)} with the clock that stands in for missing payload timestamps. */
+  public static Archiver start(ArchiverConfig config, Clock clock) {
+    try {
+      Archiver archiver = new Archiver(config, clock);
+      archiver.intake.start();
+      return archiver;
+    } catch (IOException e) {
+      throw new UncheckedIOException("dead-letter directory " + config.deadLetterDir() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The broker may send this many unacknowledged messages; a tenth of the points in flight (a thermal message makes
+   * several points), within MQTT's 1..65535.
+   */
+  static int receiveMaximum(int maxInFlight) {
+    return Math.max(1, Math.min(65_535, maxInFlight / 10));
+  }
+
+  private void receive(String topic, byte[] payload, Runnable ack) throws InterruptedException {
+    Mapped mapped;
+    try {
+      mapped = mapper.map(topic, payload, clock.millis());
+    } catch (RuntimeException e) {
+      // A message that breaks the mapper must still be acknowledged, or it would hold the broker's window forever.
+      LOG.error("message on {} could not be mapped; dead-lettered", topic, e);
+      mapped = new Mapped.Rejected("archiver error: " + e);
+    }
+    List<String> lines = new ArrayList<>();
+    String rejection = null;
+    switch (mapped) {
+      case Mapped.Points points -> {
+        metrics.received(points.receiveTimeUsed());
+        try {
+          for (Point point : points.points()) {
+            lines.add(LineProtocol.line(point));
+          }
+        } catch (IllegalArgumentException e) {
+          lines.clear();
+          rejection = "cannot be written as line protocol: " + e.getMessage();
+        }
+      }
+      case Mapped.Rejected rejected -> {
+        metrics.received(false);
+        rejection = rejected.reason();
+      }
+      case Mapped.Ignored ignored -> {
+        metrics.received(false);
+        metrics.ignoredOne();
+      }
+    }
+    pipeline.offer(topic, payload, lines, rejection, ack);
+  }
+
+  /** The counters and gauges. */
+  public ArchiverMetrics metrics() {
+    return metrics;
+  }
+
+  /** Whether the MQTT client is connected now. */
+  public boolean connected() {
+    return intake.connected();
+  }
+
+  /** Whether the broker has granted the subscriptions at least once: from then on the session keeps messages. */
+  public boolean subscribed() {
+    return intake.subscribed();
+  }
+
+  @Override
+  public void close() {
+    pipeline.close(Duration.ofSeconds(5));
+    intake.close();
+    try {
+      deadLetters.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

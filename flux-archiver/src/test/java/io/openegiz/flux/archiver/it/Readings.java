@@ -1,0 +1,70 @@
+package io.openegiz.flux.archiver.it;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The yardstick: a QoS 1 subscriber of every telemetry topic that records each reading as {@code device_id@ms},
+ * and the same keys read back from InfluxDB.
+ */
+final class Readings implements AutoCloseable {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private final Set<String> seen = ConcurrentHashMap.newKeySet();
+  private final Mqtt5BlockingClient client;
+
+  Readings(int port) {
+    client = MqttClient.builder().useMqttVersion5().identifier("it-yardstick").serverHost("127.0.0.1")
+        .serverPort(port).buildBlocking();
+    client.toAsync().publishes(MqttGlobalPublishFilter.ALL, p -> seen.add(key(JSON.readTree(p.getPayloadAsBytes()))));
+    client.connect();
+    client.subscribeWith().topicFilter("openegiz/+/+/+/+/telemetry").qos(MqttQos.AT_LEAST_ONCE).send();
+  }
+
+  static String key(JsonNode payload) {
+    return payload.path("device_id").asString() + "@" + Instant.parse(payload.path("timestamp").asString())
+        .toEpochMilli();
+  }
+
+  /** What the subscriber has seen so far. */
+  Set<String> seen() {
+    return Set.copyOf(seen);
+  }
+
+  /** Every telemetry reading in the database as {@code device_id@ms}; rssi is in each device point. */
+  static List<String> stored(InfluxD influx, String db) throws IOException, InterruptedException {
+    List<String> keys = new java.util.ArrayList<>();
+    JsonNode results = influx.query(db, "SELECT rssi, device_id FROM electrical, thermal, environmental")
+        .path("results").path(0).path("series");
+    for (JsonNode series : results) {
+      for (JsonNode row : series.path("values")) {
+        keys.add(row.path(2).asString() + "@" + row.path(0).asLong());
+      }
+    }
+    return keys;
+  }
+
+  /** The stored keys as a set, after checking that none is there twice. */
+  static Set<String> storedOnce(InfluxD influx, String db) throws IOException, InterruptedException {
+    List<String> keys = stored(influx, db);
+    Set<String> unique = new HashSet<>(keys);
+    if (unique.size() != keys.size()) {
+      throw new AssertionError((keys.size() - unique.size()) + " readings stored twice");
+    }
+    return unique;
+  }
+
+  @Override
+  public void close() {
+    client.disconnect();
+  }
+}

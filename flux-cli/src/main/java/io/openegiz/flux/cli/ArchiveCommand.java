@@ -1,0 +1,125 @@
+package io.openegiz.flux.cli;
+
+import io.openegiz.flux.archiver.Archiver;
+import io.openegiz.flux.archiver.ArchiverConfig;
+import io.openegiz.flux.archiver.ConfigException;
+import io.openegiz.flux.archiver.Progress;
+import io.openegiz.flux.archiver.Setting;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+/** {@code flux archive}: MQTT telemetry into InfluxDB 1.x, each message acknowledged after the database has it. */
+@Command(name = "archive", mixinStandardHelpOptions = true,
+    description = {"Archives OpenEgiz telemetry and status from an MQTT broker into InfluxDB 1.x until Ctrl-C.",
+        "Persistent session, QoS 1, PUBACK only after the points are written; invalid messages and refused",
+        "points go to the dead-letter directory. Options override the keys of -c FILE. See docs/archive.md."})
+final class ArchiveCommand implements Callable<Integer> {
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Config file of key value lines.")
+  Path configFile;
+  @Option(names = "--broker", paramLabel = "URL", description = "tcp://host:port or ssl://host:port "
+      + "(default: tcp://127.0.0.1:1883).")
+  String broker;
+  @Option(names = "--client-id", description = "Client id of the persistent session (default: flux-archiver).")
+  String clientId;
+  @Option(names = "--topic", description = "Topic filter, repeatable (default: openegiz/#).")
+  List<String> topics;
+  @Option(names = "--username", description = "MQTT username.")
+  String username;
+  @Option(names = "--password", description = "MQTT password.")
+  String password;
+  @Option(names = "--cafile", description = "PEM CA certificates that sign the broker's certificate.")
+  String cafile;
+  @Option(names = "--cert", description = "PEM client certificate.")
+  String cert;
+  @Option(names = "--key", description = "PKCS#8 PEM key of --cert.")
+  String key;
+  @Option(names = "--influx-url", paramLabel = "URL", description = "InfluxDB 1.x, e.g. http://127.0.0.1:8086.")
+  String influxUrl;
+  @Option(names = "--db", paramLabel = "NAME", description = "InfluxDB database; created if missing.")
+  String db;
+  @Option(names = "--rp", paramLabel = "NAME", description = "Retention policy (default: the database's).")
+  String rp;
+  @Option(names = "--influx-user", description = "InfluxDB user.")
+  String influxUser;
+  @Option(names = "--influx-password", description = "InfluxDB password.")
+  String influxPassword;
+  @Option(names = "--dead-letter", paramLabel = "DIR", description = "Directory of the dead-letter files.")
+  String deadLetter;
+  @Option(names = "--progress", negatable = true, description = "A progress line each second on stderr "
+      + "(default: when stderr is a terminal).")
+  Boolean progress;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    ArchiverConfig config;
+    try {
+      config = ArchiverConfig.parse(settings());
+    } catch (ConfigException e) {
+      System.err.println(e.getMessage());
+      return 2;
+    } catch (IOException e) {
+      System.err.println("flux archive: cannot read " + configFile + ": " + e.getMessage());
+      return 2;
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    for (String name : new String[] {"INT", "TERM"}) {
+      Signal.handle(new Signal(name), s -> stop.countDown());
+    }
+    try (Archiver archiver = Archiver.start(config)) {
+      System.err.println("flux archive: " + config.broker() + " " + config.topics() + " -> " + config.influxUrl()
+          + " db " + config.db() + "; dead letters in " + config.deadLetterDir());
+      boolean show = progress != null ? progress : System.console() != null;
+      Progress line = new Progress();
+      while (!stop.await(show ? 1 : 10, TimeUnit.SECONDS)) {
+        line.print(archiver.metrics(), System.err);
+      }
+      System.err.println("flux archive: stopping");
+    } catch (IllegalArgumentException e) {
+      System.err.println("flux archive: " + e.getMessage());
+      return 1;
+    }
+    return 0;
+  }
+
+  /** The file's settings first, then the options, so that an option overrides its key. */
+  List<Setting> settings() throws IOException {
+    List<Setting> settings = new ArrayList<>();
+    if (configFile != null) {
+      settings.addAll(ArchiverConfig.read(configFile));
+      if (topics != null) {
+        settings.removeIf(s -> s.key().equals("topic"));
+      }
+    }
+    add(settings, "--broker", "broker", broker);
+    add(settings, "--client-id", "client_id", clientId);
+    if (topics != null) {
+      topics.forEach(t -> add(settings, "--topic", "topic", t));
+    }
+    add(settings, "--username", "username", username);
+    add(settings, "--password", "password", password);
+    add(settings, "--cafile", "cafile", cafile);
+    add(settings, "--cert", "certfile", cert);
+    add(settings, "--key", "keyfile", key);
+    add(settings, "--influx-url", "influx_url", influxUrl);
+    add(settings, "--db", "db", db);
+    add(settings, "--rp", "rp", rp);
+    add(settings, "--influx-user", "influx_user", influxUser);
+    add(settings, "--influx-password", "influx_password", influxPassword);
+    add(settings, "--dead-letter", "dead_letter", deadLetter);
+    return settings;
+  }
+
+  private static void add(List<Setting> settings, String option, String key, String value) {
+    if (value != null) {
+      settings.add(new Setting(option, key, value));
+    }
+  }
+}
