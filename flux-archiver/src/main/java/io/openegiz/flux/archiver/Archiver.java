@@ -42,7 +42,18 @@ public final class Archiver implements AutoCloseable {
     this.intake = new MqttIntake(new MqttIntake.Settings(config.broker(), config.clientId(), config.topics(),
         config.username(), config.password(),
         new MqttIntake.Tls(config.cafile(), config.certfile(), config.keyfile()), config.sessionExpiry(),
-        receiveMaximum(config.maxInFlight())), this::receive);
+        receiveMaximum(config.maxInFlight())), new MqttIntake.Receiver() {
+          @Override
+          public void receive(String topic, byte[] payload, Runnable ack) throws InterruptedException {
+            Archiver.this.receive(topic, payload, ack);
+          }
+
+          @Override
+          public void failed(String topic, byte[] payload, RuntimeException error, Runnable ack)
+              throws InterruptedException {
+            Archiver.this.pipeline.offer(topic, payload, List.of(), "archiver error: " + error, ack);
+          }
+        });
     this.pipeline = new Pipeline(sink, deadLetters, metrics, config.pipeline());
   }
 

@@ -70,6 +70,12 @@ public final class MqttIntake implements AutoCloseable {
   public interface Receiver {
     /** Takes one message; may block (backpressure). */
     void receive(String topic, byte[] payload, Runnable ack) throws InterruptedException;
+
+    /**
+     * {@link #receive} threw on this message (a bug, not bad input): the receiver must still account for it, in
+     * the dead letters, and acknowledge it. Left unacknowledged, it would hold back every later PUBACK.
+     */
+    void failed(String topic, byte[] payload, RuntimeException error, Runnable ack) throws InterruptedException;
   }
 
   /** Builds the client; nothing is sent before {@link #start}. */
@@ -94,13 +100,23 @@ public final class MqttIntake implements AutoCloseable {
     this.thread = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("flux-archiver-intake")
         .daemon(true).unstarted(r));
     Consumer<Mqtt5Publish> onPublish = publish -> {
+      String topic = publish.getTopic().toString();
+      byte[] payload = publish.getPayloadAsBytes();
       try {
-        receiver.receive(publish.getTopic().toString(), publish.getPayloadAsBytes(), publish::acknowledge);
+        try {
+          receiver.receive(topic, payload, publish::acknowledge);
+        } catch (RuntimeException e) {
+          // The HiveMQ client sends PUBACKs in the order the messages arrived: one message never acknowledged
+          // holds back every later PUBACK, the broker's window fills and delivery stops for good. So a message the
+          // archiver failed on (a bug: bad input is dead-lettered already) goes to the dead letters and is acked.
+          LOG.error("message on {} failed in the archiver; dead-lettered: {}", topic, e.toString(), e);
+          receiver.failed(topic, payload, e, publish::acknowledge);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (RuntimeException e) {
-        // A bug, not bad input (the archiver dead-letters bad input): never acknowledge what was not stored.
-        LOG.error("message on {} not taken, not acknowledged: {}", publish.getTopic(), e.toString(), e);
+        // An exception must not leave this callback: it would end the client's delivery to it for good.
+        LOG.error("message on {} could not be dead-lettered either; not acknowledged: {}", topic, e.toString(), e);
       }
     };
     // Registered before connecting, so messages the broker kept in the session are not missed.

@@ -138,7 +138,7 @@ public final class Pipeline implements AutoCloseable {
       try {
         writeDeadLetters(batch, refused);
         break;
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
         // A full or failing disk must not lose a record nor let its message be acknowledged: keep trying.
         // A retried batch may repeat records that were written before the failure.
         metrics.retried();
@@ -149,7 +149,12 @@ public final class Pipeline implements AutoCloseable {
       }
     }
     for (Pending p : batch) {
-      p.ack().run();
+      try {
+        p.ack().run();
+      } catch (RuntimeException e) {
+        // The writer must outlive any one message: if it stopped, no message would be acknowledged again.
+        LOG.error("acknowledging a message on {} failed: {}", p.topic(), e.toString(), e);
+      }
       permits.release(p.permits());
       metrics.inFlight(-p.lines().size());
     }
@@ -174,7 +179,14 @@ public final class Pipeline implements AutoCloseable {
   /** Writes lines until the database has taken each of them or refused it for good (then in {@code refused}). */
   private void write(List<Line> lines, List<Refused> refused) throws InterruptedException {
     while (true) {
-      WriteResult result = sink.write(lines.stream().map(Line::text).toList());
+      WriteResult result;
+      try {
+        result = sink.write(lines.stream().map(Line::text).toList());
+      } catch (RuntimeException e) {
+        // A bug of the sink is retried like an outage, not allowed to stop the writer (nothing would be acked).
+        LOG.error("writing a batch failed: {}", e.toString(), e);
+        result = new WriteResult.Retry("write failed: " + e, null);
+      }
       switch (result) {
         case WriteResult.Written w -> {
           backoff.reset();

@@ -104,6 +104,38 @@ class PipelineTest {
   }
 
   @Test
+  void aSinkThatThrowsIsRetriedAndTheWriterGoesOn() throws Exception {
+    // Before: the exception ended the writer thread, and no message was acknowledged again (the broker's window
+    // then fills and delivery stops for good).
+    pipeline(100, 1000, lines -> {
+      if (requests.size() == 1) {
+        throw new IllegalStateException("a bug of the sink");
+      }
+      return new WriteResult.Written();
+    });
+    offer("m0", "l0");
+    await().atMost(WAIT).until(() -> acked.size() == 1);
+    offer("m1", "l1");
+    await().atMost(WAIT).until(() -> acked.size() == 2);
+    assertThat(acked).containsExactly("m0", "m1");
+    assertThat(stored).containsExactly("l0", "l1");
+    assertThat(metrics.retries()).isEqualTo(1);
+  }
+
+  @Test
+  void anAcknowledgementThatThrowsDoesNotStopTheWriter() throws Exception {
+    pipeline(100, 1000, lines -> new WriteResult.Written());
+    assertThat(pipeline.offer("t/m0", new byte[0], List.of("l0"), null, () -> {
+      throw new IllegalStateException("A publish must not be acknowledged more than once");
+    })).isTrue();
+    await().atMost(WAIT).until(() -> metrics.messagesAcked() == 1);
+    offer("m1", "l1");
+    await().atMost(WAIT).until(() -> acked.size() == 1);
+    assertThat(acked).containsExactly("m1");
+    assertThat(metrics.pointsInFlight()).isZero();
+  }
+
+  @Test
   void serverErrorsAreRetriedWithBackoffUntilTheyPassAndOrderIsKept() throws Exception {
     pipeline(2, 1000, lines -> requests.size() <= 4 ? new WriteResult.Retry("500", null) : new WriteResult.Written());
     offer("m0", "l0");
