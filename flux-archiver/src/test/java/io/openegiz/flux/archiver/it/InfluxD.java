@@ -58,9 +58,17 @@ final class InfluxD implements AutoCloseable {
     start();
   }
 
+  /** Ports handed out in this JVM: a port closed again may be handed out twice by the system. */
+  private static final java.util.Set<Integer> GIVEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** A free port, never one this JVM was given before (two ports picked in a row must differ). */
   static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+    while (true) {
+      try (ServerSocket socket = new ServerSocket(0)) {
+        if (GIVEN.add(socket.getLocalPort())) {
+          return socket.getLocalPort();
+        }
+      }
     }
   }
 

@@ -41,9 +41,10 @@ class OpensslInteropIT {
     assertThat(result).as(String.join(" ", cmd)).startsWith("0\n");
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+  /** Two distinct free ports: both sockets are open at once, so the system cannot hand out one port twice. */
+  private static int[] twoFreePorts() throws IOException {
+    try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
+      return new int[] {a.getLocalPort(), b.getLocalPort()};
     }
   }
 
@@ -65,8 +66,9 @@ class OpensslInteropIT {
     assertThat(Files.readString(dir.resolve("server.key"))).contains("BEGIN EC PRIVATE KEY");
     assertThat(Files.readString(dir.resolve("device.key"))).contains("BEGIN RSA PRIVATE KEY");
     ok("mosquitto_passwd", "-c", "-b", "passwd", "egizcore", "core-secret");
-    devicePort = freePort();
-    servicePort = freePort();
+    int[] ports = twoFreePorts();
+    devicePort = ports[0];
+    servicePort = ports[1];
   }
 
   /** Devices on one listener (client certificates), services on another (TLS + password). */
