@@ -1,5 +1,7 @@
 package io.openegiz.flux.broker.routing;
 
+import java.util.function.Function;
+
 /**
  * One level of a concurrent topic tree ({@link SubscriptionTree}, {@link RetainedTree}), and the
  * locking protocol both trees share. Readers never lock. Writers change a node only while holding
@@ -68,6 +70,33 @@ abstract class LevelNode<N extends LevelNode<N>> {
       node = node.child(levels[i]);
     }
     return node;
+  }
+
+  /**
+   * Takes something out of the node for {@code levels}: {@code take} runs under the node's lock (again on
+   * a fresh node if the one found was pruned meanwhile) and returns what it removed, or null for nothing;
+   * a node left empty is then pruned. Null when there is no such node.
+   */
+  static <N extends LevelNode<N>, R> R remove(N root, String[] levels, Function<N, R> take) {
+    while (true) {
+      N node = find(root, levels);
+      if (node == null) {
+        return null;
+      }
+      R taken;
+      boolean empty;
+      synchronized (node) {
+        if (node.isDead()) {
+          continue; // pruned meanwhile; a fresh node may hold it now
+        }
+        taken = take.apply(node);
+        empty = taken != null && node.isEmpty();
+      }
+      if (empty) {
+        prune(node);
+      }
+      return taken;
+    }
   }
 
   /**

@@ -80,29 +80,15 @@ public final class RetainedTree {
   }
 
   private Message remove(String[] levels) {
-    while (true) {
-      Node node = LevelNode.find(root, levels);
-      if (node == null) {
-        return null;
-      }
-      Message previous;
-      boolean empty;
-      synchronized (node) {
-        if (node.isDead()) {
-          continue; // pruned meanwhile; a fresh node may hold the topic now
-        }
-        previous = node.message;
-        node.message = null;
-        empty = previous != null && node.isEmpty();
-      }
-      if (previous != null) {
-        count.decrementAndGet();
-      }
-      if (empty) {
-        LevelNode.prune(node);
-      }
-      return previous;
+    Message previous = LevelNode.remove(root, levels, node -> {
+      Message m = node.message;
+      node.message = null;
+      return m;
+    });
+    if (previous != null) {
+      count.decrementAndGet();
     }
+    return previous;
   }
 
   private static int countNodes(Node node) {

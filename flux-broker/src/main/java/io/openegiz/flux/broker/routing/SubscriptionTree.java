@@ -70,31 +70,14 @@ public final class SubscriptionTree {
    * @return true when there was such a subscription
    */
   public boolean unsubscribe(String clientId, String shareGroup, String filter) {
-    String[] levels = split(filter);
-    while (true) {
-      TopicNode node = LevelNode.find(root, levels);
-      if (node == null) {
-        return false;
-      }
-      boolean removed;
-      boolean empty;
-      synchronized (node) {
-        if (node.isDead()) {
-          continue; // pruned meanwhile; a fresh node may hold the subscription now
-        }
-        removed = shareGroup == null
-            ? node.removeSubscription(clientId)
-            : node.removeFromGroup(shareGroup, clientId);
-        empty = removed && node.isEmpty();
-      }
-      if (removed) {
-        count.decrementAndGet();
-      }
-      if (empty) {
-        LevelNode.prune(node);
-      }
-      return removed;
+    Boolean removed = LevelNode.remove(root, split(filter), node -> (shareGroup == null
+        ? node.removeSubscription(clientId)
+        : node.removeFromGroup(shareGroup, clientId)) ? Boolean.TRUE : null);
+    if (removed == null) {
+      return false;
     }
+    count.decrementAndGet();
+    return true;
   }
 
   /** Removes every subscription in {@code subscriptions}, e.g. those of a session being ended. */

@@ -1,5 +1,8 @@
 package io.openegiz.flux.broker.config;
 
+import static io.openegiz.flux.broker.config.ConfigLines.parse;
+import static io.openegiz.flux.broker.config.ConfigLines.config;
+import static io.openegiz.flux.broker.config.ConfigLines.errors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -22,23 +25,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ConfigParserTest {
 
   private static final String COMPAT = ": accepted for compatibility, has no effect yet";
-
-  private static ConfigParser.Result parse(String... lines) throws ConfigException {
-    return ConfigParser.parse("flux.conf", List.of(lines));
-  }
-
-  private static BrokerConfig config(String... lines) throws ConfigException {
-    return parse(lines).config();
-  }
-
-  private static List<String> errors(String... lines) {
-    try {
-      parse(lines);
-    } catch (ConfigException e) {
-      return e.errors();
-    }
-    return fail("expected a ConfigException for %s", List.of(lines));
-  }
 
   @Test
   void parsesAMosquittoConfAsUsersWriteIt() throws ConfigException {

@@ -1,27 +1,14 @@
 package io.openegiz.flux.broker.config;
 
+import static io.openegiz.flux.broker.config.ConfigLines.config;
+import static io.openegiz.flux.broker.config.ConfigLines.errors;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.assertj.core.groups.Tuple.tuple;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The connection-cap keys: Mosquitto's per-listener max_connections and Flux's broker-wide caps. */
 class ConnectionKeysTest {
-
-  private static BrokerConfig config(String... lines) throws ConfigException {
-    return ConfigParser.parse("flux.conf", List.of(lines)).config();
-  }
-
-  private static List<String> errors(String... lines) {
-    try {
-      ConfigParser.parse("flux.conf", List.of(lines));
-    } catch (ConfigException e) {
-      return e.errors();
-    }
-    return fail("expected a ConfigException for %s", List.of(lines));
-  }
 
   @Test
   void maxConnectionsBelongsToTheListenerAboveItAsInMosquitto() throws ConfigException {

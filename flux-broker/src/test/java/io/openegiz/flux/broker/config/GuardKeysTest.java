@@ -1,25 +1,16 @@
 package io.openegiz.flux.broker.config;
 
+import static io.openegiz.flux.broker.config.ConfigLines.config;
+import static io.openegiz.flux.broker.config.ConfigLines.errors;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The keys against audit floods and password guessing: defaults, values, and errors with their line. */
 class GuardKeysTest {
 
   private static SecurityConfig security(String... lines) throws ConfigException {
-    return ConfigParser.parse("flux.conf", List.of(lines)).config().security();
-  }
-
-  private static List<String> errors(String... lines) {
-    try {
-      ConfigParser.parse("flux.conf", List.of(lines));
-    } catch (ConfigException e) {
-      return e.errors();
-    }
-    return fail("expected a ConfigException for %s", List.of(lines));
+    return config(lines).security();
   }
 
   @Test

@@ -1,21 +1,13 @@
 package io.openegiz.flux.broker.config;
 
+import static io.openegiz.flux.broker.config.ConfigLines.config;
+import static io.openegiz.flux.broker.config.ConfigLines.errors;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The quota keys of issue 8, item 3: defaults, values, per-user overrides and their errors. */
 class QuotaKeysTest {
-
-  private static BrokerConfig config(String... lines) throws ConfigException {
-    return ConfigParser.parse("flux.conf", List.of(lines)).config();
-  }
-
-  private static List<String> errors(String... lines) {
-    return catchThrowableOfType(ConfigException.class, () -> config(lines)).errors();
-  }
 
   @Test
   void defaultsAreSafeForTheSpecsFleet() throws ConfigException {

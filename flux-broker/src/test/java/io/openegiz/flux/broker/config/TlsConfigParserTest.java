@@ -1,12 +1,12 @@
 package io.openegiz.flux.broker.config;
 
+import static io.openegiz.flux.broker.config.ConfigLines.parse;
+import static io.openegiz.flux.broker.config.ConfigLines.errors;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,14 +24,6 @@ class TlsConfigParserTest {
     ca = Files.writeString(dir.resolve("ca.crt"), "x").toString();
     cert = Files.writeString(dir.resolve("server.crt"), "x").toString();
     key = Files.writeString(dir.resolve("server.key"), "x").toString();
-  }
-
-  private static ConfigParser.Result parse(String... lines) throws ConfigException {
-    return ConfigParser.parse("flux.conf", List.of(lines));
-  }
-
-  private static List<String> errors(String... lines) {
-    return catchThrowableOfType(ConfigException.class, () -> parse(lines)).errors();
   }
 
   @Test

@@ -31,7 +31,7 @@ class AcceptGuardTest {
   void anAcceptFailurePausesAcceptingReportsOnceAndResumes() throws Exception {
     Path auditFile = dir.resolve("audit.log");
     AuditLog audit = AuditLog.open(AuditConfig.defaults(auditFile.toString()), Clock.systemUTC(), () -> {});
-    EmbeddedChannel server = new EmbeddedChannel(new AcceptGuard("127.0.0.1:1883", -1, DescriptorBudget.of(0),
+    EmbeddedChannel server = new EmbeddedChannel(new AcceptGuard("test-listener", -1, DescriptorBudget.of(0),
         new ConnectionCaps(ConnectionLimits.DEFAULTS, false), audit));
     // what Netty's epoll transport raises on EMFILE (a NativeIoException, an IOException)
     IOException emfile = new IOException("accept(..) failed with error(-24): Too many open files");
