@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Measures MQTT broker throughput, loss and latency with a lean Netty load generator.",
     subcommands = {BenchCommand.FanIn.class, BenchCommand.Compare.class, BenchTlsConnect.class,
-        BenchReconnectStorm.class, BenchFleet.class, BenchOverload.class})
+        BenchReconnectStorm.class, BenchFleet.class, BenchOverload.class, BenchArchive.class})
 final class BenchCommand {
 
   /** The scenario options shared by fan-in and compare. */

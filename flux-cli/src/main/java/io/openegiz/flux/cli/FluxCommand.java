@@ -5,8 +5,9 @@ import picocli.CommandLine.Command;
 
 /** The {@code flux} command: wiring only, every subcommand delegates to a module. */
 @Command(name = "flux", mixinStandardHelpOptions = true, versionProvider = FluxCommand.Version.class,
-    description = "Flux: the edge data platform of OpenEgiz (MQTT broker, archiver, simulated fleet).",
-    subcommands = {BrokerCommand.class, ArchiveCommand.class, FleetCommand.class, BenchCommand.class,
+    description = {"Flux: the edge data platform of OpenEgiz (MQTT broker, archiver, simulated fleet).",
+        "`flux up` runs the whole edge stack in one process."},
+    subcommands = {UpCommand.class, BrokerCommand.class, ArchiveCommand.class, FleetCommand.class, BenchCommand.class,
         PasswdCommand.class, CertsCommand.class, AclCommand.class, CommandLine.HelpCommand.class})
 public final class FluxCommand {
 

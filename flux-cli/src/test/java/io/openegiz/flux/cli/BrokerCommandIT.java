@@ -3,11 +3,9 @@ package io.openegiz.flux.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,27 +19,13 @@ class BrokerCommandIT {
   @TempDir
   Path dir;
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  private Process flux(String... args) throws IOException {
-    List<String> cmd = new java.util.ArrayList<>(
-        List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", System.getProperty("java.class.path"), FluxCommand.class.getName()));
-    cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("flux.log").toFile()).start();
-  }
-
-  private String log() throws IOException {
-    return Files.readString(dir.resolve("flux.log"));
+  private FluxProcess flux(String... args) throws IOException {
+    return FluxProcess.start(dir.resolve("flux.log"), args);
   }
 
   @Test
   void mosquittoConfigStartsTheBrokerAndSigtermStopsItWithExitZero() throws Exception {
-    int port = freePort();
+    int port = FluxProcess.freePort();
     Path conf = Files.writeString(dir.resolve("mosquitto.conf"), String.join("\n",
         "# written for Mosquitto 2",
         "pid_file /run/mosquitto/mosquitto.pid",
@@ -52,10 +36,9 @@ class BrokerCommandIT {
         "max_inflight_messages 100",
         "message_size_limit 262144",
         "persistent_client_expiration 1d", ""));
-    Process broker = flux("broker", "-c", conf.toString());
+    FluxProcess broker = flux("broker", "-c", conf.toString());
     try {
-      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
-          .until(() -> log().contains("listening for MQTT on 127.0.0.1:" + port));
+      broker.awaitLog("listening for MQTT on 127.0.0.1:" + port, java.time.Duration.ofSeconds(30));
       Process sub = new ProcessBuilder("mosquitto_sub", "-p", String.valueOf(port), "-t", "a/#", "-C", "1", "-W", "10")
           .redirectErrorStream(true).start();
       org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
@@ -66,22 +49,19 @@ class BrokerCommandIT {
       });
       assertThat(new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim()).isEqualTo("hello");
 
-      broker.destroy(); // SIGTERM
-      assertThat(broker.waitFor(15, TimeUnit.SECONDS)).isTrue();
-      assertThat(broker.exitValue()).as(log()).isZero();
-      assertThat(log()).contains("stopping", "broker stopped");
+      assertThat(broker.terminate(java.time.Duration.ofSeconds(15))).as(broker.output()).isZero();
+      assertThat(broker.output()).contains("stopping", "broker stopped");
     } finally {
-      broker.destroyForcibly();
+      broker.close();
     }
   }
 
   @Test
   void aBadFileStopsStartUpWithEveryErrorAndExitCodeTwo() throws Exception {
     Path conf = Files.writeString(dir.resolve("bad.conf"), "listener 70000\nmax_inflight_messages lots\nfoo bar\n");
-    Process p = flux("broker", "-c", conf.toString());
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).isEqualTo(2);
-    assertThat(log()).contains(conf + ":1: listener: 70000 is out of range", conf + ":2: max_inflight_messages:",
+    FluxProcess p = flux("broker", "-c", conf.toString());
+    assertThat(p.exitCode(java.time.Duration.ofSeconds(30))).isEqualTo(2);
+    assertThat(p.output()).contains(conf + ":1: listener: 70000 is out of range", conf + ":2: max_inflight_messages:",
         conf + ":3: foo: unknown key");
   }
 }

@@ -8,7 +8,6 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,22 +43,10 @@ class CrashRestartIT {
   private final Set<String> acked1 = ConcurrentHashMap.newKeySet();
   private final Set<String> acked2 = ConcurrentHashMap.newKeySet();
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  private Process startBroker() throws IOException {
+  private FluxProcess startBroker() throws IOException {
     Path log = Path.of("target", "crash-it-" + (logs++) + ".log").toAbsolutePath();
-    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), FluxCommand.class.getName(), "broker", "-c", conf.toString());
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    await().atMost(Duration.ofSeconds(30)).until(() -> {
-      assertThat(p.isAlive()).as("broker exited: " + Files.readString(log)).isTrue();
-      return Files.readString(log).contains("listening for MQTT on 127.0.0.1:" + port);
-    });
-    return p;
+    return FluxProcess.start(log, "broker", "-c", conf.toString())
+        .awaitLog("listening for MQTT on 127.0.0.1:" + port, Duration.ofSeconds(30));
   }
 
   private Mqtt5AsyncClient client(String id) {
@@ -135,13 +122,13 @@ class CrashRestartIT {
 
   @Test
   void everyAcknowledgedMessageSurvivesKillMinus9() throws Exception {
-    port = freePort();
+    port = FluxProcess.freePort();
     conf = Files.writeString(dir.resolve("flux.conf"), String.join("\n",
         "listener " + port + " 127.0.0.1", "allow_anonymous true", "persistence true",
         "persistence_location " + dir.resolve("store"), "max_queued_messages 1000000", "max_publish_rate 0", ""));
     Map<String, Integer> offline = new ConcurrentHashMap<>();
     Map<String, Integer> online = new ConcurrentHashMap<>();
-    Process broker = startBroker();
+    FluxProcess broker = startBroker();
     try {
       subscriber("offline", offline, true).disconnect().join();
       Mqtt5AsyncClient on = subscriber("online", online, true);
@@ -152,8 +139,7 @@ class CrashRestartIT {
         int before = acked1.size() + acked2.size();
         await().atMost(Duration.ofSeconds(15)).until(() -> acked1.size() + acked2.size() > before + 500);
         await().pollDelay(PUBLISHING).until(() -> true); // publish for a while, at full speed
-        broker.destroyForcibly(); // SIGKILL, mid-stream
-        assertThat(broker.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        broker.kill(); // SIGKILL, mid-stream
         stop.set(true);
         for (Thread t : pubs) t.join(5_000);
         broker = startBroker();
@@ -179,7 +165,7 @@ class CrashRestartIT {
       assertThat(acked1.size() + acked2.size()).isGreaterThan(1500);
       on.disconnect();
     } finally {
-      broker.destroyForcibly();
+      broker.close();
     }
   }
 }

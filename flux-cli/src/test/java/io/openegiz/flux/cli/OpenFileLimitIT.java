@@ -12,7 +12,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
@@ -41,12 +40,6 @@ class OpenFileLimitIT {
 
   @TempDir
   Path dir;
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   private Process broker(int port, int openFiles, String name) throws IOException {
     log = Path.of("target", "open-file-limit-it-" + name + ".log").toAbsolutePath();
@@ -108,7 +101,7 @@ class OpenFileLimitIT {
 
   @Test
   void aBrokerAtItsOpenFileLimitRefusesNewConnectionsCleanlyAndKeepsServingItsClients() throws Exception {
-    int port = freePort();
+    int port = FluxProcess.freePort();
     Process broker = broker(port, OPEN_FILES, "budget");
     List<Socket> held = new ArrayList<>();
     try {
@@ -206,7 +199,7 @@ class OpenFileLimitIT {
    */
   @Test
   void whenAcceptFailsForWantOfDescriptorsTheBrokerPausesKeepsServingAndAcceptsLater() throws Exception {
-    int port = freePort();
+    int port = FluxProcess.freePort();
     Process broker = broker(port, 1024, "emfile");
     List<Socket> held = new ArrayList<>();
     Socket waiting = null;
