@@ -45,8 +45,10 @@ import tools.jackson.databind.json.JsonMapper;
 @Command(name = "archive", mixinStandardHelpOptions = true,
     description = {"Measures the archiver in the stack of `flux up` (broker, archiver, embedded QuestDB in this",
         "process). Catch-up: --messages electrical readings queued while the archiver is away, then the time",
-        "until all are queryable. Live: --rate readings/s for --duration s with the archiver attached; latency",
-        "from PUBLISH to a row that a query returns (probe readings every 50 ms, polled every 10 ms)."})
+        "until all are queryable. Attached: as many published as fast as the broker takes them with the archiver",
+        "attached (the publish rate against catch-up's is the archiver's cost to the broker). Live: --rate",
+        "readings/s for --duration s; latency from PUBLISH to a row that a query returns (probe readings every",
+        "50 ms, polled every 10 ms). Progress each second; JSON in OUT/archive.json."})
 final class BenchArchive implements Callable<Integer> {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String TOPIC = "openegiz/factory-a/oven/oven-%03d/electrical/telemetry";
@@ -88,7 +90,7 @@ final class BenchArchive implements Callable<Integer> {
     try {
       broker = FluxBroker.builder(ConfigParser.parse("flux bench archive", List.of("listener 0 127.0.0.1",
           "allow_anonymous true", "max_publish_rate 0", "max_inflight_messages 10000",
-          "max_queued_messages " + (messages + 1_000_000), "max_queued_bytes 0",
+          "max_queued_messages " + (2L * messages + 1_000_000), "max_queued_bytes 0",
           "persistence " + !inMemory, "persistence_location " + data.resolve("broker"))).config()).build();
       broker.start();
       int port = broker.port();
@@ -101,6 +103,7 @@ final class BenchArchive implements Callable<Integer> {
       }
       List<Mqtt5AsyncClient> clients = connect(port);
       result.put("catch_up", catchUp(clients, config));
+      result.put("attached", attached(clients, config));
       result.put("live", live(clients, config));
       for (Mqtt5AsyncClient c : clients) {
         c.disconnect().join();
@@ -129,58 +132,102 @@ final class BenchArchive implements Callable<Integer> {
     return clients;
   }
 
+  /**
+   * Publishes {@code n} electrical readings of devices {@code prefix-0..999} at QoS 1 as fast as the broker
+   * acknowledges them, a window of 200 per publisher; returns the seconds it took.
+   */
+  private double publishAll(List<Mqtt5AsyncClient> clients, int n, String prefix, long base)
+      throws InterruptedException {
+    Semaphore window = new Semaphore(publishers * 200);
+    AtomicLong acked = new AtomicLong();
+    long t = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      window.acquire();
+      int device = i % 1000;
+      publish(clients.get(i % clients.size()), device, prefix + device, base + i / 1000, window, acked);
+    }
+    window.acquire(publishers * 200);
+    window.release(publishers * 200);
+    return (System.nanoTime() - t) / 1e9;
+  }
+
+  /** Waits until {@code n} readings of {@code prefix} are queryable, printing progress each second. */
+  private long awaitStored(String phase, String prefix, long n, Archiver archiver) throws Exception {
+    long t0 = System.nanoTime();
+    long last = 0;
+    long lastAt = t0;
+    long stored;
+    while ((stored = count(prefix + "%")) < n) {
+      if (System.nanoTime() - t0 > TimeUnit.MINUTES.toNanos(10)) {
+        throw new IllegalStateException(phase + ": only " + stored + " of " + n + " stored after 10 min");
+      }
+      Thread.sleep(250);
+      long now = System.nanoTime();
+      if (now - lastAt >= 1_000_000_000L) {
+        System.out.printf(Locale.ROOT, "%s: %,d / %,d stored  %,.0f readings/s  backlog %,d points%n", phase,
+            stored, n, (stored - last) * 1e9 / (now - lastAt), archiver.metrics().pointsInFlight());
+        last = stored;
+        lastAt = now;
+      }
+    }
+    return stored;
+  }
+
   /** Queues the readings with the archiver away, then times it from its start until all are queryable. */
   private Map<String, Object> catchUp(List<Mqtt5AsyncClient> clients, ArchiverConfig config) throws Exception {
     System.out.printf(Locale.ROOT, "catch-up: publishing %,d electrical readings at QoS 1 with the archiver away%n",
         messages);
-    long base = System.currentTimeMillis() - 3_600_000L; // an hour ago: inside any retention, apart from the live
-    Semaphore window = new Semaphore(publishers * 200);
-    AtomicLong acked = new AtomicLong();
-    long t = System.nanoTime();
-    for (int i = 0; i < messages; i++) {
-      window.acquire();
-      int device = i % 1000;
-      publish(clients.get(i % clients.size()), device, "esp32-bench-" + device, base + i / 1000, window, acked);
-    }
-    window.acquire(publishers * 200);
-    window.release(publishers * 200);
-    double publishSeconds = (System.nanoTime() - t) / 1e9;
-    System.out.printf(Locale.ROOT, "catch-up: %,d acknowledged in %.1f s; starting the archiver%n", acked.get(),
-        publishSeconds);
+    // An hour ago: inside any retention, and apart from the other phases' readings.
+    double publishSeconds = publishAll(clients, messages, "esp32-away-", System.currentTimeMillis() - 3_600_000L);
+    System.out.printf(Locale.ROOT, "catch-up: published in %.1f s (%,.0f msg/s, no archiver); starting the"
+        + " archiver%n", publishSeconds, messages / publishSeconds);
     long cpu0 = cpuNanos();
     long t0 = System.nanoTime();
     long stored;
     try (Archiver archiver = Archiver.start(config)) {
-      long last = 0;
-      long lastAt = t0;
-      while ((stored = count("esp32-bench-%")) < messages) {
-        if (System.nanoTime() - t0 > TimeUnit.MINUTES.toNanos(10)) {
-          throw new IllegalStateException("catch-up: only " + stored + " of " + messages + " stored after 10 min");
-        }
-        Thread.sleep(250);
-        long now = System.nanoTime();
-        if (now - lastAt >= 1_000_000_000L) {
-          System.out.printf(Locale.ROOT, "catch-up: %,d / %,d stored  %,.0f readings/s  backlog %,d points%n",
-              stored, messages, (stored - last) * 1e9 / (now - lastAt), archiver.metrics().pointsInFlight());
-          last = stored;
-          lastAt = now;
-        }
-      }
+      stored = awaitStored("catch-up", "esp32-away-", messages, archiver);
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    double cpu = (cpuNanos() - cpu0) / 1e9;
-    System.out.printf(Locale.ROOT, "catch-up: %,d readings queryable in %.1f s: %,.0f readings/s; CPU %.1f s"
-        + " (%.0f %% of %d cores)%n", stored, seconds, stored / seconds, cpu,
-        100 * cpu / seconds
-            / Runtime.getRuntime().availableProcessors(),
-        Runtime.getRuntime().availableProcessors());
+    Map<String, Object> m = rates("catch-up", stored, messages, seconds, (cpuNanos() - cpu0) / 1e9);
+    m.put("publish_per_second_without_archiver", messages / publishSeconds);
+    return m;
+  }
+
+  /**
+   * The same number of readings published as fast as the broker takes them while the archiver is attached: the
+   * publishers' rate against the catch-up's shows what the archiver costs the broker in the same process.
+   */
+  private Map<String, Object> attached(List<Mqtt5AsyncClient> clients, ArchiverConfig config) throws Exception {
+    System.out.printf(Locale.ROOT, "attached: publishing %,d readings as fast as acknowledged, archiver attached%n",
+        messages);
+    long cpu0 = cpuNanos();
+    long t0 = System.nanoTime();
+    double publishSeconds;
+    long stored;
+    try (Archiver archiver = Archiver.start(config)) {
+      awaitTrue(archiver::subscribed, Duration.ofSeconds(30), "the archiver did not subscribe");
+      publishSeconds = publishAll(clients, messages, "esp32-attached-", System.currentTimeMillis() - 1_800_000L);
+      System.out.printf(Locale.ROOT, "attached: published in %.1f s (%,.0f msg/s with the archiver)%n",
+          publishSeconds, messages / publishSeconds);
+      stored = awaitStored("attached", "esp32-attached-", messages, archiver);
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    Map<String, Object> m = rates("attached", stored, messages, seconds, (cpuNanos() - cpu0) / 1e9);
+    m.put("publish_per_second_with_archiver", messages / publishSeconds);
+    return m;
+  }
+
+  private static Map<String, Object> rates(String phase, long stored, long expected, double seconds, double cpu) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    System.out.printf(Locale.ROOT, "%s: %,d readings queryable in %.1f s: %,.0f readings/s; process CPU %.1f s"
+        + " (%.0f %% of %d cores)%n", phase, stored, seconds, stored / seconds, cpu, 100 * cpu / seconds / cores,
+        cores);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("readings", stored);
-    m.put("lost", messages - stored);
+    m.put("lost", expected - stored);
     m.put("seconds", seconds);
     m.put("readings_per_second", stored / seconds);
     m.put("cpu_seconds", cpu);
-    m.put("publish_per_second", messages / publishSeconds);
     return m;
   }
 
