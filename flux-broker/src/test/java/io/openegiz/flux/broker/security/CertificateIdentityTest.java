@@ -1,9 +1,7 @@
 package io.openegiz.flux.broker.security;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import io.openegiz.flux.broker.security.CertificateAuthority.KeyType;
+import io.openegiz.flux.pki.CertificateAuthority.KeyType;
+import io.openegiz.flux.pki.CertificateAuthority;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import org.bouncycastle.asn1.ASN1Primitive;
@@ -14,6 +12,8 @@ import org.bouncycastle.asn1.x500.AttributeTypeAndValue;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CertificateIdentityTest {
   private static final CertificateAuthority CA = CertificateAuthority.create("test-ca", KeyType.EC, Duration.ofDays(1));
