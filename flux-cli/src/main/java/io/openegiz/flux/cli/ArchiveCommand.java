@@ -39,7 +39,7 @@ final class ArchiveCommand implements Callable<Integer> {
   String cafile;
   @Option(names = "--cert", description = "PEM client certificate.")
   String cert;
-  @Option(names = "--key", description = "PKCS#8 PEM key of --cert.")
+  @Option(names = "--key", description = "PEM private key of --cert (PKCS#8, PKCS#1 or SEC1, unencrypted).")
   String key;
   @Option(names = "--influx-url", paramLabel = "URL", description = "InfluxDB 1.x, e.g. http://127.0.0.1:8086.")
   String influxUrl;

@@ -1,15 +1,15 @@
 package io.openegiz.flux.cli;
 
 import io.openegiz.flux.broker.security.AclFile;
-import io.openegiz.flux.broker.security.CertificateAuthority;
-import io.openegiz.flux.broker.security.CertificateAuthority.KeyType;
-import io.openegiz.flux.broker.security.CertificateIndex.Entry;
-import io.openegiz.flux.broker.security.CertificateIndex.Kind;
-import io.openegiz.flux.broker.security.CertificateStatus;
-import io.openegiz.flux.broker.security.CertificateStore;
-import io.openegiz.flux.broker.security.CertificateStore.CertsException;
-import io.openegiz.flux.broker.security.CertificateStore.Written;
 import io.openegiz.flux.broker.security.ServiceNames;
+import io.openegiz.flux.pki.CertificateAuthority.KeyType;
+import io.openegiz.flux.pki.CertificateAuthority;
+import io.openegiz.flux.pki.CertificateIndex.Entry;
+import io.openegiz.flux.pki.CertificateIndex.Kind;
+import io.openegiz.flux.pki.CertificateStatus;
+import io.openegiz.flux.pki.CertificateStore.CertsException;
+import io.openegiz.flux.pki.CertificateStore.Written;
+import io.openegiz.flux.pki.CertificateStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -13,10 +13,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code flux fleet}: simulated ESP32 sensors that behave as the firmware must (FR-1). */
 @Command(name = "fleet", mixinStandardHelpOptions = true,
@@ -70,7 +70,7 @@ final class FleetCommand implements Callable<Integer> {
   Path cafile;
   @Option(names = "--cert", description = "PEM client certificate, for X.509 authentication (FR-1.3).")
   Path cert;
-  @Option(names = "--key", description = "PEM PKCS#8 private key of --cert.")
+  @Option(names = "--key", description = "PEM private key of --cert (PKCS#8, PKCS#1 or SEC1, unencrypted).")
   Path key;
   @Option(names = "--cert-dir", paramLabel = "DIR",
       description = "Directory written by flux certs: each device presents DIR/devices/<device_id>.crt/.key and"

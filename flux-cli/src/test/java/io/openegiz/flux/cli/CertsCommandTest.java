@@ -1,8 +1,7 @@
 package io.openegiz.flux.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.openegiz.flux.broker.security.CertificateAuthority;
+import io.openegiz.flux.pki.CertificateAuthority;
+import io.openegiz.flux.pki.Pem;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -22,6 +21,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code flux certs} writes files the JDK accepts, with the promised defaults, and refuses what it should. */
 class CertsCommandTest {
@@ -41,7 +41,7 @@ class CertsCommandTest {
   }
 
   private X509Certificate cert(String relative) throws Exception {
-    return CertificateAuthority.readCertificate(dir.resolve(relative));
+    return Pem.certificate(dir.resolve(relative));
   }
 
   private void validates(X509Certificate leaf) throws Exception {
@@ -223,7 +223,7 @@ class CertsCommandTest {
     certs("ca", "--dir", d);
     X509CRL expired = CertificateAuthority.load(dir.resolve("ca.crt"), dir.resolve("ca.key"))
         .crl(java.util.Map.of(), Duration.ofSeconds(-30));
-    Files.writeString(dir.resolve("ca.crl"), CertificateAuthority.pem(expired));
+    Files.writeString(dir.resolve("ca.crl"), Pem.text(expired));
     out.getBuffer().setLength(0);
     assertThat(certs("check", "--dir", d)).isEqualTo(1);
     assertThat(out.toString()).containsPattern("crl +ca.crl +\\S+ +0 expired");

@@ -1,9 +1,5 @@
 package io.openegiz.flux.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
-
 import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
@@ -11,7 +7,7 @@ import io.openegiz.flux.broker.FluxBroker;
 import io.openegiz.flux.broker.config.BrokerConfig;
 import io.openegiz.flux.broker.config.ListenerConfig;
 import io.openegiz.flux.broker.config.TlsConfig;
-import io.openegiz.flux.broker.security.CertificateAuthority;
+import io.openegiz.flux.pki.Pem;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -25,6 +21,9 @@ import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Files made by {@code flux certs} work end to end: a Flux TLS listener accepts a device certificate
@@ -91,14 +90,14 @@ class CertsIT {
   private MqttClientSslConfig ssl(String id) throws Exception {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
-    trust.setCertificateEntry("ca", CertificateAuthority.readCertificate(dir.resolve("ca.crt")));
+    trust.setCertificateEntry("ca", Pem.certificate(dir.resolve("ca.crt")));
     TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
     KeyStore keys = KeyStore.getInstance("PKCS12");
     keys.load(null, null);
-    keys.setKeyEntry("device", CertificateAuthority.readPrivateKey(dir.resolve("devices/" + id + ".key")),
+    keys.setKeyEntry("device", Pem.privateKey(dir.resolve("devices/" + id + ".key")),
         new char[0],
-        new X509Certificate[] {CertificateAuthority.readCertificate(dir.resolve("devices/" + id + ".crt"))});
+        new X509Certificate[] {Pem.certificate(dir.resolve("devices/" + id + ".crt"))});
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(keys, new char[0]);
     return MqttClientSslConfig.builder().trustManagerFactory(tmf).keyManagerFactory(kmf).build();

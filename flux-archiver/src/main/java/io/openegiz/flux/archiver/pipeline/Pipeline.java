@@ -3,10 +3,13 @@ package io.openegiz.flux.archiver.pipeline;
 import io.openegiz.flux.archiver.ArchiverMetrics;
 import io.openegiz.flux.archiver.sink.LineSink;
 import io.openegiz.flux.archiver.sink.WriteResult;
+import io.openegiz.flux.telemetry.Backoff.Jitter;
+import io.openegiz.flux.telemetry.Backoff;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Pipeline implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+  private static final Duration FIRST_RETRY = Duration.ofMillis(100);
 
   private final LineSink sink;
   private final DeadLetters deadLetters;
@@ -32,7 +36,7 @@ public final class Pipeline implements AutoCloseable {
   private final int maxInFlight;
   private final Semaphore permits;
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-  private final Backoff backoff;
+  private final Backoff.Retries backoff;
   private final Thread writer;
   private volatile boolean stopping;
   private volatile boolean draining;
@@ -54,7 +58,9 @@ public final class Pipeline implements AutoCloseable {
     this.idleNanos = settings.batchIdle().toNanos();
     this.maxInFlight = settings.maxInFlight();
     this.permits = new Semaphore(maxInFlight);
-    this.backoff = new Backoff(settings.retryMax());
+    // 100 ms, doubling up to retry_max; equal jitter: never a retry at once against a failing database
+    Duration first = settings.retryMax().compareTo(FIRST_RETRY) < 0 ? settings.retryMax() : FIRST_RETRY;
+    this.backoff = new Backoff(first, settings.retryMax(), Jitter.EQUAL).retries(new SplittableRandom());
     this.writer = Thread.ofPlatform().name("flux-archiver-writer").unstarted(this::run);
     writer.start();
   }

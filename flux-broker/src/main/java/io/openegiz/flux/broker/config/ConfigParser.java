@@ -37,8 +37,8 @@ public final class ConfigParser {
 
   private static final int MAX_CONNECT_TIMEOUT_SECONDS = 3600;
 
-  private static final String SECURITY_ERROR = "not supported yet; it will come with the security work"
-      + " (Flux refuses to start rather than ignore a security setting)";
+  private static final String SECURITY_ERROR = "a Mosquitto security option Flux does not support; remove it"
+      + " (Flux refuses to start rather than ignore a security setting; docs/security.md lists what Flux offers)";
 
   /** Mosquitto keys that are read and ignored so that real mosquitto.conf files start unchanged. */
   private static final Set<String> COMPATIBILITY_ONLY = Set.of(

@@ -21,7 +21,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import io.openegiz.flux.broker.security.CertificateIdentity;
-import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import io.openegiz.flux.broker.security.ClientIdentity;
 import io.openegiz.flux.broker.security.ConnectionCaps;
@@ -136,15 +135,12 @@ final class ConnectProcessor {
     String why;
     try {
       SslHandler ssl = c.ctx.pipeline().get(SslHandler.class);
-      X509Certificate cert = (X509Certificate) ssl.engine().getSession().getPeerCertificates()[0];
-      return c.tls.useIdentityAsUsername() ? CertificateIdentity.commonName(cert) : CertificateIdentity.subject(cert);
+      return CertificateIdentity.username(ssl.engine().getSession().getPeerCertificates(),
+          c.tls.useIdentityAsUsername());
     } catch (CertificateIdentity.Refused e) {
       why = e.getMessage();
     } catch (SSLPeerUnverifiedException e) {
       why = "the client presented no verified certificate";
-    } catch (RuntimeException e) {
-      MqttConnectionHandler.LOG.warn("client {}: cannot read its client certificate", clientId, e);
-      why = "cannot read the client certificate: " + e;
     }
     MqttConnectionHandler.LOG.info("client {} at {}: certificate refused as identity: {}", clientId,
         c.ctx.channel().remoteAddress(), why);

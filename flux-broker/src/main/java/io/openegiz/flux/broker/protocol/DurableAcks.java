@@ -107,14 +107,15 @@ final class DurableAcks {
    * the client resends after reconnecting. A PUBREL whose id could not be removed is never completed.
    */
   private void refuse(Pending p) {
-    String cause = cause(p.done());
+    Throwable failure = failure(p.done());
+    String cause = String.valueOf(failure.getMessage()); // the store's message names the disk error
     long now = System.currentTimeMillis();
     long last = lastLogged.get();
     if (now - last >= LOG_EVERY_MILLIS && lastLogged.compareAndSet(last, now)) {
       MqttConnectionHandler.LOG.warn("refusing QoS 1/2 messages: the store cannot write ({})", cause);
     }
     if (c.v5 && p.type() != MqttMessageType.PUBCOMP) {
-      boolean full = cause.contains("space") || cause.contains("No space");
+      boolean full = SessionPersistence.diskFull(failure);
       c.ack(p.type(), p.packetId(), full ? ReasonCode.QUOTA_EXCEEDED : ReasonCode.UNSPECIFIED_ERROR);
       return;
     }
@@ -122,15 +123,14 @@ final class DurableAcks {
     c.close("store unavailable");
   }
 
-  private static String cause(CompletableFuture<Void> f) {
+  private static Throwable failure(CompletableFuture<Void> f) {
     try {
       f.join();
-      return "";
+      return new IllegalStateException("not failed");
     } catch (CompletionException e) {
-      Throwable t = e.getCause() == null ? e : e.getCause();
-      return String.valueOf(t.getMessage()); // the store's message names the disk error
+      return e.getCause() == null ? e : e.getCause();
     } catch (RuntimeException e) {
-      return String.valueOf(e.getMessage());
+      return e;
     }
   }
 }

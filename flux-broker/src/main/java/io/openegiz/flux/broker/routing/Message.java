@@ -83,11 +83,6 @@ public record Message(String topic, byte[] payload, int qos, boolean retain, Str
     return expiresAtMillis != 0 && nowMillis >= expiresAtMillis;
   }
 
-  /** Same message with another retain flag. */
-  public Message withRetain(boolean r) {
-    return r == retain ? this : new Message(topic, payload, qos, r, publisherId, expiresAtMillis, properties, size);
-  }
-
   /**
    * Upper bound of the size of a PUBLISH carrying this message, so the broker never sends a packet
    * larger than a client accepts [MQTT-3.1.2-24].

@@ -80,17 +80,6 @@ public final class SubscriptionTree {
     return true;
   }
 
-  /** Removes every subscription in {@code subscriptions}, e.g. those of a session being ended. */
-  public int unsubscribeAll(Iterable<Subscription> subscriptions) {
-    int removed = 0;
-    for (Subscription s : subscriptions) {
-      if (unsubscribe(s.clientId(), s.shareGroup(), s.filter())) {
-        removed++;
-      }
-    }
-    return removed;
-  }
-
   /**
    * Reports every subscription matching {@code topic} (a valid topic name) to {@code sink}: one
    * call per matching non-shared subscription and one per matching shared group.

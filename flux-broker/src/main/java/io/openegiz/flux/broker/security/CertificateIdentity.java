@@ -1,5 +1,6 @@
 package io.openegiz.flux.broker.security;
 
+import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,12 +31,32 @@ public final class CertificateIdentity {
   }
 
   /**
+   * The username the verified client certificate chain of a TLS session stands for: the leaf's only CN
+   * ({@code useCn}, use_identity_as_username) or its subject (use_subject_as_username). Refused with the
+   * reason when there is no certificate, when it is not X.509, or when its subject gives no username.
+   */
+  public static String username(Certificate[] chain, boolean useCn) throws Refused {
+    if (chain == null || chain.length == 0) {
+      throw new Refused("the client presented no certificate");
+    }
+    if (!(chain[0] instanceof X509Certificate cert)) {
+      throw new Refused("the client certificate is of type " + chain[0].getType() + "; accepted: X.509");
+    }
+    return useCn ? commonName(cert) : subject(cert);
+  }
+
+  /**
    * The subject's only CN (use_identity_as_username). Refused: no CN, several CNs (Mosquitto takes
    * the first in the certificate's order; tools disagree on which one is "first", so Flux takes
    * none), a CN that is not text, is empty or holds a control character (NUL included).
    */
   public static String commonName(X509Certificate cert) throws Refused {
-    X500Name subject = X500Name.getInstance(cert.getSubjectX500Principal().getEncoded());
+    X500Name subject;
+    try {
+      subject = X500Name.getInstance(cert.getSubjectX500Principal().getEncoded());
+    } catch (IllegalArgumentException | IllegalStateException e) { // BouncyCastle's ASN.1 errors are runtime ones
+      throw new Refused("the certificate subject cannot be decoded: " + e.getMessage());
+    }
     List<ASN1Encodable> cns = new ArrayList<>();
     for (RDN rdn : subject.getRDNs()) {
       for (AttributeTypeAndValue atv : rdn.getTypesAndValues()) {
@@ -73,7 +94,12 @@ public final class CertificateIdentity {
    * (use_subject_as_username). Refused when it holds a control character.
    */
   public static String subject(X509Certificate cert) throws Refused {
-    String subject = cert.getSubjectX500Principal().getName(X500Principal.RFC2253);
+    String subject;
+    try {
+      subject = cert.getSubjectX500Principal().getName(X500Principal.RFC2253);
+    } catch (IllegalArgumentException e) { // a value the JDK cannot render as text
+      throw new Refused("the certificate subject cannot be decoded: " + e.getMessage());
+    }
     checkNoControl("subject", subject);
     return subject;
   }
@@ -89,7 +115,11 @@ public final class CertificateIdentity {
   }
 
   private static String shown(X509Certificate cert) {
-    return printable(cert.getSubjectX500Principal().getName(X500Principal.RFC2253));
+    try {
+      return printable(cert.getSubjectX500Principal().getName(X500Principal.RFC2253));
+    } catch (IllegalArgumentException e) {
+      return cert.getSubjectX500Principal().toString();
+    }
   }
 
   /** {@code s} with control characters shown as {@code \\uXXXX}, safe for a log line. */

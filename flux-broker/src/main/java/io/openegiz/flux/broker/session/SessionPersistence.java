@@ -1,6 +1,7 @@
 package io.openegiz.flux.broker.session;
 
 import io.openegiz.flux.broker.routing.Message;
+import io.openegiz.flux.broker.store.DiskFullException;
 import io.openegiz.flux.broker.store.QueueTarget;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +20,14 @@ public interface SessionPersistence {
 
   /** An already completed future, the answer of every durable call that has nothing to write. */
   CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+  /**
+   * True when a durable call failed because the disk is full, decided by the failure's type: MQTT 5
+   * clients are then told 0x97 (quota exceeded) instead of 0x80.
+   */
+  static boolean diskFull(Throwable failure) {
+    return DiskFullException.in(failure);
+  }
 
   /** True when a store is behind this: acknowledgements then wait for its futures. */
   default boolean enabled() {

@@ -107,6 +107,15 @@ final class RocksKvStore implements KvStore {
         + "; start-up stopped, the folder was left as it is", e);
   }
 
+  /** A full disk as {@link DiskFullException} (from RocksDB's status, not its text), anything else as it is. */
+  private IOException failure(RocksDBException e) {
+    Status s = e.getStatus();
+    if (s != null && s.getSubCode() == Status.SubCode.NoSpace) {
+      return new DiskFullException(directory.toString(), e.getMessage(), e);
+    }
+    return new IOException(e.getMessage(), e);
+  }
+
   private void checkMarker() {
     try {
       byte[] marker = db.get(StoreKeys.format());
@@ -149,7 +158,7 @@ final class RocksKvStore implements KvStore {
     try (WriteBatch batch = new WriteBatch(WriteBatchEncoder.encode(writes))) { // one JNI call per batch
       db.write(sync ? syncWrite : plainWrite, batch);
     } catch (RocksDBException e) {
-      throw new IOException(e.getMessage(), e);
+      throw failure(e);
     }
   }
 
@@ -158,7 +167,7 @@ final class RocksKvStore implements KvStore {
     try {
       open().syncWal();
     } catch (RocksDBException e) {
-      throw new IOException(e.getMessage(), e);
+      throw failure(e);
     }
   }
 
@@ -179,7 +188,7 @@ final class RocksKvStore implements KvStore {
       }
       it.status();
     } catch (RocksDBException e) {
-      throw new IOException(e.getMessage(), e);
+      throw failure(e);
     }
   }
 
@@ -193,7 +202,7 @@ final class RocksKvStore implements KvStore {
     try {
       db = RocksDB.open(options, directory.toString());
     } catch (RocksDBException e) {
-      throw new IOException(e.getMessage(), e);
+      throw failure(e);
     }
   }
 

@@ -6,16 +6,14 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.openegiz.flux.broker.config.TlsConfig;
+import io.openegiz.flux.pki.Pem.PemException;
+import io.openegiz.flux.pki.Pem;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.CRL;
 import java.security.cert.CertStore;
-import java.security.cert.CertificateFactory;
 import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.PKIXBuilderParameters;
 import java.security.cert.X509CertSelector;
@@ -27,10 +25,6 @@ import java.util.List;
 import javax.net.ssl.CertPathTrustManagerParameters;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 /** Builds a server {@link SslContext} from a listener's PEM files; every failure names the file. */
 public final class TlsContextLoader {
@@ -80,41 +74,21 @@ public final class TlsContextLoader {
     return out;
   }
 
-  /** Reads every certificate of a PEM file, in order. */
+  /** Reads every certificate of a PEM file, in order; {@code key} is the configuration key that named it. */
   public static List<X509Certificate> certificates(Path file, String key) throws TlsLoadException {
-    try (InputStream in = Files.newInputStream(file)) {
-      Collection<? extends java.security.cert.Certificate> certs = CertificateFactory.getInstance("X.509")
-          .generateCertificates(in);
-      if (certs.isEmpty()) {
-        throw new TlsLoadException(file + " (" + key + "): holds no certificate; accepted: PEM certificates");
-      }
-      return certs.stream().map(c -> (X509Certificate) c).toList();
-    } catch (IOException | java.security.cert.CertificateException | RuntimeException e) {
-      throw new TlsLoadException(file + " (" + key + "): not a readable PEM certificate file: " + e.getMessage());
+    try {
+      return Pem.certificates(file);
+    } catch (PemException e) {
+      throw new TlsLoadException(e.file() + " (" + key + "): " + e.problem());
     }
   }
 
   /** Reads a PEM private key: PKCS#8, PKCS#1 (RSA) or SEC1 (EC), as openssl writes them. */
   public static PrivateKey privateKey(Path file) throws TlsLoadException {
-    try (Reader r = Files.newBufferedReader(file); PEMParser p = new PEMParser(r)) {
-      Object o = p.readObject();
-      JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-      if (o instanceof PEMKeyPair kp) {
-        // A SEC1 EC key may omit its public key; the private part is all TLS needs.
-        return converter.getPrivateKey(kp.getPrivateKeyInfo());
-      }
-      if (o instanceof PrivateKeyInfo info) {
-        return converter.getPrivateKey(info);
-      }
-      String what = o == null
-          ? "no private key"
-          : "a " + o.getClass().getSimpleName()
-              + (o.getClass().getSimpleName().contains("Encrypted") ? " (encrypted keys are not supported)" : "");
-      throw new TlsLoadException(file + " (keyfile): holds " + what
-          + "; accepted: an unencrypted PEM private key (PKCS#8, PKCS#1 or SEC1), RSA or ECDSA");
-    } catch (IOException | RuntimeException e) {
-      // BouncyCastle reports broken base64 or DER with runtime exceptions.
-      throw new TlsLoadException(file + " (keyfile): not a readable PEM key: " + e.getMessage());
+    try {
+      return Pem.privateKey(file);
+    } catch (PemException e) {
+      throw new TlsLoadException(e.file() + " (keyfile): " + e.problem());
     }
   }
 
@@ -141,14 +115,10 @@ public final class TlsContextLoader {
   }
 
   private static Collection<? extends CRL> crls(Path file) throws TlsLoadException {
-    try (InputStream in = Files.newInputStream(file)) {
-      Collection<? extends CRL> crls = CertificateFactory.getInstance("X.509").generateCRLs(in);
-      if (crls.isEmpty()) {
-        throw new TlsLoadException(file + " (crlfile): holds no CRL; accepted: a PEM X.509 CRL");
-      }
-      return crls;
-    } catch (IOException | java.security.cert.CertificateException | java.security.cert.CRLException e) {
-      throw new TlsLoadException(file + " (crlfile): not a readable PEM CRL: " + e.getMessage());
+    try {
+      return Pem.crls(file);
+    } catch (PemException e) {
+      throw new TlsLoadException(e.file() + " (crlfile): " + e.problem());
     }
   }
 }

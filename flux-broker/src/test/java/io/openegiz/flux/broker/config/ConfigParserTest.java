@@ -373,8 +373,8 @@ class ConfigParserTest {
     void securityKeysStopStartUp(String line) {
       String key = line.substring(0, line.indexOf(' '));
       assertThat(errors("listener 8883 127.0.0.1", line)).containsExactly("flux.conf:2: " + key
-          + ": not supported yet; it will come with the security work"
-          + " (Flux refuses to start rather than ignore a security setting)");
+          + ": a Mosquitto security option Flux does not support; remove it (Flux refuses to start rather than"
+          + " ignore a security setting; docs/security.md lists what Flux offers)");
     }
 
     @Test

@@ -1,9 +1,5 @@
 package io.openegiz.flux.broker.it;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
@@ -19,9 +15,10 @@ import io.openegiz.flux.broker.FluxBroker;
 import io.openegiz.flux.broker.config.BrokerConfig;
 import io.openegiz.flux.broker.config.ConfigParser;
 import io.openegiz.flux.broker.metrics.DropReason;
-import io.openegiz.flux.broker.security.CertificateAuthority;
-import io.openegiz.flux.broker.security.CertificateAuthority.KeyType;
 import io.openegiz.flux.broker.security.PasswordHash;
+import io.openegiz.flux.pki.CertificateAuthority.KeyType;
+import io.openegiz.flux.pki.CertificateAuthority;
+import io.openegiz.flux.pki.Pem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +34,9 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The two high-severity holes of a hostile device, tried against Flux secured as docs/security.md
@@ -65,7 +65,7 @@ class HostileDeviceIT {
   @BeforeEach
   void secureAsDocumented() throws Exception {
     ca = CertificateAuthority.create("flux-test-ca", KeyType.EC, DAY);
-    Path caFile = Files.writeString(dir.resolve("ca.crt"), CertificateAuthority.pem(ca.ca().certificate()));
+    Path caFile = Files.writeString(dir.resolve("ca.crt"), Pem.text(ca.ca().certificate()));
     ca.server("localhost", List.of("localhost"), List.of("127.0.0.1"), KeyType.EC, DAY)
         .write(dir.resolve("server.crt"), dir.resolve("server.key"));
     StringBuilder passwd = new StringBuilder();

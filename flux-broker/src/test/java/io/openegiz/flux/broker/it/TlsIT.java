@@ -1,9 +1,5 @@
 package io.openegiz.flux.broker.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
-
 import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
@@ -13,9 +9,10 @@ import io.openegiz.flux.broker.FluxBroker;
 import io.openegiz.flux.broker.config.BrokerConfig;
 import io.openegiz.flux.broker.config.ListenerConfig;
 import io.openegiz.flux.broker.config.TlsConfig;
-import io.openegiz.flux.broker.security.CertificateAuthority;
-import io.openegiz.flux.broker.security.CertificateAuthority.Issued;
-import io.openegiz.flux.broker.security.CertificateAuthority.KeyType;
+import io.openegiz.flux.pki.CertificateAuthority.Issued;
+import io.openegiz.flux.pki.CertificateAuthority.KeyType;
+import io.openegiz.flux.pki.CertificateAuthority;
+import io.openegiz.flux.pki.Pem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -30,6 +27,9 @@ import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * TLS listeners with material made at test time (nothing that expires is kept in the repository):
@@ -58,7 +58,7 @@ class TlsIT {
     keyFile = tls.keyFile();
     revoked = ca.client("esp32-revoked", KeyType.EC, DAY);
     crlFile = dir.resolve("ca.crl");
-    Files.writeString(crlFile, CertificateAuthority.pem(ca.crl(List.of(revoked.certificate()), DAY)));
+    Files.writeString(crlFile, Pem.text(ca.crl(List.of(revoked.certificate()), DAY)));
   }
 
   private FluxBroker broker(boolean requireCertificate) {

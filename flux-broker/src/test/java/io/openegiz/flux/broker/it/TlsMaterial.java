@@ -1,7 +1,8 @@
 package io.openegiz.flux.broker.it;
 
-import io.openegiz.flux.broker.security.CertificateAuthority;
-import io.openegiz.flux.broker.security.CertificateAuthority.KeyType;
+import io.openegiz.flux.pki.CertificateAuthority.KeyType;
+import io.openegiz.flux.pki.CertificateAuthority;
+import io.openegiz.flux.pki.Pem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +16,7 @@ record TlsMaterial(CertificateAuthority ca, Path caFile, Path certFile, Path key
   static TlsMaterial create(Path dir) throws Exception {
     Duration day = Duration.ofDays(1);
     CertificateAuthority ca = CertificateAuthority.create("flux-test-ca", KeyType.EC, day);
-    Path caFile = Files.writeString(dir.resolve("ca.crt"), CertificateAuthority.pem(ca.ca().certificate()));
+    Path caFile = Files.writeString(dir.resolve("ca.crt"), Pem.text(ca.ca().certificate()));
     Path certFile = dir.resolve("server.crt");
     Path keyFile = dir.resolve("server.key");
     ca.server("localhost", List.of("localhost"), List.of("127.0.0.1"), KeyType.EC, day).write(certFile, keyFile);

@@ -1,6 +1,7 @@
 package io.openegiz.flux.broker.security;
 
-import io.openegiz.flux.broker.security.CertificateAuthority.Issued;
+import io.openegiz.flux.pki.CertificateAuthority.Issued;
+import io.openegiz.flux.pki.CertificateAuthority;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;

@@ -54,6 +54,8 @@ class DiskFullTest {
         }
       }
       assertThat(failure).isInstanceOf(StoreUnavailableException.class);
+      assertThat(DiskFullException.in(failure)).as("RocksDB's NoSpace status becomes a DiskFullException: %s", failure)
+          .isTrue();
       Files.delete(filler);
       await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
         long id = store.nextMessageId();

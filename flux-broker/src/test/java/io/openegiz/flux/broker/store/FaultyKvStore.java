@@ -22,7 +22,7 @@ final class FaultyKvStore implements KvStore {
       Thread.currentThread().interrupt();
     }
     if (failing) {
-      throw new IOException("No space left on device (injected)");
+      throw new DiskFullException("store", "No space left on device (injected)", null);
     }
     delegate.write(writes, sync);
   }
@@ -30,7 +30,7 @@ final class FaultyKvStore implements KvStore {
   @Override
   public void sync() throws IOException {
     if (failing) {
-      throw new IOException("No space left on device (injected)");
+      throw new DiskFullException("store", "No space left on device (injected)", null);
     }
     delegate.sync();
   }

@@ -34,7 +34,8 @@ class StoreFailureTest {
       CompletableFuture<Void> refused = store.enqueue("c", store.nextMessageId(), plainMessage("t", "no"), 1,
           false, List.of());
       assertThatThrownBy(() -> refused.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-          .cause().isInstanceOf(StoreUnavailableException.class).hasMessageContaining("No space left");
+          .cause().isInstanceOf(StoreUnavailableException.class).hasMessageContaining("No space left")
+          .satisfies(e -> assertThat(DiskFullException.in(e)).isTrue());
       CompletableFuture<Void> ack = store.ack("c", acked);
       // kept and retried, not lost: still pending for as long as the store fails
       await().during(java.time.Duration.ofMillis(300)).atMost(java.time.Duration.ofSeconds(2))

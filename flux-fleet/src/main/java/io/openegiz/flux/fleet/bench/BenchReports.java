@@ -1,7 +1,6 @@
 package io.openegiz.flux.fleet.bench;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Writes a single-broker report as JSON. */
@@ -10,6 +9,6 @@ public final class BenchReports {
   }
 
   public static void writeJson(BenchReport report, Path file) throws IOException {
-    Files.writeString(file, Json.report(report) + "\n");
+    Json.write(Json.report(report), file);
   }
 }

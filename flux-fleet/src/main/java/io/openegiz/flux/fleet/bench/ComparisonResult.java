@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /** The reports of one comparison run; the first broker is the baseline of every ratio. */
 public record ComparisonResult(List<BenchReport> reports, String machine) {
@@ -64,21 +66,17 @@ public record ComparisonResult(List<BenchReport> reports, String machine) {
   }
 
   public void writeJson(Path file) throws IOException {
-    StringBuilder b = new StringBuilder("{");
-    Json.field(b, "machine", machine).append(',');
-    Json.field(b, "baseline", baseline().label()).append(",\"ratios\":{");
-    for (int i = 1; i < reports.size(); i++) {
-      BenchReport r = reports.get(i);
-      b.append(i == 1 ? "" : ",").append(Json.quote(r.label())).append(":{")
-          .append(Json.dec("deliveredPerSecond", throughputRatio(r))).append(',')
-          .append(Json.dec("p50", ratio(r.latency().p50(), baseline().latency().p50()))).append(',')
-          .append(Json.dec("p99", ratio(r.latency().p99(), baseline().latency().p99()))).append('}');
+    ObjectNode o = Json.object().put("machine", machine).put("baseline", baseline().label());
+    ObjectNode ratios = o.putObject("ratios");
+    for (BenchReport r : reports.subList(1, reports.size())) {
+      ObjectNode entry = ratios.putObject(r.label());
+      Json.decimal(entry, "deliveredPerSecond", throughputRatio(r));
+      Json.decimal(entry, "p50", ratio(r.latency().p50(), baseline().latency().p50()));
+      Json.decimal(entry, "p99", ratio(r.latency().p99(), baseline().latency().p99()));
     }
-    b.append("},\"reports\":[");
-    for (int i = 0; i < reports.size(); i++) {
-      b.append(i == 0 ? "" : ",").append(Json.report(reports.get(i)));
-    }
-    Files.writeString(file, b.append("]}\n").toString());
+    ArrayNode all = o.putArray("reports");
+    reports.forEach(r -> all.add(Json.report(r)));
+    Json.write(o, file);
   }
 
   public void writeHtml(Path file) throws IOException {

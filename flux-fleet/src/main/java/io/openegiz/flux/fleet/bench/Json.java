@@ -1,95 +1,78 @@
 package io.openegiz.flux.fleet.bench;
 
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
-/** Writes bench reports as JSON by hand: the shapes are few and fixed, a JSON library is not worth it. */
+/** The bench reports as JSON trees, written with Jackson; field names and order are those of the report files. */
 final class Json {
+  private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
   private Json() {
   }
 
-  static String report(BenchReport r) {
+  static ObjectNode object() {
+    return MAPPER.createObjectNode();
+  }
+
+  /** One JSON document per file, ending with a newline. */
+  static void write(JsonNode node, Path file) throws IOException {
+    Files.writeString(file, MAPPER.writeValueAsString(node) + "\n");
+  }
+
+  /** A ratio or rate with two decimals, as in the text reports; null when it is not a number. */
+  static void decimal(ObjectNode node, String name, double value) {
+    if (Double.isFinite(value)) {
+      node.put(name, BigDecimal.valueOf(value).setScale(2, RoundingMode.HALF_UP));
+    } else {
+      node.putNull(name);
+    }
+  }
+
+  static ObjectNode report(BenchReport r) {
     BenchConfig c = r.config();
+    ObjectNode o = object().put("broker", r.label());
+    o.putObject("config").put("host", c.host()).put("port", c.port()).put("publishers", c.publishers())
+        .put("subscribers", c.subscribers()).put("qos", c.qos()).put("payloadBytes", c.payloadBytes())
+        .put("ratePerSecond", c.ratePerSecond()).put("durationSeconds", c.duration().toSeconds())
+        .put("warmupSeconds", c.warmup().toSeconds()).put("mqtt", c.version().label()).put("window", c.window())
+        .put("ioThreads", c.ioThreads()).put("windowScope", c.windowScope().name().toLowerCase(java.util.Locale.ROOT));
+    o.put("measuredSeconds", r.measuredSeconds());
+    decimal(o, "offeredPerSecond", r.offeredPerSecond());
+    decimal(o, "sentPerSecond", r.sentPerSecond());
+    decimal(o, "ackedPerSecond", r.ackedPerSecond());
+    decimal(o, "deliveredPerSecond", r.deliveredPerSecond());
+    o.set("latencyMicros", latency(r.latency()));
+    o.put("latencyMethod", r.latencyMethod());
+    o.set("connectMicros", latency(r.connect()));
     Totals t = r.totals();
-    LatencySummary l = r.latency();
-    StringBuilder b = new StringBuilder("{");
-    field(b, "broker", r.label()).append(',');
-    b.append("\"config\":{");
-    field(b, "host", c.host()).append(',').append(num("port", c.port())).append(',')
-        .append(num("publishers", c.publishers())).append(',').append(num("subscribers", c.subscribers()))
-        .append(',').append(num("qos", c.qos())).append(',').append(num("payloadBytes", c.payloadBytes()))
-        .append(',').append(num("ratePerSecond", c.ratePerSecond())).append(',')
-        .append(num("durationSeconds", c.duration().toSeconds())).append(',')
-        .append(num("warmupSeconds", c.warmup().toSeconds())).append(',');
-    field(b, "mqtt", c.version().label()).append(',').append(num("window", c.window())).append(',')
-        .append(num("ioThreads", c.ioThreads())).append(',');
-    field(b, "windowScope", c.windowScope().name().toLowerCase(java.util.Locale.ROOT)).append("},");
-    b.append(num("measuredSeconds", r.measuredSeconds())).append(',')
-        .append(dec("offeredPerSecond", r.offeredPerSecond())).append(',')
-        .append(dec("sentPerSecond", r.sentPerSecond())).append(',')
-        .append(dec("ackedPerSecond", r.ackedPerSecond())).append(',')
-        .append(dec("deliveredPerSecond", r.deliveredPerSecond())).append(',');
-    b.append("\"latencyMicros\":{").append(num("count", l.count())).append(',').append(num("p50", l.p50()))
-        .append(',').append(num("p90", l.p90())).append(',').append(num("p99", l.p99())).append(',')
-        .append(num("p999", l.p999())).append(',').append(num("max", l.max())).append("},");
-    field(b, "latencyMethod", r.latencyMethod()).append(',');
-    b.append("\"connectMicros\":").append(latency(r.connect())).append(',');
-    b.append("\"totals\":{").append(num("offered", t.offered())).append(',').append(num("sent", t.sent()))
-        .append(',').append(num("acked", t.acked())).append(',').append(num("delivered", t.delivered()))
-        .append(',').append(num("lost", t.lost())).append(',').append(num("gaps", t.gaps())).append(',')
-        .append(num("duplicates", t.duplicates())).append(',').append(num("foreign", t.foreign())).append("},");
-    b.append("\"drained\":").append(r.drained()).append(',');
-    b.append("\"samples\":").append(samples(r.samples()));
-    return b.append('}').toString();
+    o.putObject("totals").put("offered", t.offered()).put("sent", t.sent()).put("acked", t.acked())
+        .put("delivered", t.delivered()).put("lost", t.lost()).put("gaps", t.gaps()).put("duplicates", t.duplicates())
+        .put("foreign", t.foreign());
+    o.put("drained", r.drained());
+    o.set("samples", samples(r.samples()));
+    return o;
   }
 
-  static String samples(List<Sample> samples) {
-    StringBuilder b = new StringBuilder("[");
-    for (int i = 0; i < samples.size(); i++) {
-      Sample s = samples.get(i);
-      b.append(i == 0 ? "" : ",").append('{').append(num("second", s.second())).append(",\"warmup\":")
-          .append(s.warmup()).append(',').append(num("offered", s.offered())).append(',')
-          .append(num("sent", s.sent())).append(',').append(num("acked", s.acked())).append(',')
-          .append(num("delivered", s.delivered())).append(',').append(num("p50Micros", s.p50Micros()))
-          .append(',').append(num("p99Micros", s.p99Micros())).append(',').append(num("maxMicros", s.maxMicros()))
-          .append('}');
+  static ArrayNode samples(List<Sample> samples) {
+    ArrayNode a = MAPPER.createArrayNode();
+    for (Sample s : samples) {
+      a.addObject().put("second", s.second()).put("warmup", s.warmup()).put("offered", s.offered())
+          .put("sent", s.sent()).put("acked", s.acked()).put("delivered", s.delivered())
+          .put("p50Micros", s.p50Micros()).put("p99Micros", s.p99Micros()).put("maxMicros", s.maxMicros());
     }
-    return b.append(']').toString();
+    return a;
   }
 
-  static String latency(LatencySummary l) {
-    return "{" + num("count", l.count()) + "," + num("p50", l.p50()) + "," + num("p90", l.p90()) + ","
-        + num("p99", l.p99()) + "," + num("p999", l.p999()) + "," + num("max", l.max()) + "}";
-  }
-
-  static StringBuilder field(StringBuilder b, String name, String value) {
-    return b.append(quote(name)).append(':').append(quote(value));
-  }
-
-  static String num(String name, long value) {
-    return quote(name) + ":" + value;
-  }
-
-  static String dec(String name, double value) {
-    return quote(name) + ":" + String.format(Locale.ROOT, "%.2f", value);
-  }
-
-  static String quote(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (char ch : s.toCharArray()) {
-      switch (ch) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        default -> {
-          if (ch < 0x20) {
-            b.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
-          } else {
-            b.append(ch);
-          }
-        }
-      }
-    }
-    return b.append('"').toString();
+  static ObjectNode latency(LatencySummary l) {
+    return object().put("count", l.count()).put("p50", l.p50()).put("p90", l.p90()).put("p99", l.p99())
+        .put("p999", l.p999()).put("max", l.max());
   }
 }

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The outcome of a reconnect storm against one broker. Reconnect and delivery times run from the
@@ -46,25 +48,23 @@ public record ReconnectStormReport(String label, StormConfig config, boolean ini
     return b.toString();
   }
 
-  public String json() {
-    StringBuilder b = new StringBuilder("{");
-    Json.field(b, "broker", label).append(",\"config\":{").append(Json.num("clients", config.clients())).append(',');
-    Json.field(b, "mqtt", config.version().label()).append(',')
-        .append(Json.num("connectConcurrency", config.connectConcurrency())).append("},")
-        .append("\"initiallyReady\":").append(initiallyReady).append(",\"initialConnectMicros\":")
-        .append(Json.latency(initialConnect)).append(',').append(Json.num("droppedMillis", droppedMillis)).append(',')
-        .append(Json.num("listeningMillis", listeningMillis)).append(',').append(Json.num("reconnected", reconnected))
-        .append(',').append(Json.num("redelivered", redelivered)).append(',').append(Json.num("attempts", attempts))
-        .append(",\"reconnectMicros\":").append(Json.latency(reconnect)).append(",\"deliveryMicros\":")
-        .append(Json.latency(delivery)).append(",\"meetsNfr3\":").append(meetsTarget()).append(",\"samples\":[");
-    for (int i = 0; i < samples.size(); i++) {
-      StormSample s = samples.get(i);
-      b.append(i == 0 ? "" : ",").append('{').append(Json.num("second", s.second())).append(',');
-      Json.field(b, "phase", s.phase()).append(',').append(Json.num("connectedNow", s.connectedNow())).append(',')
-          .append(Json.num("connectedSinceEpoch", s.connectedInEpoch())).append(',')
-          .append(Json.num("deliveredSinceEpoch", s.deliveredInEpoch())).append('}');
+  public ObjectNode json() {
+    ObjectNode o = Json.object().put("broker", label);
+    o.putObject("config").put("clients", config.clients()).put("mqtt", config.version().label())
+        .put("connectConcurrency", config.connectConcurrency());
+    o.put("initiallyReady", initiallyReady);
+    o.set("initialConnectMicros", Json.latency(initialConnect));
+    o.put("droppedMillis", droppedMillis).put("listeningMillis", listeningMillis).put("reconnected", reconnected)
+        .put("redelivered", redelivered).put("attempts", attempts);
+    o.set("reconnectMicros", Json.latency(reconnect));
+    o.set("deliveryMicros", Json.latency(delivery));
+    o.put("meetsNfr3", meetsTarget());
+    ArrayNode a = o.putArray("samples");
+    for (StormSample s : samples) {
+      a.addObject().put("second", s.second()).put("phase", s.phase()).put("connectedNow", s.connectedNow())
+          .put("connectedSinceEpoch", s.connectedInEpoch()).put("deliveredSinceEpoch", s.deliveredInEpoch());
     }
-    return b.append("]}").toString();
+    return o;
   }
 
   /** A side-by-side table with ratios against the first report. */
@@ -102,13 +102,10 @@ public record ReconnectStormReport(String label, StormConfig config, boolean ini
   /** Writes the reports as one JSON document and one HTML page. */
   public static void write(List<ReconnectStormReport> reports, String machine, Path json, Path html)
       throws IOException {
-    StringBuilder b = new StringBuilder("{");
-    Json.field(b, "scenario", "reconnect-storm").append(',');
-    Json.field(b, "machine", machine).append(",\"reports\":[");
-    for (int i = 0; i < reports.size(); i++) {
-      b.append(i == 0 ? "" : ",").append(reports.get(i).json());
-    }
-    Files.writeString(json, b.append("]}\n"));
+    ObjectNode doc = Json.object().put("scenario", "reconnect-storm").put("machine", machine);
+    ArrayNode all = doc.putArray("reports");
+    reports.forEach(r -> all.add(r.json()));
+    Json.write(doc, json);
     List<Chart.Series> now = new ArrayList<>();
     List<Chart.Series> delivered = new ArrayList<>();
     for (ReconnectStormReport r : reports) {

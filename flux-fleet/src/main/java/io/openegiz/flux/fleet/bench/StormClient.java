@@ -3,16 +3,22 @@ package io.openegiz.flux.fleet.bench;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.openegiz.flux.telemetry.Backoff.Jitter;
+import io.openegiz.flux.telemetry.Backoff;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One client of the reconnect storm: keeps its session (clean session false), subscribes at QoS 1 to
  * its own topic unless the broker kept the subscription, publishes one message there on every
- * connect, and reconnects with {@link Backoff#STORM} whenever the connection drops.
+ * connect, and reconnects with {@link #BACKOFF} whenever the connection drops.
  */
 final class StormClient {
+  /** Full jitter, 0-1 s, then 0-2 s: a fleet thrown off at once does not return at once. */
+  static final Backoff BACKOFF = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(2), Jitter.FULL);
+
   private final ClientLoop loop;
   private final StormState state;
   private final MqttVersion version;
@@ -59,7 +65,7 @@ final class StormClient {
     if (state.stopping()) {
       return;
     }
-    long delay = Backoff.STORM.delayMillis(attempt++, ThreadLocalRandom.current());
+    long delay = BACKOFF.delayMillis(attempt++, ThreadLocalRandom.current());
     loop.group().next().schedule(this::connect, delay, TimeUnit.MILLISECONDS);
   }
 

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /** The outcome of tls-connect against one broker: per-client times of the sequential and burst phases. */
 public record TlsConnectReport(String label, TlsConnectConfig config, PhaseSummary sequential, PhaseSummary burst,
@@ -83,38 +85,35 @@ public record TlsConnectReport(String label, TlsConnectConfig config, PhaseSumma
     b.append(String.format(Locale.ROOT, fmt, cells.toArray()));
   }
 
-  public String json() {
-    StringBuilder b = new StringBuilder("{");
-    Json.field(b, "broker", label).append(",\"config\":{").append(Json.num("clients", config.clients())).append(',')
-        .append(Json.num("concurrency", config.concurrency())).append(',')
-        .append(Json.num("sequential", config.sequential())).append(",\"clientCerts\":").append(config.clientCerts())
-        .append(',');
-    Json.field(b, "mqtt", config.version().label()).append("},\"sequential\":").append(phaseJson(sequential))
-        .append(",\"burst\":").append(phaseJson(burst)).append(',').append(Json.num("burstMillis", burstMillis))
-        .append(",\"meetsNfr6\":").append(meetsTarget()).append(",\"samples\":[");
-    for (int i = 0; i < samples.size(); i++) {
-      ConnectSample s = samples.get(i);
-      b.append(i == 0 ? "" : ",").append('{').append(Json.num("second", s.second())).append(',');
-      Json.field(b, "phase", s.phase()).append(',').append(Json.num("connected", s.connected())).append(',')
-          .append(Json.num("failed", s.failed())).append(',').append(Json.num("p99Micros", s.p99Micros())).append('}');
+  public ObjectNode json() {
+    ObjectNode o = Json.object().put("broker", label);
+    o.putObject("config").put("clients", config.clients()).put("concurrency", config.concurrency())
+        .put("sequential", config.sequential()).put("clientCerts", config.clientCerts())
+        .put("mqtt", config.version().label());
+    o.set("sequential", phaseJson(sequential));
+    o.set("burst", phaseJson(burst));
+    o.put("burstMillis", burstMillis).put("meetsNfr6", meetsTarget());
+    ArrayNode a = o.putArray("samples");
+    for (ConnectSample s : samples) {
+      a.addObject().put("second", s.second()).put("phase", s.phase()).put("connected", s.connected())
+          .put("failed", s.failed()).put("p99Micros", s.p99Micros());
     }
-    return b.append("]}").toString();
+    return o;
   }
 
-  private static String phaseJson(PhaseSummary p) {
-    return "{" + Json.num("connected", p.connected()) + "," + Json.num("failed", p.failed()) + ",\"handshakeMicros\":"
-        + Json.latency(p.handshake()) + ",\"connackMicros\":" + Json.latency(p.connack()) + "}";
+  private static ObjectNode phaseJson(PhaseSummary p) {
+    ObjectNode o = Json.object().put("connected", p.connected()).put("failed", p.failed());
+    o.set("handshakeMicros", Json.latency(p.handshake()));
+    o.set("connackMicros", Json.latency(p.connack()));
+    return o;
   }
 
   /** Writes the reports as one JSON document and one HTML page. */
   public static void write(List<TlsConnectReport> reports, String machine, Path json, Path html) throws IOException {
-    StringBuilder b = new StringBuilder("{");
-    Json.field(b, "scenario", "tls-connect").append(',');
-    Json.field(b, "machine", machine).append(",\"reports\":[");
-    for (int i = 0; i < reports.size(); i++) {
-      b.append(i == 0 ? "" : ",").append(reports.get(i).json());
-    }
-    Files.writeString(json, b.append("]}\n"));
+    ObjectNode doc = Json.object().put("scenario", "tls-connect").put("machine", machine);
+    ArrayNode all = doc.putArray("reports");
+    reports.forEach(r -> all.add(r.json()));
+    Json.write(doc, json);
     List<Chart.Series> connectedSeries = new ArrayList<>();
     List<Chart.Series> p99Series = new ArrayList<>();
     for (TlsConnectReport r : reports) {

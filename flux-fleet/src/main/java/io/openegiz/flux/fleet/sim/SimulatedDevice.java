@@ -1,6 +1,8 @@
 package io.openegiz.flux.fleet.sim;
 
 import com.hivemq.client.mqtt.MqttClientSslConfig;
+import io.openegiz.flux.telemetry.Backoff.Jitter;
+import io.openegiz.flux.telemetry.Backoff;
 import io.openegiz.flux.telemetry.Metadata;
 import io.openegiz.flux.telemetry.Payloads;
 import io.openegiz.flux.telemetry.Status;
@@ -34,7 +36,7 @@ public final class SimulatedDevice implements MqttLink.Events {
   private final SensorModel model;
   private final RandomGenerator radio;
   private final OfflineBuffer<byte[]> buffer;
-  private final Backoff backoff;
+  private final Backoff.Retries backoff;
   private final Instant boot;
   private final int baseRssi;
   private final CommandHandler commands;
@@ -59,7 +61,7 @@ public final class SimulatedDevice implements MqttLink.Events {
     SplittableRandom root = new SplittableRandom(config.seed() ^ (spec.deviceId().hashCode() * 0x9E3779B97F4A7C15L));
     this.model = SensorModels.create(spec, root.split());
     this.radio = root.split();
-    this.backoff = new Backoff(config.backoffBase(), config.backoffCap(), root.split());
+    this.backoff = new Backoff(config.backoffBase(), config.backoffCap(), Jitter.EQUAL).retries(root.split());
     this.baseRssi = -50 - radio.nextInt(30);
     this.buffer = new OfflineBuffer<>(config.bufferCapacity());
     this.boot = clock.instant();

@@ -2,16 +2,10 @@ package io.openegiz.flux.fleet.sim;
 
 import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.MqttClientSslConfigBuilder;
+import io.openegiz.flux.pki.TlsStores;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +21,7 @@ import javax.net.ssl.TrustManagerFactory;
  * @param caFile   PEM CA certificates, or {@code null} for {@code certDir}'s {@code ca.crt}, else the JVM's
  *                 trust store
  * @param certFile PEM client certificate chain shared by every device, or {@code null}
- * @param keyFile  PEM PKCS#8 private key of {@code certFile}, or {@code null}
+ * @param keyFile  PEM private key of {@code certFile} (PKCS#8, PKCS#1 or SEC1), or {@code null}
  * @param insecure accept a broker certificate whose name does not match the host
  * @param certDir  a {@code flux certs} directory: each device presents {@code devices/ID.crt}, or {@code null}
  */
@@ -65,14 +59,13 @@ public record TlsSettings(Path caFile, Path certFile, Path keyFile, boolean inse
     certDir.requireAll(deviceIds);
     try {
       // One trust manager for all: a thousand devices need not parse the CA a thousand times.
-      TrustManagerFactory trust = trust(readCertificates(caFile != null ? caFile : certDir.caFile()));
+      TrustManagerFactory trust = TlsStores.trust(caFile != null ? caFile : certDir.caFile());
       Map<String, MqttClientSslConfig> configs = new HashMap<>();
       for (String id : deviceIds) {
-        KeyManagerFactory keys = keys(readCertificates(certDir.certFile(id)), PemKeys.read(certDir.keyFile(id)));
-        configs.put(id, build(trust, keys));
+        configs.put(id, build(trust, TlsStores.keys(certDir.certFile(id), certDir.keyFile(id))));
       }
       return configs;
-    } catch (GeneralSecurityException e) {
+    } catch (GeneralSecurityException | IOException e) {
       throw new IllegalArgumentException("TLS files could not be used: " + e.getMessage(), e);
     }
   }
@@ -80,10 +73,10 @@ public record TlsSettings(Path caFile, Path certFile, Path keyFile, boolean inse
   /** The HiveMQ client's TLS configuration; reads and checks the files now, so a mistake stops the start. */
   public MqttClientSslConfig toSslConfig() {
     try {
-      TrustManagerFactory trust = caFile == null ? null : trust(readCertificates(caFile));
-      KeyManagerFactory keys = certFile == null ? null : keys(readCertificates(certFile), PemKeys.read(keyFile));
+      TrustManagerFactory trust = caFile == null ? null : TlsStores.trust(caFile);
+      KeyManagerFactory keys = certFile == null ? null : TlsStores.keys(certFile, keyFile);
       return build(trust, keys);
-    } catch (GeneralSecurityException e) {
+    } catch (GeneralSecurityException | IOException e) {
       throw new IllegalArgumentException("TLS files could not be used: " + e.getMessage(), e);
     }
   }
@@ -100,47 +93,5 @@ public record TlsSettings(Path caFile, Path certFile, Path keyFile, boolean inse
       builder = builder.hostnameVerifier((host, session) -> true);
     }
     return builder.build();
-  }
-
-  private static TrustManagerFactory trust(List<Certificate> cas) throws GeneralSecurityException {
-    KeyStore store = emptyStore();
-    for (int i = 0; i < cas.size(); i++) {
-      store.setCertificateEntry("ca-" + i, cas.get(i));
-    }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(store);
-    return tmf;
-  }
-
-  private static KeyManagerFactory keys(List<Certificate> chain, java.security.PrivateKey key)
-      throws GeneralSecurityException {
-    KeyStore store = emptyStore();
-    char[] none = new char[0];
-    store.setKeyEntry("client", key, none, chain.toArray(Certificate[]::new));
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(store, none);
-    return kmf;
-  }
-
-  private static KeyStore emptyStore() throws GeneralSecurityException {
-    KeyStore store = KeyStore.getInstance("PKCS12");
-    try {
-      store.load(null, null);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return store;
-  }
-
-  private static List<Certificate> readCertificates(Path file) throws GeneralSecurityException {
-    try (InputStream in = Files.newInputStream(file)) {
-      List<Certificate> certs = new ArrayList<>(CertificateFactory.getInstance("X.509").generateCertificates(in));
-      if (certs.isEmpty()) {
-        throw new IllegalArgumentException(file + " holds no PEM certificate");
-      }
-      return certs;
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
-    }
   }
 }

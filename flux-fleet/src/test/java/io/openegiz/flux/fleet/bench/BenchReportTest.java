@@ -2,9 +2,14 @@ package io.openegiz.flux.fleet.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 class BenchReportTest {
   private static final BenchConfig CONFIG = BenchConfig.defaults("127.0.0.1", 1883);
@@ -58,5 +63,32 @@ class BenchReportTest {
     assertThat(c.throughputRatio(c.reports().get(1))).isEqualTo(1.5);
     assertThat(c.table()).contains("flux / mosquitto: delivered msg/s x1.50");
     assertThat(HtmlReport.render(c)).contains("<svg").doesNotContain("<script", "src=\"http", "href=\"http");
+  }
+
+  @Test
+  void theComparisonFileIsJsonWithTheReportsFields(@TempDir Path dir) throws Exception {
+    List<Sample> slow = List.of(new Sample(1, false, 0, 0, 0, 100, 0, 0, 0));
+    List<Sample> fast = List.of(new Sample(1, false, 0, 0, 0, 150, 0, 0, 0));
+    LatencySummary none = LatencySummary.of(new Histogram(3));
+    String odd = "flux \"edge\"\\\n1"; // quotes, a backslash and a newline must be escaped, not break the file
+    ComparisonResult c = new ComparisonResult(List.of(
+        BenchReport.aggregate("mosquitto", CONFIG, slow, none, TOTALS, true),
+        BenchReport.aggregate(odd, CONFIG, fast, none, TOTALS, true)), "test machine");
+    Path file = dir.resolve("compare.json");
+    c.writeJson(file);
+
+    String text = Files.readString(file);
+    assertThat(text).endsWith("}\n").contains("\"deliveredPerSecond\":1.50");
+    JsonNode doc = JsonMapper.builder().build().readTree(text);
+    assertThat(doc.path("machine").asString()).isEqualTo("test machine");
+    assertThat(doc.path("baseline").asString()).isEqualTo("mosquitto");
+    assertThat(doc.path("ratios").path(odd).path("deliveredPerSecond").decimalValue()).isEqualByComparingTo("1.5");
+    JsonNode report = doc.path("reports").path(1);
+    assertThat(report.path("broker").asString()).isEqualTo(odd);
+    assertThat(report.path("config").path("port").asInt()).isEqualTo(1883);
+    assertThat(report.path("deliveredPerSecond").decimalValue()).isEqualByComparingTo("150");
+    assertThat(report.path("samples").path(0).path("delivered").asLong()).isEqualTo(150);
+    assertThat(report.path("latencyMicros").path("count").asLong()).isZero();
+    assertThat(report.path("drained").asBoolean()).isTrue();
   }
 }

@@ -3,8 +3,8 @@ package io.openegiz.flux.fleet.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.openegiz.flux.broker.security.CertificateAuthority.KeyType;
-import io.openegiz.flux.broker.security.CertificateStore;
+import io.openegiz.flux.pki.CertificateAuthority.KeyType;
+import io.openegiz.flux.pki.CertificateStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

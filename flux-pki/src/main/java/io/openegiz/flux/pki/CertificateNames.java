@@ -1,6 +1,6 @@
-package io.openegiz.flux.broker.security;
+package io.openegiz.flux.pki;
 
-import io.openegiz.flux.broker.security.CertificateStore.CertsException;
+import io.openegiz.flux.pki.CertificateStore.CertsException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;

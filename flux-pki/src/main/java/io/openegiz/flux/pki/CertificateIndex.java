@@ -1,4 +1,4 @@
-package io.openegiz.flux.broker.security;
+package io.openegiz.flux.pki;
 
 import java.io.IOException;
 import java.math.BigInteger;

@@ -1,4 +1,4 @@
-package io.openegiz.flux.broker.security;
+package io.openegiz.flux.pki;
 
 import java.nio.file.FileSystems;
 import java.nio.file.attribute.FileAttribute;

@@ -1,10 +1,6 @@
-package io.openegiz.flux.broker.security;
+package io.openegiz.flux.pki;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.Reader;
-import java.io.StringWriter;
-import java.io.Writer;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +10,6 @@ import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -25,9 +19,9 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLNumber;
 import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -36,18 +30,12 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.asn1.x509.CRLNumber;
 import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -67,10 +55,10 @@ public final class CertificateAuthority {
 
     /** Writes the certificate and key as PEM files (the key readable by the owner only). */
     public void write(Path certFile, Path keyFile) throws IOException {
-      Files.writeString(certFile, pem(certificate));
+      Files.writeString(certFile, Pem.text(certificate));
       Files.deleteIfExists(keyFile);
       Files.createFile(keyFile, PosixFiles.ownerOnly());
-      Files.writeString(keyFile, pem(key));
+      Files.writeString(keyFile, Pem.text(key));
     }
   }
 
@@ -115,8 +103,8 @@ public final class CertificateAuthority {
    * two belong together (a mismatched pair would sign certificates nothing can verify).
    */
   public static CertificateAuthority load(Path certFile, Path keyFile) throws IOException {
-    X509Certificate cert = readCertificate(certFile);
-    PrivateKey key = readPrivateKey(keyFile);
+    X509Certificate cert = Pem.certificate(certFile);
+    PrivateKey key = Pem.privateKey(keyFile);
     try {
       Signature s = Signature.getInstance(key.getAlgorithm().startsWith("RSA") ? "SHA256withRSA" : "SHA256withECDSA");
       s.initSign(key);
@@ -131,33 +119,6 @@ public final class CertificateAuthority {
       throw new IOException(keyFile + " does not match " + certFile + ": " + e.getMessage(), e);
     }
     return of(cert, key);
-  }
-
-  /** Reads the first certificate of a PEM (or DER) file. */
-  public static X509Certificate readCertificate(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-    } catch (CertificateException e) {
-      throw new IOException(file + ": not a PEM certificate: " + e.getMessage(), e);
-    }
-  }
-
-  /** Reads an unencrypted PEM private key: PKCS#8, PKCS#1 (RSA) or SEC1 (EC). */
-  public static PrivateKey readPrivateKey(Path file) throws IOException {
-    try (Reader r = Files.newBufferedReader(file); PEMParser p = new PEMParser(r)) {
-      Object o = p.readObject();
-      JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-      if (o instanceof PEMKeyPair kp) {
-        return converter.getPrivateKey(kp.getPrivateKeyInfo());
-      }
-      if (o instanceof PrivateKeyInfo info) {
-        return converter.getPrivateKey(info);
-      }
-      throw new IOException(file + ": holds no unencrypted PEM private key");
-    } catch (RuntimeException e) {
-      // BouncyCastle reports broken base64 or DER with runtime exceptions.
-      throw new IOException(file + ": not a readable PEM private key: " + e.getMessage(), e);
-    }
   }
 
   /** The key algorithm of a certificate's public key. */
@@ -244,21 +205,6 @@ public final class CertificateAuthority {
     } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
       throw new IllegalStateException("cannot make a CRL", e);
     }
-  }
-
-  /** PEM text of a certificate or CRL, or of a private key in PKCS#8 (what openssl writes today). */
-  public static String pem(Object o) {
-    StringWriter s = new StringWriter();
-    try (Writer w = s; JcaPEMWriter pw = new JcaPEMWriter(w)) {
-      if (o instanceof PrivateKey k) {
-        pw.writeObject(new JcaPKCS8Generator(k, null));
-      } else {
-        pw.writeObject(o);
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-    return s.toString();
   }
 
   private static X509Certificate sign(X509v3CertificateBuilder b, PrivateKey key, KeyType type)

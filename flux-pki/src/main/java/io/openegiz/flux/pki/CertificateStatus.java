@@ -1,6 +1,6 @@
-package io.openegiz.flux.broker.security;
+package io.openegiz.flux.pki;
 
-import io.openegiz.flux.broker.security.CertificateIndex.Entry;
+import io.openegiz.flux.pki.CertificateIndex.Entry;
 import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.time.Duration;

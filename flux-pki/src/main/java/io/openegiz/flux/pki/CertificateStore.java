@@ -1,9 +1,9 @@
-package io.openegiz.flux.broker.security;
+package io.openegiz.flux.pki;
 
-import io.openegiz.flux.broker.security.CertificateAuthority.Issued;
-import io.openegiz.flux.broker.security.CertificateAuthority.KeyType;
-import io.openegiz.flux.broker.security.CertificateIndex.Entry;
-import io.openegiz.flux.broker.security.CertificateIndex.Kind;
+import io.openegiz.flux.pki.CertificateAuthority.Issued;
+import io.openegiz.flux.pki.CertificateAuthority.KeyType;
+import io.openegiz.flux.pki.CertificateIndex.Entry;
+import io.openegiz.flux.pki.CertificateIndex.Kind;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -147,7 +147,7 @@ public final class CertificateStore {
     Path certFile = certFile(kind, name);
     X509Certificate old;
     try {
-      old = CertificateAuthority.readCertificate(certFile);
+      old = Pem.certificate(certFile);
     } catch (IOException e) {
       throw new CertsException("cannot renew " + name + ": " + e.getMessage());
     }
@@ -191,16 +191,16 @@ public final class CertificateStore {
     Map<BigInteger, Instant> revoked = new LinkedHashMap<>();
     index.entries().stream().filter(Entry::revoked).forEach(e -> revoked.put(e.serial(), e.revokedAt()));
     X509CRL crl = ca.crl(revoked, CRL_VALIDITY);
-    PemFiles.write(crlFile(), CertificateAuthority.pem(crl), false);
+    PemFiles.write(crlFile(), Pem.text(crl), false);
     return crl;
   }
 
   /** The current CRL's nextUpdate, or null without a readable CRL. */
   public Instant crlNextUpdate() {
-    try (var in = Files.newInputStream(crlFile())) {
-      X509CRL crl = (X509CRL) java.security.cert.CertificateFactory.getInstance("X.509").generateCRL(in);
+    try {
+      X509CRL crl = Pem.crls(crlFile()).get(0);
       return crl.getNextUpdate() == null ? null : crl.getNextUpdate().toInstant();
-    } catch (IOException | java.security.GeneralSecurityException e) {
+    } catch (Pem.PemException e) {
       return null;
     }
   }
@@ -242,7 +242,7 @@ public final class CertificateStore {
   // Key first: a broker watching both files then sees at worst a new key with the old certificate for a
   // moment, fails that one reload, keeps its material, and reloads again when the certificate lands.
   private void writePair(Issued issued, Path cert, Path key) throws IOException {
-    PemFiles.write(key, CertificateAuthority.pem(issued.key()), true);
-    PemFiles.write(cert, CertificateAuthority.pem(issued.certificate()), false);
+    PemFiles.write(key, Pem.text(issued.key()), true);
+    PemFiles.write(cert, Pem.text(issued.certificate()), false);
   }
 }
