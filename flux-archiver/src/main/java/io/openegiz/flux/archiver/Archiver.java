@@ -7,20 +7,28 @@ import io.openegiz.flux.archiver.mapping.PayloadMapper;
 import io.openegiz.flux.archiver.mqtt.MqttIntake;
 import io.openegiz.flux.archiver.pipeline.DeadLetters;
 import io.openegiz.flux.archiver.pipeline.Pipeline;
+import io.openegiz.flux.archiver.questdb.EmbeddedQuestDb;
 import io.openegiz.flux.archiver.sink.InfluxV1Sink;
+import io.openegiz.flux.archiver.sink.InfluxV2Sink;
+import io.openegiz.flux.archiver.sink.LineSink;
+import io.openegiz.flux.archiver.sink.QuestDbSink;
+import io.openegiz.flux.archiver.sink.Retention;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The archiver: MQTT messages in, points in InfluxDB 1.x, each message acknowledged only when its points are
- * written or dead-lettered (docs/archive.md). {@link #start} returns once the client is connecting; {@link #close}
- * writes what is queued if the database takes it within a few seconds and leaves the rest to the broker.
+ * The archiver: MQTT messages in, points in QuestDB (embedded or not) or InfluxDB 1.x/2.x, each message
+ * acknowledged only when its points are written or dead-lettered (docs/archive.md). {@link #start} returns once the
+ * client is connecting; {@link #close} writes what is queued if the database takes it within a few seconds and
+ * leaves the rest to the broker, then stops the embedded QuestDB if it started one.
  */
 public final class Archiver implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Archiver.class);
@@ -30,11 +38,12 @@ public final class Archiver implements AutoCloseable {
   private final DeadLetters deadLetters;
   private final Pipeline pipeline;
   private final MqttIntake intake;
+  private final EmbeddedQuestDb questDb;
 
-  private Archiver(ArchiverConfig config, Clock clock) throws IOException {
+  private Archiver(ArchiverConfig config, Clock clock, EmbeddedQuestDb questDb) throws IOException {
     this.clock = clock;
-    InfluxV1Sink sink = new InfluxV1Sink(config.influxUrl(), config.db(), config.rp(), config.influxUser(),
-        config.influxPassword(), Duration.ofSeconds(30), config.retention());
+    this.questDb = questDb;
+    LineSink sink = sink(config.database(), questDb, config.retention());
     sink.prepare();
     this.deadLetters = new DeadLetters(config.deadLetterDir(), config.deadLetterMaxBytes(), config.deadLetterKeep(),
         clock);
@@ -57,20 +66,54 @@ public final class Archiver implements AutoCloseable {
     this.pipeline = new Pipeline(sink, deadLetters, metrics, config.pipeline());
   }
 
-  /** Starts an archiver: creates the database if it can, opens the dead letters, connects to the broker. */
+  /** The one place a sink is chosen: by the config's database; the embedded QuestDB is already running. */
+  private static LineSink sink(Database database, EmbeddedQuestDb questDb, Retention retention) {
+    Duration timeout = Duration.ofSeconds(30);
+    return switch (database) {
+      case Database.Embedded e -> new QuestDbSink(questDb.httpUrl(), timeout, retention);
+      case Database.QuestDb q -> new QuestDbSink(q.url(), timeout, retention);
+      case Database.InfluxV1 v1 -> new InfluxV1Sink(v1.url(), v1.db(), v1.rp(), v1.user(), v1.password(), timeout,
+          retention);
+      case Database.InfluxV2 v2 -> new InfluxV2Sink(v2.url(), v2.org(), v2.bucket(), v2.token(), timeout,
+          retention);
+    };
+  }
+
+  /**
+   * Starts an archiver: starts the embedded QuestDB when no other database is configured, creates the tables or
+   * database if it can, opens the dead letters, connects to the broker.
+   */
   public static Archiver start(ArchiverConfig config) {
     return start(config, Clock.systemUTC());
   }
 
   /** As {@link #start(ArchiverConfig)} with the clock that stands in for missing payload timestamps. */
   public static Archiver start(ArchiverConfig config, Clock clock) {
+    EmbeddedQuestDb questDb = config.database() instanceof Database.Embedded e
+        ? EmbeddedQuestDb.start(e.root(), "127.0.0.1", e.port())
+        : null;
     try {
-      Archiver archiver = new Archiver(config, clock);
+      Archiver archiver = new Archiver(config, clock, questDb);
       archiver.intake.start();
       return archiver;
     } catch (IOException e) {
+      closeIfStarted(questDb);
       throw new UncheckedIOException("dead-letter directory " + config.deadLetterDir() + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      closeIfStarted(questDb);
+      throw e;
     }
+  }
+
+  private static void closeIfStarted(EmbeddedQuestDb questDb) {
+    if (questDb != null) {
+      questDb.close();
+    }
+  }
+
+  /** The HTTP endpoint (SQL {@code /exec}, line protocol {@code /write}) of the QuestDB it started, if it did. */
+  public Optional<URI> embeddedQuestDb() {
+    return Optional.ofNullable(questDb).map(EmbeddedQuestDb::httpUrl);
   }
 
   /**
@@ -139,6 +182,8 @@ public final class Archiver implements AutoCloseable {
       deadLetters.close();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } finally {
+      closeIfStarted(questDb);
     }
   }
 }

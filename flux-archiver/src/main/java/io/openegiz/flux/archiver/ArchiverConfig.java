@@ -32,11 +32,7 @@ import java.util.regex.Pattern;
  * @param certfile           PEM client certificate, or {@code null}
  * @param keyfile            its PKCS#8 PEM key, or {@code null}
  * @param sessionExpiry      how long the broker keeps the session while the archiver is away
- * @param influxUrl          InfluxDB 1.x base URL
- * @param db                 database
- * @param rp                 retention policy, or {@code null} for the database's default
- * @param influxUser         InfluxDB user, or {@code null}
- * @param influxPassword     InfluxDB password, or {@code null}
+ * @param database           where the points go: embedded QuestDB, QuestDB, InfluxDB 1.x or 2.x/3.x
  * @param deadLetterDir      directory of the dead-letter files
  * @param deadLetterMaxBytes size at which the dead-letter file is rotated
  * @param deadLetterKeep     rotated dead-letter files kept
@@ -49,7 +45,7 @@ import java.util.regex.Pattern;
  */
 public record ArchiverConfig(URI broker, String clientId, List<String> topics, String username, String password,
     Path cafile, Path certfile, Path keyfile, Duration sessionExpiry,
-    URI influxUrl, String db, String rp, String influxUser, String influxPassword,
+    Database database,
     Path deadLetterDir, long deadLetterMaxBytes, int deadLetterKeep,
     int batchSize, Duration batchInterval, Duration batchIdle, int maxInFlight, Duration retryMax,
     Retention retention) {
@@ -57,8 +53,9 @@ public record ArchiverConfig(URI broker, String clientId, List<String> topics, S
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
   private static final Pattern SIZE = Pattern.compile("(\\d+)([kKmMgG]?)[bB]?");
   private static final List<String> KEYS = List.of("broker", "client_id", "topic", "username", "password", "cafile",
-      "certfile", "keyfile", "session_expiry", "influx_url", "db", "rp", "influx_user", "influx_password",
-      "dead_letter", "dead_letter_max_size", "dead_letter_keep", "batch_size", "batch_interval", "batch_idle",
+      "certfile", "keyfile", "session_expiry", "questdb_url", "influx_url", "db", "rp", "influx_user",
+      "influx_password", "org", "bucket", "token", "data_dir", "questdb_port", "dead_letter", "dead_letter_max_size",
+      "dead_letter_keep", "batch_size", "batch_interval", "batch_idle",
       "max_in_flight", "retry_max", "retention", "retention_raw", "retention_aggregated", "aggregate_interval");
 
   /** Reads a config file into settings with {@code file:line} origins; the file's own errors come later. */
@@ -91,7 +88,7 @@ public record ArchiverConfig(URI broker, String clientId, List<String> topics, S
         maxInFlight, retryMax);
   }
 
-  private static final class Parser {
+  static final class Parser {
     private final List<String> errors = new ArrayList<>();
     private final Map<String, Setting> last = new HashMap<>();
     private final List<Setting> topicSettings = new ArrayList<>();
@@ -148,13 +145,12 @@ public record ArchiverConfig(URI broker, String clientId, List<String> topics, S
           errors.add(origin(key) + ": " + key + ": " + p + " is not a readable file");
         }
       }
-      URI influx = require("influx_url", Parser::http);
-      String db = require("db", Function.identity());
-      Path deadLetters = require("dead_letter", Path::of);
+      Path dataDir = get("data_dir", Path.of("flux-data"), Path::of);
+      Database database = new DatabaseChoice(this).database(dataDir);
       ArchiverConfig config = new ArchiverConfig(broker, text("client_id", "flux-archiver"), topics, username,
           password, cafile, certfile, keyfile, get("session_expiry", Duration.ofDays(7), Parser::duration),
-          influx, db, text("rp", null), text("influx_user", null), text("influx_password", null),
-          deadLetters, get("dead_letter_max_size", 64L << 20, Parser::size),
+          database, get("dead_letter", dataDir.resolve("dead-letters"), Path::of),
+          get("dead_letter_max_size", 64L << 20, Parser::size),
           get("dead_letter_keep", 10, v -> number(v, 1, 10_000)),
           get("batch_size", 5000, v -> number(v, 1, 1_000_000)),
           get("batch_interval", Duration.ofSeconds(1), Parser::duration),
@@ -196,29 +192,29 @@ public record ArchiverConfig(URI broker, String clientId, List<String> topics, S
       return d;
     }
 
-    private String origin(String key) {
+    boolean has(String key) {
+      return last.containsKey(key);
+    }
+
+    void error(String error) {
+      errors.add(error);
+    }
+
+    int errorCount() {
+      return errors.size();
+    }
+
+    String origin(String key) {
       Setting s = last.get(key);
       return s == null ? key : s.origin();
     }
 
-    private String text(String key, String fallback) {
+    String text(String key, String fallback) {
       Setting s = last.get(key);
       return s == null ? fallback : s.value();
     }
 
-    private <T> T require(String key, Function<String, T> reader) {
-      if (!last.containsKey(key)) {
-        errors.add(key + ": is required; " + switch (key) {
-          case "influx_url" -> "accepted: e.g. http://127.0.0.1:8086 (--influx-url)";
-          case "db" -> "accepted: an InfluxDB database name (--db)";
-          default -> "accepted: a directory for the dead-letter files (--dead-letter)";
-        });
-        return null;
-      }
-      return get(key, null, reader);
-    }
-
-    private <T> T get(String key, T fallback, Function<String, T> reader) {
+    <T> T get(String key, T fallback, Function<String, T> reader) {
       Setting s = last.get(key);
       if (s == null) {
         return fallback;
@@ -241,7 +237,7 @@ public record ArchiverConfig(URI broker, String clientId, List<String> topics, S
       return uri;
     }
 
-    private static URI http(String value) {
+    static URI http(String value) {
       URI uri = uri(value);
       if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
         throw new IllegalArgumentException("\"" + value + "\" is not an HTTP URL; accepted: e.g. "
@@ -289,7 +285,7 @@ public record ArchiverConfig(URI broker, String clientId, List<String> topics, S
       };
     }
 
-    private static int number(String value, int min, int max) {
+    static int number(String value, int min, int max) {
       try {
         int n = Integer.parseInt(value);
         if (n >= min && n <= max) {

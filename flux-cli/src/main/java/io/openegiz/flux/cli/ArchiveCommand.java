@@ -16,11 +16,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
-/** {@code flux archive}: MQTT telemetry into InfluxDB 1.x, each message acknowledged after the database has it. */
+/**
+ * {@code flux archive}: MQTT telemetry into QuestDB (embedded by default) or InfluxDB, each message acknowledged
+ * after the database has it.
+ */
 @Command(name = "archive", mixinStandardHelpOptions = true,
-    description = {"Archives OpenEgiz telemetry and status from an MQTT broker into InfluxDB 1.x until Ctrl-C.",
-        "Persistent session, QoS 1, PUBACK only after the points are written; invalid messages and refused",
-        "points go to the dead-letter directory. Options override the keys of -c FILE. See docs/archive.md."})
+    description = {"Archives OpenEgiz telemetry and status from an MQTT broker into a time-series database until",
+        "Ctrl-C: one of --questdb URL, --influx-url URL --db NAME (InfluxDB 1.x), --influx-url URL --org O",
+        "--bucket B --token T (InfluxDB 2.x/3.x); with none, an embedded QuestDB under --data DIR on",
+        "127.0.0.1:--questdb-port. Persistent session, QoS 1, PUBACK only after the points are written; invalid",
+        "messages and refused points go to the dead-letter directory. Options override the keys of -c FILE.",
+        "See docs/archive.md."})
 final class ArchiveCommand implements Callable<Integer> {
   @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Config file of key value lines.")
   Path configFile;
@@ -41,7 +47,16 @@ final class ArchiveCommand implements Callable<Integer> {
   String cert;
   @Option(names = "--key", description = "PEM private key of --cert (PKCS#8, PKCS#1 or SEC1, unencrypted).")
   String key;
-  @Option(names = "--influx-url", paramLabel = "URL", description = "InfluxDB 1.x, e.g. http://127.0.0.1:8086.")
+  @Option(names = "--questdb", paramLabel = "URL", description = "A QuestDB server, e.g. http://127.0.0.1:9000.")
+  String questdb;
+  @Option(names = "--data", paramLabel = "DIR", description = "Data directory: the embedded QuestDB (DIR/questdb) "
+      + "and the dead letters (DIR/dead-letters) (default: ./flux-data).")
+  String data;
+  @Option(names = "--questdb-port", paramLabel = "PORT", description = "HTTP port of the embedded QuestDB on "
+      + "127.0.0.1 (default: 9000; 0: any free port).")
+  String questdbPort;
+  @Option(names = "--influx-url", paramLabel = "URL", description = "InfluxDB, e.g. http://127.0.0.1:8086; with "
+      + "--db (1.x) or --org, --bucket and --token (2.x/3.x).")
   String influxUrl;
   @Option(names = "--db", paramLabel = "NAME", description = "InfluxDB database; created if missing.")
   String db;
@@ -51,7 +66,14 @@ final class ArchiveCommand implements Callable<Integer> {
   String influxUser;
   @Option(names = "--influx-password", description = "InfluxDB password.")
   String influxPassword;
-  @Option(names = "--dead-letter", paramLabel = "DIR", description = "Directory of the dead-letter files.")
+  @Option(names = "--org", description = "InfluxDB 2.x/3.x organization.")
+  String org;
+  @Option(names = "--bucket", description = "InfluxDB 2.x/3.x bucket; must exist.")
+  String bucket;
+  @Option(names = "--token", description = "InfluxDB 2.x/3.x API token.")
+  String token;
+  @Option(names = "--dead-letter", paramLabel = "DIR", description = "Directory of the dead-letter files "
+      + "(default: DATA/dead-letters).")
   String deadLetter;
   @Option(names = "--progress", negatable = true, description = "A progress line each second on stderr "
       + "(default: when stderr is a terminal).")
@@ -74,8 +96,10 @@ final class ArchiveCommand implements Callable<Integer> {
       Signal.handle(new Signal(name), s -> stop.countDown());
     }
     try (Archiver archiver = Archiver.start(config)) {
-      System.err.println("flux archive: " + config.broker() + " " + config.topics() + " -> " + config.influxUrl()
-          + " db " + config.db() + "; dead letters in " + config.deadLetterDir());
+      System.err.println("flux archive: " + config.broker() + " " + config.topics() + " -> "
+          + config.database().describe() + "; dead letters in " + config.deadLetterDir());
+      archiver.embeddedQuestDb().ifPresent(url -> System.err.println("flux archive: QuestDB console at " + url
+          + "/ (SQL over HTTP: " + url + "/exec?query=SELECT%20count()%20FROM%20electrical)"));
       boolean show = progress != null ? progress : System.console() != null;
       Progress line = new Progress();
       while (!stop.await(show ? 1 : 10, TimeUnit.SECONDS)) {
@@ -108,11 +132,17 @@ final class ArchiveCommand implements Callable<Integer> {
     add(settings, "--cafile", "cafile", cafile);
     add(settings, "--cert", "certfile", cert);
     add(settings, "--key", "keyfile", key);
+    add(settings, "--questdb", "questdb_url", questdb);
+    add(settings, "--data", "data_dir", data);
+    add(settings, "--questdb-port", "questdb_port", questdbPort);
     add(settings, "--influx-url", "influx_url", influxUrl);
     add(settings, "--db", "db", db);
     add(settings, "--rp", "rp", rp);
     add(settings, "--influx-user", "influx_user", influxUser);
     add(settings, "--influx-password", "influx_password", influxPassword);
+    add(settings, "--org", "org", org);
+    add(settings, "--bucket", "bucket", bucket);
+    add(settings, "--token", "token", token);
     add(settings, "--dead-letter", "dead_letter", deadLetter);
     return settings;
   }

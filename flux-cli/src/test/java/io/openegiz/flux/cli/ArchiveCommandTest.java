@@ -3,6 +3,8 @@ package io.openegiz.flux.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.openegiz.flux.archiver.ArchiverConfig;
+import io.openegiz.flux.archiver.Database;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -24,11 +26,27 @@ class ArchiveCommandTest {
 
     ArchiverConfig config = ArchiverConfig.parse(command.settings());
 
-    assertThat(config.db()).isEqualTo("from_option");
+    assertThat(config.database()).isEqualTo(new Database.InfluxV1(URI.create("http://db:8086"), "from_option", null,
+        null, null));
     assertThat(config.clientId()).isEqualTo("from-file");
     assertThat(config.topics()).containsExactly("openegiz/+/+/+/+/telemetry");
     assertThat(config.broker().toString()).isEqualTo("ssl://broker:8883");
     assertThat(config.cafile()).isEqualTo(file);
+  }
+
+  @Test
+  void theDatabaseOptionsChooseTheSinkAndNoneIsTheEmbeddedQuestDb() throws Exception {
+    assertThat(database("--questdb", "http://q:9000")).isEqualTo(new Database.QuestDb(URI.create("http://q:9000")));
+    assertThat(database("--influx-url", "http://i:8086", "--org", "o", "--bucket", "b", "--token", "t"))
+        .isEqualTo(new Database.InfluxV2(URI.create("http://i:8086"), "o", "b", "t"));
+    assertThat(database("--data", "/srv/flux", "--questdb-port", "9100"))
+        .isEqualTo(new Database.Embedded(Path.of("/srv/flux"), 9100));
+  }
+
+  private static Database database(String... args) throws Exception {
+    ArchiveCommand command = new ArchiveCommand();
+    new CommandLine(command).parseArgs(args);
+    return ArchiverConfig.parse(command.settings()).database();
   }
 
   @Test

@@ -3,16 +3,11 @@ package io.openegiz.flux.archiver.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.hivemq.client.mqtt.MqttClient;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import io.openegiz.flux.broker.FluxBroker;
 import io.openegiz.flux.fleet.sim.Fleet;
 import io.openegiz.flux.fleet.sim.FleetConfig;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,18 +31,18 @@ class ArchiverKillIT {
       Path conf = tmp.resolve("archiver.conf");
       Files.writeString(conf, ArchiverIT.settings(broker.port(), influx, DB, tmp.resolve("dead")).stream()
           .map(s -> s.key() + " " + s.value()).collect(Collectors.joining("\n", "", "\n")));
-      openSession(broker.port());
+      ArchiverProcess.openSession(broker.port());
       FleetConfig config = ArchiverIT.fleet(broker.port(), 5, "electrical=2,thermal=2,environmental=1", 5);
       try (Fleet fleet = Fleet.start(config)) {
         for (int cycle = 0; cycle < 3; cycle++) {
           int before = Readings.stored(influx, DB).size();
-          Process archiver = startArchiver(conf, cycle);
+          Process archiver = ArchiverProcess.start(conf, tmp.resolve("archiver-" + cycle + ".log"));
           await().atMost(ArchiverIT.WAIT).until(() -> Readings.stored(influx, DB).size() > before + 30);
           archiver.destroyForcibly(); // SIGKILL, whatever it is doing
           archiver.waitFor();
         }
       }
-      Process last = startArchiver(conf, 3);
+      Process last = ArchiverProcess.start(conf, tmp.resolve("archiver-3.log"));
       try {
         await().atMost(ArchiverIT.WAIT).untilAsserted(() -> assertThat(Readings.storedOnce(influx, DB))
             .containsExactlyInAnyOrderElementsOf(readings.seen()));
@@ -60,21 +55,4 @@ class ArchiverKillIT {
       broker.close();
     }
   }
-
-  /** The archiver's persistent session exists before the fleet starts, so the broker keeps every message for it. */
-  private static void openSession(int port) {
-    Mqtt5BlockingClient client = MqttClient.builder().useMqttVersion5().identifier("flux-archiver")
-        .serverHost("127.0.0.1").serverPort(port).buildBlocking();
-    client.connectWith().cleanStart(false).sessionExpiryInterval(3600).send();
-    client.subscribeWith().topicFilter("openegiz/#").qos(MqttQos.AT_LEAST_ONCE).send();
-    client.disconnect();
-  }
-
-  private Process startArchiver(Path conf, int cycle) throws IOException {
-    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        System.getProperty("java.class.path"), ArchiverProcess.class.getName(), conf.toString());
-    return new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(tmp.resolve("archiver-" + cycle + ".log").toFile()).start();
-  }
-
 }

@@ -1,14 +1,35 @@
 package io.openegiz.flux.archiver.it;
 
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import io.openegiz.flux.archiver.Archiver;
 import io.openegiz.flux.archiver.ArchiverConfig;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /** An archiver in a JVM of its own, from a config file, for tests that kill it with SIGKILL. */
 public final class ArchiverProcess {
 
   private ArchiverProcess() {
+  }
+
+  /** Starts an archiver process on a config file, its output in {@code log}. */
+  static Process start(Path conf, Path log) throws IOException {
+    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        System.getProperty("java.class.path"), ArchiverProcess.class.getName(), conf.toString());
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  /** The archiver's persistent session exists before a fleet starts, so the broker keeps every message for it. */
+  static void openSession(int port) {
+    Mqtt5BlockingClient client = MqttClient.builder().useMqttVersion5().identifier("flux-archiver")
+        .serverHost("127.0.0.1").serverPort(port).buildBlocking();
+    client.connectWith().cleanStart(false).sessionExpiryInterval(3600).send();
+    client.subscribeWith().topicFilter("openegiz/#").qos(MqttQos.AT_LEAST_ONCE).send();
+    client.disconnect();
   }
 
   public static void main(String[] args) throws Exception {

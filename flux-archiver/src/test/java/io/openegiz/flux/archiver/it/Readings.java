@@ -15,7 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The yardstick: a QoS 1 subscriber of every telemetry topic that records each reading as {@code device_id@ms},
- * and the same keys read back from InfluxDB.
+ * and the same keys read back from InfluxDB or QuestDB.
  */
 final class Readings implements AutoCloseable {
   private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -55,7 +55,34 @@ final class Readings implements AutoCloseable {
 
   /** The stored keys as a set, after checking that none is there twice. */
   static Set<String> storedOnce(InfluxD influx, String db) throws IOException, InterruptedException {
-    List<String> keys = stored(influx, db);
+    return once(stored(influx, db));
+  }
+
+  /**
+   * Every telemetry reading in QuestDB as {@code device_id@ms}: the device point of each table (thermal zone points
+   * have a zone), after checking that no zone point is there twice either.
+   */
+  static List<String> stored(QuestDb db) throws IOException, InterruptedException {
+    // The rows, not their count(): QuestDB 9.3.4 answers count() over this filtered subquery with 1 when it is empty.
+    JsonNode zoneDuplicates = db.rows("SELECT * FROM (SELECT device_id, timestamp, zone, count() n FROM thermal "
+        + "WHERE zone IS NOT NULL) WHERE n > 1");
+    if (!zoneDuplicates.isEmpty()) {
+      throw new AssertionError("zone readings stored twice: " + zoneDuplicates);
+    }
+    List<String> keys = new java.util.ArrayList<>();
+    for (JsonNode row : db.rows("SELECT device_id, timestamp FROM electrical UNION ALL SELECT device_id, timestamp "
+        + "FROM thermal WHERE zone IS NULL UNION ALL SELECT device_id, timestamp FROM environmental")) {
+      keys.add(row.path(0).asString() + "@" + Instant.parse(row.path(1).asString()).toEpochMilli());
+    }
+    return keys;
+  }
+
+  /** The stored keys as a set, after checking that none is there twice. */
+  static Set<String> storedOnce(QuestDb db) throws IOException, InterruptedException {
+    return once(stored(db));
+  }
+
+  private static Set<String> once(List<String> keys) {
     Set<String> unique = new HashSet<>(keys);
     if (unique.size() != keys.size()) {
       throw new AssertionError((keys.size() - unique.size()) + " readings stored twice");
