@@ -10,6 +10,7 @@ import io.openegiz.flux.archiver.questdb.EmbeddedQuestDb;
 import io.openegiz.flux.broker.FluxBroker;
 import io.openegiz.flux.broker.config.ConfigParser;
 import io.openegiz.flux.fleet.bench.LatencySummary;
+import io.openegiz.flux.telemetry.Payloads;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -316,7 +317,8 @@ final class BenchArchive implements Callable<Integer> {
   private void publish(Mqtt5AsyncClient client, int equipment, String device, long millis, Semaphore window,
       AtomicLong acked) {
     byte[] payload = template.replace("esp32-oven001-elec", device)
-        .replace("2026-01-29T10:30:00.123Z", Instant.ofEpochMilli(millis).toString()).getBytes(StandardCharsets.UTF_8);
+        .replace("2026-01-29T10:30:00.123Z", Payloads.timestamp(Instant.ofEpochMilli(millis)))
+        .getBytes(StandardCharsets.UTF_8);
     client.publishWith().topic(String.format(Locale.ROOT, TOPIC, equipment)).qos(MqttQos.AT_LEAST_ONCE)
         .payload(payload).send().whenComplete((r, e) -> {
           window.release();

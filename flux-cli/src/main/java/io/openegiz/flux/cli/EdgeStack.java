@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 final class EdgeStack implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeStack.class);
+  private static final Duration SUBSCRIBE_WAIT = Duration.ofSeconds(30);
 
   /**
    * What to run.
@@ -89,6 +90,7 @@ final class EdgeStack implements AutoCloseable {
           ? plan.archiverUrl()
           : brokerUrl(plan.broker().listeners(), broker.boundAddresses());
       archiver = Archiver.start(ArchiverConfig.parse(archiverSettings(plan, url, questdb)));
+      awaitSubscribed(archiver);
       FleetRunner runner = null;
       Thread thread = null;
       if (plan.fleet() > 0) {
@@ -118,6 +120,27 @@ final class EdgeStack implements AutoCloseable {
       }
       questdb.close();
       throw e;
+    }
+  }
+
+  /**
+   * Waits for the archiver's first SUBACK: from then on the broker keeps every reading for it, so the fleet starts
+   * and {@code flux up} says it is running only then. (On a first start, a device quicker than that is not archived;
+   * on later starts the broker restores the archiver's session before it listens.)
+   */
+  private static void awaitSubscribed(Archiver archiver) {
+    long end = System.nanoTime() + SUBSCRIBE_WAIT.toNanos();
+    while (!archiver.subscribed()) {
+      if (System.nanoTime() > end) {
+        throw new IllegalStateException("the archiver has not subscribed after " + SUBSCRIBE_WAIT.toSeconds()
+            + " s; is the broker refusing it? (its log says why)");
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for the archiver", e);
+      }
     }
   }
 

@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import io.openegiz.flux.telemetry.Payloads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -165,7 +166,7 @@ class UpIT {
         } catch (InterruptedException e) {
           return;
         }
-        String timestamp = Instant.ofEpochMilli(base + seq).toString();
+        String timestamp = Payloads.timestamp(Instant.ofEpochMilli(base + seq));
         byte[] payload = electrical(device, timestamp);
         c.publishWith().topic("openegiz/factory-a/oven/oven-001/electrical/telemetry").qos(MqttQos.AT_LEAST_ONCE)
             .payload(payload).send().whenComplete((r, e) -> {

@@ -46,6 +46,11 @@ public final class Payloads {
   private Payloads() {
   }
 
+  /** An instant as the payloads write it: UTC, ISO 8601, always three digits of milliseconds (…:00.000Z). */
+  public static String timestamp(Instant instant) {
+    return MILLIS.format(instant);
+  }
+
   /** The JSON of a payload record ({@link Telemetry}, {@link Status} or {@link Command}); not validated. */
   public static String toJson(Object payload) {
     return MAPPER.writeValueAsString(payload);

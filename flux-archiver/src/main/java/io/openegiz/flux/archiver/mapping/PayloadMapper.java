@@ -13,8 +13,6 @@ import io.openegiz.flux.telemetry.ThermalTelemetry;
 import io.openegiz.flux.telemetry.TopicKind;
 import io.openegiz.flux.telemetry.TopicPath;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +34,6 @@ public final class PayloadMapper {
   public static final String DEVICE_STATUS = "device_status";
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final DateTimeFormatter MILLIS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
-      .withZone(ZoneOffset.UTC);
-
   /** Maps one message; never throws for bad input, which becomes {@link Mapped.Rejected}. */
   public Mapped map(String topic, byte[] payload, long receivedMillis) {
     TopicPath path;
@@ -60,7 +55,7 @@ public final class PayloadMapper {
       JsonNode node = JSON.readTree(payload);
       if (node instanceof ObjectNode object && !object.has("timestamp")) {
         // FR-4.6: the reading's own time; when a device sends none, the time it reached us, counted in metrics.
-        object.put("timestamp", MILLIS.format(Instant.ofEpochMilli(receivedMillis)));
+        object.put("timestamp", Payloads.timestamp(Instant.ofEpochMilli(receivedMillis)));
         json = JSON.writeValueAsBytes(object);
         receiveTime = true;
       }
