@@ -141,7 +141,7 @@ def main():
             for line in text.splitlines():
                 if line.lstrip().startswith("#"):
                     continue
-                for path in re.findall(r"(?<![\w/:.{])(/(?:etc|run|var)/[\w./-]+)", line):
+                for path in re.findall(r"(?<![\w/:.])(/(?:etc|run|var)/[\w./-]+)", line):
                     if not any(inside(path, t) for t in mounts[name]):
                         problems.append(f"{label}: {path}: not mounted into {name} (mounts: {', '.join(sorted(mounts[name]))})")
                 for host, port in re.findall(r"(?:(?:tcp|ssl|http|https)://|[\"'\s\[])([a-z][\w-]*):(\d+)\b", line):
