@@ -133,7 +133,8 @@ def main():
         if build:
             dockerfile_port = re.search(r"FLUX_HTTP_PORT=(\d+)", (Path(build["context"]) / build.get("dockerfile", "Dockerfile")).read_text())
             health = int(env_port or (dockerfile_port.group(1) if dockerfile_port else 0))
-            if health not in listens[name]:
+            http = {int(p) for _, t in texts for p in re.findall(r"^\s*http_listener\s+(\d+)", t, re.M)}
+            if health not in http:
                 problems.append(f"deploy/docker-compose.yml: {name}: the health check's port {health} (FLUX_HTTP_PORT) "
                                 f"is not an http_listener of its configuration")
     for name, texts in configs.items():
