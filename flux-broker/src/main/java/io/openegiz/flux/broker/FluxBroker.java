@@ -32,13 +32,13 @@ import io.openegiz.flux.broker.session.DurableSessionPersistence;
 import io.openegiz.flux.broker.session.SessionLimits;
 import io.openegiz.flux.broker.session.SessionRecovery;
 import io.openegiz.flux.broker.session.SessionRegistry;
-import io.openegiz.flux.broker.store.DurableRetainedStore;
+import io.openegiz.flux.broker.routing.DurableRetainedStore;
 import io.openegiz.flux.broker.store.DurableStore;
-import io.openegiz.flux.broker.store.InMemoryRetainedStore;
+import io.openegiz.flux.broker.routing.InMemoryRetainedStore;
 import io.openegiz.flux.broker.store.RecoveredState;
 import io.openegiz.flux.broker.store.StoreFormatException;
 import io.openegiz.flux.broker.store.StoreOptions;
-import io.openegiz.flux.broker.store.RetainedStore;
+import io.openegiz.flux.broker.routing.RetainedStore;
 import io.openegiz.flux.broker.security.ConnectionCaps;
 import io.openegiz.flux.broker.transport.AcceptGuard;
 import io.openegiz.flux.broker.transport.DescriptorBudget;
@@ -54,6 +54,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.openegiz.flux.broker.protocol.BrokerContext;
+import io.openegiz.flux.broker.protocol.BrokerQuotas;
 
 /**
  * The broker as a library: build it, {@link #start()} it, {@link #close()} it. Start and stop are

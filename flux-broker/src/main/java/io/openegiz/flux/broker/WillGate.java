@@ -4,7 +4,7 @@ import io.openegiz.flux.broker.config.ClientLimits;
 import io.openegiz.flux.broker.config.SecurityConfig;
 import io.openegiz.flux.broker.metrics.BrokerMetrics;
 import io.openegiz.flux.broker.metrics.DropReason;
-import io.openegiz.flux.broker.routing.Message;
+import io.openegiz.flux.broker.message.Message;
 import io.openegiz.flux.broker.routing.RetainedQuota;
 import io.openegiz.flux.broker.routing.Router;
 import io.openegiz.flux.broker.security.AuditLog;

@@ -11,8 +11,8 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.openegiz.flux.broker.config.BrokerConfig;
-import io.openegiz.flux.broker.routing.Message;
-import io.openegiz.flux.broker.routing.Topics;
+import io.openegiz.flux.broker.message.Message;
+import io.openegiz.flux.broker.message.Topics;
 import io.netty.handler.ssl.SslHandler;
 import io.openegiz.flux.broker.security.AuditLog;
 import io.openegiz.flux.broker.security.AuthThrottle;
@@ -308,7 +308,7 @@ final class ConnectProcessor {
     c.ctx.writeAndFlush(connAck(r, opened.sessionPresent()));
     if (r.keepAlive() > 0) {
       long idleMillis = r.keepAlive() * 1500L; // [MQTT-3.1.2-22]
-      c.ctx.pipeline().addBefore(c.ctx.name(), io.openegiz.flux.broker.transport.HandlerNames.KEEP_ALIVE,
+      c.ctx.pipeline().addBefore(c.ctx.name(), HandlerNames.KEEP_ALIVE,
           new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
     }
     c.broker.metrics().clientConnected();

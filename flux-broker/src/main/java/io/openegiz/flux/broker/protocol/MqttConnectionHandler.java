@@ -21,7 +21,6 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.openegiz.flux.broker.BrokerContext;
 import io.openegiz.flux.broker.config.ClientLimits;
 import io.openegiz.flux.broker.config.TlsConfig;
 import io.openegiz.flux.broker.security.AuditLog;

@@ -9,7 +9,7 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.openegiz.flux.broker.metrics.DropReason;
-import io.openegiz.flux.broker.routing.Message;
+import io.openegiz.flux.broker.message.Message;
 import io.openegiz.flux.broker.session.Session;
 import java.util.HashMap;
 import java.util.Map;

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import io.openegiz.flux.broker.message.Message;
+import io.openegiz.flux.broker.message.Subscription;
 
 /**
  * Sends the retained messages matching a new subscription [MQTT-3.3.1-9] in slices, each one task on

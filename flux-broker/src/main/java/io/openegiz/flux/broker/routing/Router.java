@@ -5,7 +5,6 @@ import io.openegiz.flux.broker.session.Session;
 import io.openegiz.flux.broker.session.SessionPersistence;
 import io.openegiz.flux.broker.session.SessionRegistry;
 import io.openegiz.flux.broker.store.QueueTarget;
-import io.openegiz.flux.broker.store.RetainedStore;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,6 +12,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
+import io.openegiz.flux.broker.message.Message;
+import io.openegiz.flux.broker.message.Subscription;
 
 /** Routes a published message to every matching session, and retained messages to new subscriptions. */
 public final class Router {

@@ -1,6 +1,6 @@
 package io.openegiz.flux.broker.session;
 
-import io.openegiz.flux.broker.routing.Message;
+import io.openegiz.flux.broker.message.Message;
 import io.openegiz.flux.broker.store.DurableStore;
 import io.openegiz.flux.broker.store.QueueTarget;
 import io.openegiz.flux.broker.store.SessionRecord;

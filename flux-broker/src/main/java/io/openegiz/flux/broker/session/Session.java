@@ -2,8 +2,8 @@ package io.openegiz.flux.broker.session;
 
 import io.openegiz.flux.broker.metrics.BrokerMetrics;
 import io.openegiz.flux.broker.metrics.DropReason;
-import io.openegiz.flux.broker.routing.Message;
-import io.openegiz.flux.broker.routing.Subscription;
+import io.openegiz.flux.broker.message.Message;
+import io.openegiz.flux.broker.message.Subscription;
 import io.openegiz.flux.broker.security.Authorizer;
 import io.openegiz.flux.broker.security.ClientIdentity;
 import java.time.Clock;
