@@ -143,14 +143,13 @@ public final class FluxBroker implements AutoCloseable {
       return t;
     });
     SubscriptionTree tree = new SubscriptionTree();
-    Router router = new Router(tree, retained, security.authorizer());
-    WillGate wills = new WillGate(router, security.authorizer(), config.security(), security.audit(), metrics);
+    WillGate wills = new WillGate(security.authorizer(), config.security(), security.audit(), metrics);
     SessionRegistry sessions = new SessionRegistry(tree,
         new SessionLimits(config.maxQueuedMessages(), config.maxQueuedBytes()), metrics, clock, scheduler,
         wills, security.authorizer(), config.sessionOwnership());
-    router.sessions(sessions);
+    Router router = new Router(tree, retained, security.authorizer(), sessions);
     BrokerQuotas quotas = quotas(sessions, recovered);
-    wills.bind(quotas.retained());
+    wills.bind(router, quotas.retained()); // before any will can fall due: recovery, connections
     if (store != null) {
       DurableSessionPersistence persistence = new DurableSessionPersistence(store);
       sessions.persistence(persistence);

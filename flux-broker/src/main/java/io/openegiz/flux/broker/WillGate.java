@@ -30,23 +30,26 @@ import org.slf4j.LoggerFactory;
 final class WillGate implements Consumer<SessionRegistry.Will> {
   private static final Logger LOG = LoggerFactory.getLogger(WillGate.class);
 
-  private final Router router;
   private final Authorizer authorizer;
   private final SecurityConfig config;
   private final AuditLog audit;
   private final BrokerMetrics metrics;
+  private volatile Router router;
   private volatile RetainedQuota quota;
 
-  WillGate(Router router, Authorizer authorizer, SecurityConfig config, AuditLog audit, BrokerMetrics metrics) {
-    this.router = router;
+  WillGate(Authorizer authorizer, SecurityConfig config, AuditLog audit, BrokerMetrics metrics) {
     this.authorizer = authorizer;
     this.config = config;
     this.audit = audit;
     this.metrics = metrics;
   }
 
-  /** Connects the retained quota once it exists; wills before that are not counted. */
-  void bind(RetainedQuota retainedQuota) {
+  /**
+   * Connects the router and the retained quota, which are made after the sessions (the router looks
+   * sessions up); call before any will can fall due.
+   */
+  void bind(Router publishTo, RetainedQuota retainedQuota) {
+    this.router = publishTo;
     this.quota = retainedQuota;
   }
 

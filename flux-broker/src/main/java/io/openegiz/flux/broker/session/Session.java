@@ -2,8 +2,9 @@ package io.openegiz.flux.broker.session;
 
 import io.openegiz.flux.broker.metrics.BrokerMetrics;
 import io.openegiz.flux.broker.metrics.DropReason;
-import io.openegiz.flux.broker.message.Message;
+import io.openegiz.flux.broker.message.Delivery;
 import io.openegiz.flux.broker.message.Subscription;
+import io.openegiz.flux.broker.routing.Subscriber;
 import io.openegiz.flux.broker.security.Authorizer;
 import io.openegiz.flux.broker.security.ClientIdentity;
 import java.time.Clock;
@@ -26,23 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * all other state is touched on the connection's event loop, under the session's monitor so that a
  * takeover by a connection on another loop sees it whole.
  */
-public final class Session {
-
-  /**
-   * A message on its way to this session's client, with the QoS and flags of this delivery.
-   *
-   * @param storeId the message's id in the durable store when this delivery is stored there, else 0
-   */
-  public record Delivery(Message message, int qos, boolean retain, List<Integer> subscriptionIds, long storeId) {
-    public Delivery(Message message, int qos, boolean retain, List<Integer> subscriptionIds) {
-      this(message, qos, retain, subscriptionIds, 0);
-    }
-
-    /** The same delivery, stored under this id. */
-    public Delivery stored(long id) {
-      return new Delivery(message, qos, retain, subscriptionIds, id);
-    }
-  }
+public final class Session implements Subscriber {
 
   private static final class Inflight {
     final Delivery delivery;
@@ -107,6 +92,11 @@ public final class Session {
   public void expiryIntervalSeconds(long s) { expiryIntervalSeconds = s; }
   public boolean ended() { return ended; }
 
+  @Override
+  public boolean persistent() {
+    return persistence.persistent(this);
+  }
+
   /** This session's subscriptions by key (share group + filter). */
   public Map<String, Subscription> subscriptions() {
     return subscriptions;
@@ -115,16 +105,6 @@ public final class Session {
   /** Messages waiting in the queue (not counting those in flight). */
   public int queuedMessages() {
     return queuedMessages.get();
-  }
-
-  /** What became of an offered message. */
-  public enum Offer {
-    /** Queued. */
-    QUEUED,
-    /** Queued, but the queue is above its high watermark: the publisher should pause (see {@link #awaitRoom}). */
-    QUEUED_UNDER_PRESSURE,
-    /** Not queued; counted as a drop. */
-    DROPPED
   }
 
   /**

@@ -4,7 +4,11 @@ import io.openegiz.flux.broker.config.SessionOwnership;
 import io.openegiz.flux.broker.metrics.BrokerMetrics;
 import io.openegiz.flux.broker.message.Message;
 import io.openegiz.flux.broker.message.Subscription;
+import io.openegiz.flux.broker.routing.Subscribers;
 import io.openegiz.flux.broker.routing.SubscriptionTree;
+import io.openegiz.flux.broker.store.QueueTarget;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import io.openegiz.flux.broker.security.Authorizer;
 import io.openegiz.flux.broker.security.ClientIdentity;
 import java.time.Clock;
@@ -22,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * All sessions by client id: creation, resumption, takeover, expiry and wills. Connect and
  * disconnect of one client id are serialised here; message flow never takes this lock.
  */
-public final class SessionRegistry {
+public final class SessionRegistry implements Subscribers {
   private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
 
   /**
@@ -83,8 +87,24 @@ public final class SessionRegistry {
   }
 
   /** The session of a client id, or null. */
+  @Override
   public Session get(String clientId) {
     return sessions.get(clientId);
+  }
+
+  @Override
+  public boolean storesMessages() {
+    return persistence.enabled();
+  }
+
+  @Override
+  public long nextMessageId() {
+    return persistence.nextMessageId();
+  }
+
+  @Override
+  public CompletableFuture<Void> enqueue(long id, Message m, List<QueueTarget> targets, int inboundQos2PacketId) {
+    return persistence.enqueue(id, m, targets, inboundQos2PacketId);
   }
 
   public Collection<Session> all() {
