@@ -55,6 +55,8 @@ public final class Session implements Subscriber {
   private final Set<Integer> inboundQos2 = new HashSet<>();
   private int lastPacketId;
   private volatile Outbound connection;
+  /** The connection the registry gave the session to: attached, or between its CONNECT and attach. */
+  private Outbound owner;
   private volatile ClientIdentity identity;
   private volatile long expiryIntervalSeconds;
   private volatile boolean ended;
@@ -450,11 +452,35 @@ public final class Session implements Subscriber {
   }
 
   /**
-   * Binds the session to a new connection (on that connection's event loop) and resends, in order,
-   * everything that was in flight: PUBLISH with DUP, or PUBREL where PUBREC had come [MQTT-4.4.0-1].
+   * Gives the session to a new connection (the registry does, under the client id's lock) and takes it
+   * from the one that had it, whether attached or still between its CONNACK and its attach, which then
+   * never attaches; returns that one, or null.
    */
-  void attach(Outbound c) {
+  Outbound claim(Outbound c) {
+    Outbound previous;
     synchronized (this) {
+      previous = owner;
+      owner = c;
+    }
+    if (previous != null) detach(previous);
+    return previous;
+  }
+
+  /** True while a connection holds the session, attached or about to attach. */
+  synchronized boolean claimed() {
+    return owner != null;
+  }
+
+  /**
+   * Binds the session to the connection it was given to (on its event loop) and resends, in order, what
+   * was in flight: PUBLISH with DUP, or PUBREL where PUBREC had come [MQTT-4.4.0-1]. False, and nothing
+   * done, when a takeover or the session's end came first: that connection is being closed.
+   */
+  boolean attach(Outbound c) {
+    synchronized (this) {
+      if (owner != c || ended) {
+        return false;
+      }
       connection = c;
       for (Iterator<Map.Entry<Integer, Inflight>> it = inflight.entrySet().iterator(); it.hasNext();) {
         Map.Entry<Integer, Inflight> e = it.next();
@@ -469,11 +495,13 @@ public final class Session implements Subscriber {
       }
     }
     drain(c);
+    return true;
   }
 
   /** Unbinds the connection if it is still the current one; true when it was. */
   boolean detach(Outbound c) {
     synchronized (this) {
+      if (owner == c) owner = null;
       if (connection != c) {
         return false;
       }
@@ -492,16 +520,13 @@ public final class Session implements Subscriber {
     return connection == c;
   }
 
-  synchronized Outbound connection() {
-    return connection;
-  }
-
   /** Ends the session: everything still queued or in flight is counted as dropped. */
   void end() {
     List<Delivery> lost = new ArrayList<>();
     synchronized (this) {
       ended = true;
       connection = null;
+      owner = null;
       for (Inflight f : inflight.values()) lost.add(f.delivery);
       inflight.clear();
       inboundQos2.clear();
