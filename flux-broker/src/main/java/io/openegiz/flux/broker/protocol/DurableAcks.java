@@ -1,7 +1,7 @@
 package io.openegiz.flux.broker.protocol;
 
 import io.netty.handler.codec.mqtt.MqttMessageType;
-import io.openegiz.flux.broker.routing.Message;
+import io.openegiz.flux.broker.message.Message;
 import io.openegiz.flux.broker.routing.Router;
 import io.openegiz.flux.broker.session.SessionPersistence;
 import java.util.ArrayDeque;

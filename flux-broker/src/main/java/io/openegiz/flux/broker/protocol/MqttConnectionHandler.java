@@ -21,7 +21,6 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.openegiz.flux.broker.BrokerContext;
 import io.openegiz.flux.broker.config.ClientLimits;
 import io.openegiz.flux.broker.config.TlsConfig;
 import io.openegiz.flux.broker.security.AuditLog;
@@ -36,6 +35,8 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.openegiz.flux.broker.message.Delivery;
+import io.openegiz.flux.broker.routing.Subscriber;
 
 /**
  * One MQTT connection after the codec: the CONNECT gate, packet dispatch, inbound QoS flows and the
@@ -183,7 +184,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
    * Backpressure, not loss: a subscriber's queue is above its high watermark, so stop reading this
    * publisher's socket until that queue has drained to its low watermark.
    */
-  void pauseFor(Session subscriber) {
+  void pauseFor(Subscriber subscriber) {
     pausedOn++;
     ctx.channel().config().setAutoRead(false);
     subscriber.awaitRoom(() -> ctx.executor().execute(this::resumeOne));
@@ -445,7 +446,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   }
 
   @Override
-  public boolean writePublish(Session.Delivery d, int packetId, boolean dup) {
+  public boolean writePublish(Delivery d, int packetId, boolean dup) {
     return publishWriter.write(d, packetId, dup);
   }
 

@@ -5,8 +5,8 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.openegiz.flux.broker.metrics.DropReason;
-import io.openegiz.flux.broker.routing.Message;
-import io.openegiz.flux.broker.routing.Topics;
+import io.openegiz.flux.broker.message.Message;
+import io.openegiz.flux.broker.message.Topics;
 import java.util.HashMap;
 import java.util.Map;
 

@@ -9,10 +9,10 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.openegiz.flux.broker.metrics.DropReason;
-import io.openegiz.flux.broker.routing.Message;
-import io.openegiz.flux.broker.session.Session;
+import io.openegiz.flux.broker.message.Message;
 import java.util.HashMap;
 import java.util.Map;
+import io.openegiz.flux.broker.message.Delivery;
 
 /**
  * Writes outbound PUBLISH packets to one client within the limits it announced in CONNECT: its
@@ -27,7 +27,7 @@ final class PublishWriter {
   }
 
   /** Writes (without flushing) a PUBLISH; false when it is larger than the client accepts. */
-  boolean write(Session.Delivery d, int packetId, boolean dup) {
+  boolean write(Delivery d, int packetId, boolean dup) {
     Message m = d.message();
     if (m.encodedSizeEstimate(d.subscriptionIds().size()) > c.clientMaximumPacketSize) {
       c.broker.metrics().messageDropped(DropReason.TOO_LARGE_FOR_CLIENT); // [MQTT-3.1.2-25]
