@@ -348,6 +348,9 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
           + " bytes exceeds the maximum packet size " + t.limit()); // [MQTT-3.2.2-15]
     } else if (evt instanceof MqttFrameDecoder.MalformedLength) {
       disconnect(ReasonCode.MALFORMED_PACKET, "malformed remaining length");
+    } else if (evt instanceof MqttFrameDecoder.Overrun o) {
+      disconnect(ReasonCode.MALFORMED_PACKET, "malformed packet: a length inside a packet of type " + o.type()
+          + " runs past its end (" + o.size() + " bytes)");
     } else if (evt instanceof IdleStateEvent && (pausedOn > 0 || (rateGate != null && rateGate.paused()))) {
       return; // we stopped reading, not the client: not a keep-alive failure
     } else if (evt instanceof IdleStateEvent) {

@@ -11,6 +11,14 @@ import java.util.List;
  * buffer a declared 256 MB packet in full before checking its size. The first packet, the CONNECT of a
  * client nobody has authenticated yet, has a limit of its own (max_connect_size), far below the packet
  * limit, so that half-sent CONNECTs cannot make the broker buffer much memory per connection.
+ *
+ * <p>It also holds the codec to packet boundaries. Netty's MqttDecoder is a replaying decoder: given a
+ * whole packet in which a string, property or other length runs past the packet's end, it waits for more
+ * bytes and reads on into the following packets (bytes left over after the fields it refuses itself).
+ * Each frame is therefore passed on alone and checked once the codec has run: its cumulation being
+ * empty, the codec reads the frame buffer itself (Netty's merge cumulator takes a contiguous input as
+ * is), so a frame not read to its end is a packet the codec could not decode within its length. That
+ * is a malformed packet, refused at once ({@link Overrun}) as Mosquitto does.
  */
 public final class MqttFrameDecoder extends ByteToMessageDecoder {
 
@@ -19,6 +27,15 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
 
   /** Fired when the remaining length is not a valid variable byte integer. */
   public record MalformedLength() {}
+
+  /**
+   * Fired when the codec could not decode a packet within its length: a length inside it runs past the
+   * packet's end. The stream is then discarded.
+   *
+   * @param type the packet type (first 4 bits of the fixed header)
+   * @param size the packet's size in bytes, fixed header included
+   */
+  public record Overrun(int type, int size) {}
 
   private final int maxPacketSize;
   private final int maxConnectSize;
@@ -72,7 +89,25 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
         return;
       }
       first = false;
-      out.add(in.readRetainedSlice((int) total));
+      int type = in.getUnsignedByte(start) >> 4;
+      if (passOn(ctx, in.readRetainedSlice((int) total)) != total) {
+        fail(ctx, in, new Overrun(type, (int) total));
+        return;
+      }
+    }
+  }
+
+  /**
+   * Hands one packet to the codec now (not batched through {@code out}) and returns how many of its bytes
+   * the codec read. The extra reference keeps the frame's indexes readable once the codec has released it.
+   */
+  private static int passOn(ChannelHandlerContext ctx, ByteBuf frame) {
+    frame.retain();
+    try {
+      ctx.fireChannelRead(frame);
+      return frame.readerIndex();
+    } finally {
+      frame.release();
     }
   }
 
