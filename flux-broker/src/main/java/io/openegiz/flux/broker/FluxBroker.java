@@ -142,7 +142,8 @@ public final class FluxBroker implements AutoCloseable {
     });
     SubscriptionTree tree = new SubscriptionTree();
     Router router = new Router(tree, retained, security.authorizer());
-    WillGate wills = new WillGate(router, security.authorizer(), config.security(), security.audit(), metrics);
+    WillGate wills = new WillGate(router, security.authorizer(), config.security(), security.audit(), metrics,
+        clock);
     SessionRegistry sessions = new SessionRegistry(tree,
         new SessionLimits(config.maxQueuedMessages(), config.maxQueuedBytes()), metrics, clock, scheduler,
         wills, security.authorizer(), config.sessionOwnership());

@@ -1,8 +1,11 @@
 package io.openegiz.flux.broker.protocol;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
 import io.netty.handler.codec.mqtt.MqttMessage;
@@ -30,6 +33,7 @@ import io.openegiz.flux.broker.session.Outbound;
 import io.openegiz.flux.broker.session.Session;
 import io.openegiz.flux.broker.session.SessionRegistry;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -84,7 +88,13 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   private final PublishWriter publishWriter = new PublishWriter(this);
   private ScheduledFuture<?> connectTimeout;
   private int pausedOn; // subscriber queues this publisher waits on (backpressure)
+  private boolean ended; // end() ran
   private boolean windowFreed; // acknowledgements in this read batch freed receive-window slots
+  /**
+   * How long input is read and discarded after the broker sent a DISCONNECT or refusing CONNACK and shut
+   * its output, before it closes the connection (see {@link #closeAfter}).
+   */
+  static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
   private final ConnectProcessor connects;
   private final SubscribeProcessor subscribes;
   private final PublishProcessor publishes = new PublishProcessor(this);
@@ -123,6 +133,10 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (state == State.CLOSING) {
+      ReferenceCountUtil.release(msg); // [MQTT-4.13.1-1] read only to be discarded (see closeAfter)
+      return;
+    }
     if (state == State.AUTHENTICATING) {
       early.add((MqttMessage) msg); // at most the rest of CONNECT's read: reading stops until it is answered
       return;
@@ -196,9 +210,14 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
 
   /** Reads the socket again unless backpressure or the rate gate still holds it. */
   void resumeReading() {
-    if (pausedOn == 0 && (rateGate == null || !rateGate.paused()) && state == State.CONNECTED) {
+    if (!readingHeld() && state == State.CONNECTED) {
       ctx.channel().config().setAutoRead(true);
     }
+  }
+
+  /** Whether the broker, not the client, stopped the reading: backpressure, the rate gate, or the store. */
+  private boolean readingHeld() {
+    return pausedOn > 0 || (rateGate != null && rateGate.paused()) || publishes.heldForStore();
   }
 
   /** An ACL refusal, audited in bounded form (see {@link DenialAudit}). */
@@ -306,10 +325,37 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
       state = State.CLOSING;
       MqttMessage d = MqttMessageBuilders.disconnect().reasonCode(reason)
           .properties(reasonString(why)).build();
-      ctx.writeAndFlush(d).addListener(ChannelFutureListener.CLOSE);
+      ChannelFuture written = ctx.writeAndFlush(d);
+      if (reason == ReasonCode.SERVER_SHUTTING_DOWN) {
+        written.addListener(ChannelFutureListener.CLOSE); // the broker is stopping: no time to linger
+      } else {
+        closeAfter(written);
+      }
     } else {
       close(why);
     }
+  }
+
+  /**
+   * Closes once {@code written} (a DISCONNECT or a refusing CONNACK) is on the wire, gently: the output
+   * is shut (the client reads the packet, then end of stream), input is read and discarded for
+   * {@link #CLOSE_GRACE}, then the connection closes. Closing at once with unread input makes the kernel
+   * send a TCP reset, and a reset can make the client's stack discard the DISCONNECT, with its reason
+   * code, before the client has read it: a client still sending PUBRELs would not learn why it was
+   * disconnected. A client that closes first ends the wait.
+   */
+  void closeAfter(ChannelFuture written) {
+    written.addListener(f -> {
+      Channel ch = ctx.channel();
+      if (!f.isSuccess() || !(ch instanceof DuplexChannel duplex)) {
+        ch.close();
+        return;
+      }
+      end();
+      duplex.shutdownOutput();
+      ch.config().setAutoRead(true); // read, so that nothing is left unread at close; handle() discards it
+      ctx.executor().schedule(() -> ch.close(), CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    });
   }
 
   MqttProperties reasonString(String why) {
@@ -351,7 +397,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     } else if (evt instanceof MqttFrameDecoder.Overrun o) {
       disconnect(ReasonCode.MALFORMED_PACKET, "malformed packet: a length inside a packet of type " + o.type()
           + " runs past its end (" + o.size() + " bytes)");
-    } else if (evt instanceof IdleStateEvent && (pausedOn > 0 || (rateGate != null && rateGate.paused()))) {
+    } else if (evt instanceof IdleStateEvent && readingHeld()) {
       return; // we stopped reading, not the client: not a keep-alive failure
     } else if (evt instanceof IdleStateEvent) {
       disconnect(ReasonCode.KEEP_ALIVE_TIMEOUT, "no packet within 1.5 x keep alive"); // [MQTT-3.1.2-22]
@@ -387,6 +433,19 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    end();
+    ctx.fireChannelInactive();
+  }
+
+  /**
+   * Ends the MQTT connection: the session is detached and the will, if due, published. Runs when the
+   * channel closes, or earlier, once the broker's DISCONNECT is on the wire and only TCP is left to close.
+   */
+  private void end() {
+    if (ended) {
+      return;
+    }
+    ended = true;
     early.forEach(ReferenceCountUtil::release); // refused or closed while authenticating
     early.clear();
     if (rateGate != null) {
@@ -401,7 +460,6 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
       broker.sessions().disconnected(session, this, normalDisconnect ? null : will);
       broker.metrics().clientDisconnected();
     }
-    ctx.fireChannelInactive();
   }
 
   /** A refused TLS handshake: expired, revoked or untrusted certificate, wrong protocol; logged once. */
