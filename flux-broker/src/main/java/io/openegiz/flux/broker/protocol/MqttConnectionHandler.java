@@ -394,6 +394,9 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
           + " bytes exceeds the maximum packet size " + t.limit()); // [MQTT-3.2.2-15]
     } else if (evt instanceof MqttFrameDecoder.MalformedLength) {
       disconnect(ReasonCode.MALFORMED_PACKET, "malformed remaining length");
+    } else if (evt instanceof MqttFrameDecoder.DuplicateProperty d) {
+      protocolError("property 0x" + Integer.toHexString(d.property()) + " appears more than once in a packet of type "
+          + d.type());
     } else if (evt instanceof MqttFrameDecoder.Overrun o) {
       disconnect(ReasonCode.MALFORMED_PACKET, "malformed packet: a length inside a packet of type " + o.type()
           + " runs past its end (" + o.size() + " bytes)");

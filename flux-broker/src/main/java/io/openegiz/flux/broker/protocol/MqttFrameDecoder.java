@@ -18,7 +18,9 @@ import java.util.List;
  * Each frame is therefore passed on alone and checked once the codec has run: its cumulation being
  * empty, the codec reads the frame buffer itself (Netty's merge cumulator takes a contiguous input as
  * is), so a frame not read to its end is a packet the codec could not decode within its length. That
- * is a malformed packet, refused at once ({@link Overrun}) as Mosquitto does.
+ * is a malformed packet, refused at once ({@link Overrun}) as Mosquitto does. On an MQTT 5 connection,
+ * a property repeated where it may appear once is refused before the codec, which would keep only one
+ * ({@link DuplicateProperty}, see {@link DuplicateProperties}).
  */
 public final class MqttFrameDecoder extends ByteToMessageDecoder {
 
@@ -27,6 +29,15 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
 
   /** Fired when the remaining length is not a valid variable byte integer. */
   public record MalformedLength() {}
+
+  /**
+   * Fired when an MQTT 5 packet holds a property twice that may appear once: a Protocol Error that Netty's
+   * codec would hide (it keeps the last value). The stream is then discarded.
+   *
+   * @param type the packet type (first 4 bits of the fixed header)
+   * @param property the repeated property's identifier
+   */
+  public record DuplicateProperty(int type, int property) {}
 
   /**
    * Fired when the codec could not decode a packet within its length: a length inside it runs past the
@@ -41,6 +52,7 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
   private final int maxConnectSize;
   private boolean first = true;
   private boolean failed;
+  private boolean v5; // the CONNECT said MQTT 5: property blocks are scanned for duplicates
 
   /**
    * @param maxConnectSize the limit of the first packet; the smaller of the two applies to it
@@ -88,8 +100,16 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
       if (in.readableBytes() < total) {
         return;
       }
+      if (first) {
+        v5 = protocolLevel(in, start + headerLength, remaining) == 5;
+      }
       first = false;
       int type = in.getUnsignedByte(start) >> 4;
+      int duplicate = v5 ? DuplicateProperties.find(in.slice(start, (int) total)) : -1;
+      if (duplicate >= 0) {
+        fail(ctx, in, new DuplicateProperty(type, duplicate));
+        return;
+      }
       if (passOn(ctx, in.readRetainedSlice((int) total)) != total) {
         fail(ctx, in, new Overrun(type, (int) total));
         return;
@@ -109,6 +129,15 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
     } finally {
       frame.release();
     }
+  }
+
+  /** The protocol level of a CONNECT whose body starts at {@code body}, or -1 when it is cut short. */
+  private static int protocolLevel(ByteBuf in, int body, int remaining) {
+    if (remaining < 3) {
+      return -1;
+    }
+    int nameLength = in.getUnsignedShort(body);
+    return nameLength + 2 < remaining ? in.getUnsignedByte(body + 2 + nameLength) : -1;
   }
 
   private void fail(ChannelHandlerContext ctx, ByteBuf in, Object event) {

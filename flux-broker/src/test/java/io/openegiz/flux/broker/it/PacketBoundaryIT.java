@@ -153,6 +153,28 @@ class PacketBoundaryIT {
     }
   }
 
+  /** MQTT 5: a property that may appear once, twice, is a Protocol Error (Netty's codec would keep the last). */
+  @Test
+  void aRepeatedPropertyIsAProtocolError() throws Exception {
+    try (TestBroker broker = TestBroker.start(); RawClient c = RawClient.open(broker)) {
+      c.send(hex(CONNECT_5));
+      assertThat(c.read().type()).isEqualTo(MqttWire.CONNACK);
+      c.send(hex("3012" // PUBLISH QoS 0, remaining length 18
+          + "000174" // topic "t"
+          + "0e" + "26000161000162" + "26000161000162" // user property a=b twice: allowed
+          + "c000")); // and a PINGREQ
+      assertThat(c.read().type()).isEqualTo(MqttWire.PINGRESP);
+      c.send(hex("3009" // PUBLISH QoS 0, remaining length 9
+          + "000174" // topic "t"
+          + "04" + "0101" + "0101" // payload format indicator 1, twice
+          + "78")); // payload "x"
+      List<MqttPacket> got = c.awaitClose(Duration.ofSeconds(2));
+      assertThat(got).hasSize(1);
+      assertThat(got.get(0).type()).isEqualTo(MqttWire.DISCONNECT);
+      assertThat(got.get(0).reasonCode()).isEqualTo(0x82); // protocol error
+    }
+  }
+
   @Test
   void aClientIdLengthPastTheConnectEndCloses() throws Exception {
     try (TestBroker broker = TestBroker.start(); RawClient c = RawClient.open(broker)) {
