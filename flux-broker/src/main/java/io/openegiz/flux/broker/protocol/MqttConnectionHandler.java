@@ -19,6 +19,7 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -352,7 +353,12 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
         return;
       }
       end();
-      duplex.shutdownOutput();
+      SslHandler tls = ctx.pipeline().get(SslHandler.class);
+      if (tls == null) {
+        duplex.shutdownOutput();
+      } else {
+        tls.closeOutbound().addListener(sent -> duplex.shutdownOutput()); // close_notify: a clean TLS end
+      }
       ch.config().setAutoRead(true); // read, so that nothing is left unread at close; handle() discards it
       ctx.executor().schedule(() -> ch.close(), CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
     });
