@@ -1,11 +1,9 @@
 package io.openegiz.flux.broker.protocol;
 
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
 import io.netty.handler.codec.mqtt.MqttMessage;
@@ -19,7 +17,6 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttReasonCodeAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
 import io.netty.handler.codec.DecoderException;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -34,7 +31,6 @@ import io.openegiz.flux.broker.session.Outbound;
 import io.openegiz.flux.broker.session.Session;
 import io.openegiz.flux.broker.session.SessionRegistry;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -91,11 +87,6 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   private int pausedOn; // subscriber queues this publisher waits on (backpressure)
   private boolean ended; // end() ran
   private boolean windowFreed; // acknowledgements in this read batch freed receive-window slots
-  /**
-   * How long input is read and discarded after the broker sent a DISCONNECT or refusing CONNACK and shut
-   * its output, before it closes the connection (see {@link #closeAfter}).
-   */
-  static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
   private final ConnectProcessor connects;
   private final SubscribeProcessor subscribes;
   private final PublishProcessor publishes = new PublishProcessor(this);
@@ -135,7 +126,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (state == State.CLOSING) {
-      ReferenceCountUtil.release(msg); // [MQTT-4.13.1-1] read only to be discarded (see closeAfter)
+      ReferenceCountUtil.release(msg); // [MQTT-4.13.1-1] read only to be discarded (see LingeringClose)
       return;
     }
     if (state == State.AUTHENTICATING) {
@@ -337,31 +328,9 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     }
   }
 
-  /**
-   * Closes once {@code written} (a DISCONNECT or a refusing CONNACK) is on the wire, gently: the output
-   * is shut (the client reads the packet, then end of stream), input is read and discarded for
-   * {@link #CLOSE_GRACE}, then the connection closes. Closing at once with unread input makes the kernel
-   * send a TCP reset, and a reset can make the client's stack discard the DISCONNECT, with its reason
-   * code, before the client has read it: a client still sending PUBRELs would not learn why it was
-   * disconnected. A client that closes first ends the wait.
-   */
+  /** Closes once {@code written} (a DISCONNECT or refusing CONNACK) is on the wire: see {@link LingeringClose}. */
   void closeAfter(ChannelFuture written) {
-    written.addListener(f -> {
-      Channel ch = ctx.channel();
-      if (!f.isSuccess() || !(ch instanceof DuplexChannel duplex)) {
-        ch.close();
-        return;
-      }
-      end();
-      SslHandler tls = ctx.pipeline().get(SslHandler.class);
-      if (tls == null) {
-        duplex.shutdownOutput();
-      } else {
-        tls.closeOutbound().addListener(sent -> duplex.shutdownOutput()); // close_notify: a clean TLS end
-      }
-      ch.config().setAutoRead(true); // read, so that nothing is left unread at close; handle() discards it
-      ctx.executor().schedule(() -> ch.close(), CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-    });
+    LingeringClose.after(ctx, written, this::end);
   }
 
   MqttProperties reasonString(String why) {
