@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Closes a connection after the broker's last packet to it (a DISCONNECT or a refusing CONNACK) without
  * a TCP reset: the output is shut once the packet is on the wire (on TLS after a close_notify), so the
- * client reads the packet and then the end of the stream; input is still read, and discarded by the
- * connection handler, for {@link #GRACE}; then the connection closes. Closing at once with unread input
+ * client reads the packet and then the end of the stream; input is still read, and discarded as it
+ * comes (by the frame decoder), for {@link #GRACE}; then the connection closes. Closing at once with unread input
  * makes the kernel send a reset, and a reset can make the client's stack discard the packet, with its
  * reason code, before the client has read it: a client still sending PUBRELs would not learn why it was
  * disconnected. A client that closes first ends the wait.
@@ -35,6 +35,10 @@ final class LingeringClose {
         return;
       }
       ended.run();
+      MqttFrameDecoder frames = ctx.pipeline().get(MqttFrameDecoder.class);
+      if (frames != null) {
+        frames.discard(); // nothing read from now on is buffered
+      }
       SslHandler tls = ctx.pipeline().get(SslHandler.class);
       if (tls == null) {
         duplex.shutdownOutput();

@@ -64,11 +64,11 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    if (failed) {
-      in.skipBytes(in.readableBytes());
-      return;
-    }
     while (in.readableBytes() >= 2) {
+      if (failed) {
+        in.skipBytes(in.readableBytes());
+        return;
+      }
       int start = in.readerIndex();
       int remaining = 0;
       int multiplier = 1;
@@ -129,6 +129,14 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
     } finally {
       frame.release();
     }
+  }
+
+  /**
+   * Discards everything read from now on: the broker has sent its last packet and only reads so that
+   * closing does not reset the connection ({@link LingeringClose}); nothing more is buffered or decoded.
+   */
+  void discard() {
+    failed = true;
   }
 
   /** The protocol level of a CONNECT whose body starts at {@code body}, or -1 when it is cut short. */

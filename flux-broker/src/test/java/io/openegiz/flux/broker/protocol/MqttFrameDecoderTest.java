@@ -134,4 +134,17 @@ class MqttFrameDecoderTest {
     assertThat(events).isEmpty();
     ch.finishAndReleaseAll();
   }
+
+  @Test
+  void afterDiscardNothingIsPassedOnOrKept() {
+    MqttFrameDecoder frames = new MqttFrameDecoder(MAX_PACKET, MAX_CONNECT);
+    EmbeddedChannel ch = new EmbeddedChannel(frames, eventLog);
+    frames.discard();
+    ByteBuf later = pooled(0x30, 0x50, 0x00, 0x01, 't'); // the start of an 82-byte PUBLISH
+    ch.writeInbound(later);
+    assertThat((Object) ch.readInbound()).isNull();
+    assertThat(later.refCnt()).as("not buffered").isZero();
+    assertThat(events).isEmpty();
+    ch.finishAndReleaseAll();
+  }
 }
