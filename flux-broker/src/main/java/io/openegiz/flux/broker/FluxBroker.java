@@ -143,7 +143,7 @@ public final class FluxBroker implements AutoCloseable {
       return t;
     });
     SubscriptionTree tree = new SubscriptionTree();
-    WillGate wills = new WillGate(security.authorizer(), config.security(), security.audit(), metrics);
+    WillGate wills = new WillGate(security.authorizer(), config.security(), security.audit(), metrics, clock);
     SessionRegistry sessions = new SessionRegistry(tree,
         new SessionLimits(config.maxQueuedMessages(), config.maxQueuedBytes()), metrics, clock, scheduler,
         wills, security.authorizer(), config.sessionOwnership());

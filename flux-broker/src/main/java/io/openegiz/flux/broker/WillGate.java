@@ -11,6 +11,7 @@ import io.openegiz.flux.broker.security.AuditLog;
 import io.openegiz.flux.broker.security.Authorizer;
 import io.openegiz.flux.broker.security.ClientIdentity;
 import io.openegiz.flux.broker.session.SessionRegistry;
+import java.time.Clock;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -34,10 +35,12 @@ final class WillGate implements Consumer<SessionRegistry.Will> {
   private final SecurityConfig config;
   private final AuditLog audit;
   private final BrokerMetrics metrics;
+  private final Clock clock;
   private volatile Router router;
   private volatile RetainedQuota quota;
 
-  WillGate(Authorizer authorizer, SecurityConfig config, AuditLog audit, BrokerMetrics metrics) {
+  WillGate(Authorizer authorizer, SecurityConfig config, AuditLog audit, BrokerMetrics metrics, Clock clock) {
+    this.clock = clock;
     this.authorizer = authorizer;
     this.config = config;
     this.audit = audit;
@@ -56,7 +59,7 @@ final class WillGate implements Consumer<SessionRegistry.Will> {
   @Override
   public void accept(SessionRegistry.Will will) {
     ClientIdentity owner = will.owner();
-    Message m = will.message();
+    Message m = will.publishedAt(clock.millis());
     if (!authorizer.canPublish(owner, m.topic())) {
       metrics.messageDropped(DropReason.NOT_AUTHORIZED);
       LOG.info("client {}: will on {} dropped: its identity may no longer publish there", owner.clientId(),

@@ -9,7 +9,6 @@ import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.openegiz.flux.broker.config.BrokerConfig;
 import io.openegiz.flux.broker.message.Message;
 import io.openegiz.flux.broker.message.Topics;
@@ -343,21 +342,19 @@ final class ConnectProcessor {
     }
     MqttProperties wp = p.willProperties();
     long delay = 0;
-    long expiresAt = 0;
+    long expiry = 0;
     Message.Properties forwarded = Message.Properties.NONE;
     if (c.v5) {
       Integer d = PropertiesMapper.intValue(wp, MqttProperties.WILL_DELAY_INTERVAL);
       delay = d == null ? 0 : d & 0xFFFFFFFFL;
       Integer e = PropertiesMapper.intValue(wp, MqttProperties.PUBLICATION_EXPIRY_INTERVAL);
-      if (e != null) {
-        expiresAt = c.broker.clock().millis() + (e & 0xFFFFFFFFL) * 1000; // counted from CONNECT, a simplification
-      }
+      expiry = e == null ? 0 : e & 0xFFFFFFFFL; // counted from when the will is published
       forwarded = PropertiesMapper.fromPublish(wp);
     }
     // [MQTT-3.1.2-14] the will's QoS and retain come from the CONNECT flags
     Message msg = new Message(p.willTopic(), p.willMessageInBytes() == null ? new byte[0] : p.willMessageInBytes(),
-        h.willQos(), h.isWillRetain(), clientId, expiresAt, forwarded);
-    return new SessionRegistry.Will(msg, delay, c.identity);
+        h.willQos(), h.isWillRetain(), clientId, 0, forwarded);
+    return new SessionRegistry.Will(msg, delay, c.identity, expiry);
   }
 
   private MqttConnAckMessage connAck(Request r, boolean sessionPresent) {
@@ -399,6 +396,6 @@ final class ConnectProcessor {
       c.ctx.close();
       return;
     }
-    c.ctx.writeAndFlush(ack).addListener(ChannelFutureListener.CLOSE);
+    c.closeAfter(c.ctx.writeAndFlush(ack));
   }
 }

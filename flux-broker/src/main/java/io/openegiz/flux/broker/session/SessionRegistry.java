@@ -35,9 +35,28 @@ public final class SessionRegistry implements Subscribers {
 
   /**
    * A will waiting for its connection to end, with the identity that set it: the will is published on
-   * that identity's behalf, so its publish right is checked again when it goes out.
+   * that identity's behalf, so its publish right is checked again when it goes out. Its message has no
+   * expiry yet; {@code expirySeconds} (0: none) is applied when it is published ({@link #publishedAt}).
    */
-  public record Will(Message message, long delaySeconds, ClientIdentity owner) {}
+  public record Will(Message message, long delaySeconds, ClientIdentity owner, long expirySeconds) {
+    /** A will without a Message Expiry Interval of its own (or one restored with its expiry already set). */
+    public Will(Message message, long delaySeconds, ClientIdentity owner) {
+      this(message, delaySeconds, owner, 0);
+    }
+
+    /**
+     * The will message as published at {@code publishedAtMillis}: its Message Expiry Interval counts from
+     * when the will is published, not from CONNECT (MQTT 5 section 3.1.3.2.4).
+     */
+    public Message publishedAt(long publishedAtMillis) {
+      if (expirySeconds == 0) {
+        return message;
+      }
+      Message m = message;
+      return new Message(m.topic(), m.payload(), m.qos(), m.retain(), m.publisherId(),
+          publishedAtMillis + expirySeconds * 1000, m.properties(), m.size());
+    }
+  }
 
   /**
    * What {@link #connect} did: the session to use, whether it existed, the connection it replaced; or,
@@ -225,7 +244,8 @@ public final class SessionRegistry implements Subscribers {
       if (delay <= 0) {
         due = will;
       } else {
-        persistence.willDelayed(s.clientId(), will.message(), clock.millis() + delay * 1000);
+        long at = clock.millis() + delay * 1000;
+        persistence.willDelayed(s.clientId(), will.publishedAt(at), at); // restored with its expiry set
         scheduleWill(s, will, delay * 1000);
       }
     }
