@@ -1,6 +1,6 @@
 package io.openegiz.flux.benchmarks;
 
-import io.openegiz.flux.broker.routing.Subscription;
+import io.openegiz.flux.broker.message.Subscription;
 import io.openegiz.flux.broker.routing.SubscriptionTree;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.openegiz.flux.benchmarks;
 
-import io.openegiz.flux.broker.routing.Message;
+import io.openegiz.flux.broker.message.Message;
 import io.openegiz.flux.broker.routing.RetainedTree;
-import io.openegiz.flux.broker.routing.Topics;
+import io.openegiz.flux.broker.message.Topics;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;

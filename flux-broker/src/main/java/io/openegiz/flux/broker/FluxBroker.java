@@ -32,13 +32,13 @@ import io.openegiz.flux.broker.session.DurableSessionPersistence;
 import io.openegiz.flux.broker.session.SessionLimits;
 import io.openegiz.flux.broker.session.SessionRecovery;
 import io.openegiz.flux.broker.session.SessionRegistry;
-import io.openegiz.flux.broker.store.DurableRetainedStore;
+import io.openegiz.flux.broker.routing.DurableRetainedStore;
 import io.openegiz.flux.broker.store.DurableStore;
-import io.openegiz.flux.broker.store.InMemoryRetainedStore;
+import io.openegiz.flux.broker.routing.InMemoryRetainedStore;
 import io.openegiz.flux.broker.store.RecoveredState;
 import io.openegiz.flux.broker.store.StoreFormatException;
 import io.openegiz.flux.broker.store.StoreOptions;
-import io.openegiz.flux.broker.store.RetainedStore;
+import io.openegiz.flux.broker.routing.RetainedStore;
 import io.openegiz.flux.broker.security.ConnectionCaps;
 import io.openegiz.flux.broker.transport.AcceptGuard;
 import io.openegiz.flux.broker.transport.DescriptorBudget;
@@ -54,6 +54,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.openegiz.flux.broker.protocol.BrokerContext;
+import io.openegiz.flux.broker.protocol.BrokerQuotas;
 
 /**
  * The broker as a library: build it, {@link #start()} it, {@link #close()} it. Start and stop are
@@ -141,14 +143,13 @@ public final class FluxBroker implements AutoCloseable {
       return t;
     });
     SubscriptionTree tree = new SubscriptionTree();
-    Router router = new Router(tree, retained, security.authorizer());
-    WillGate wills = new WillGate(router, security.authorizer(), config.security(), security.audit(), metrics);
+    WillGate wills = new WillGate(security.authorizer(), config.security(), security.audit(), metrics, clock);
     SessionRegistry sessions = new SessionRegistry(tree,
         new SessionLimits(config.maxQueuedMessages(), config.maxQueuedBytes()), metrics, clock, scheduler,
         wills, security.authorizer(), config.sessionOwnership());
-    router.sessions(sessions);
+    Router router = new Router(tree, retained, security.authorizer(), sessions);
     BrokerQuotas quotas = quotas(sessions, recovered);
-    wills.bind(quotas.retained());
+    wills.bind(router, quotas.retained()); // before any will can fall due: recovery, connections
     if (store != null) {
       DurableSessionPersistence persistence = new DurableSessionPersistence(store);
       sessions.persistence(persistence);

@@ -4,13 +4,14 @@ import io.openegiz.flux.broker.config.ClientLimits;
 import io.openegiz.flux.broker.config.SecurityConfig;
 import io.openegiz.flux.broker.metrics.BrokerMetrics;
 import io.openegiz.flux.broker.metrics.DropReason;
-import io.openegiz.flux.broker.routing.Message;
+import io.openegiz.flux.broker.message.Message;
 import io.openegiz.flux.broker.routing.RetainedQuota;
 import io.openegiz.flux.broker.routing.Router;
 import io.openegiz.flux.broker.security.AuditLog;
 import io.openegiz.flux.broker.security.Authorizer;
 import io.openegiz.flux.broker.security.ClientIdentity;
 import io.openegiz.flux.broker.session.SessionRegistry;
+import java.time.Clock;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -30,30 +31,35 @@ import org.slf4j.LoggerFactory;
 final class WillGate implements Consumer<SessionRegistry.Will> {
   private static final Logger LOG = LoggerFactory.getLogger(WillGate.class);
 
-  private final Router router;
   private final Authorizer authorizer;
   private final SecurityConfig config;
   private final AuditLog audit;
   private final BrokerMetrics metrics;
+  private final Clock clock;
+  private volatile Router router;
   private volatile RetainedQuota quota;
 
-  WillGate(Router router, Authorizer authorizer, SecurityConfig config, AuditLog audit, BrokerMetrics metrics) {
-    this.router = router;
+  WillGate(Authorizer authorizer, SecurityConfig config, AuditLog audit, BrokerMetrics metrics, Clock clock) {
+    this.clock = clock;
     this.authorizer = authorizer;
     this.config = config;
     this.audit = audit;
     this.metrics = metrics;
   }
 
-  /** Connects the retained quota once it exists; wills before that are not counted. */
-  void bind(RetainedQuota retainedQuota) {
+  /**
+   * Connects the router and the retained quota, which are made after the sessions (the router looks
+   * sessions up); call before any will can fall due.
+   */
+  void bind(Router publishTo, RetainedQuota retainedQuota) {
+    this.router = publishTo;
     this.quota = retainedQuota;
   }
 
   @Override
   public void accept(SessionRegistry.Will will) {
     ClientIdentity owner = will.owner();
-    Message m = will.message();
+    Message m = will.publishedAt(clock.millis());
     if (!authorizer.canPublish(owner, m.topic())) {
       metrics.messageDropped(DropReason.NOT_AUTHORIZED);
       LOG.info("client {}: will on {} dropped: its identity may no longer publish there", owner.clientId(),

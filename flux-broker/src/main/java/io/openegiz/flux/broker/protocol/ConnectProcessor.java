@@ -9,10 +9,9 @@ import io.netty.handler.codec.mqtt.MqttMessageBuilders;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.openegiz.flux.broker.config.BrokerConfig;
-import io.openegiz.flux.broker.routing.Message;
-import io.openegiz.flux.broker.routing.Topics;
+import io.openegiz.flux.broker.message.Message;
+import io.openegiz.flux.broker.message.Topics;
 import io.netty.handler.ssl.SslHandler;
 import io.openegiz.flux.broker.security.AuditLog;
 import io.openegiz.flux.broker.security.AuthThrottle;
@@ -304,34 +303,37 @@ final class ConnectProcessor {
     c.ctx.writeAndFlush(connAck(r, opened.sessionPresent()));
     if (r.keepAlive() > 0) {
       long idleMillis = r.keepAlive() * 1500L; // [MQTT-3.1.2-22]
-      c.ctx.pipeline().addBefore(c.ctx.name(), io.openegiz.flux.broker.transport.HandlerNames.KEEP_ALIVE,
+      c.ctx.pipeline().addBefore(c.ctx.name(), HandlerNames.KEEP_ALIVE,
           new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
     }
     c.broker.metrics().clientConnected();
     MqttConnectionHandler.LOG.debug("client {} connected from {} (MQTT {}, session present {})", r.clientId(),
         c.ctx.channel().remoteAddress(), c.v5 ? "5.0" : "3.1.1", opened.sessionPresent());
-    c.broker.sessions().attach(c.session, c);
+    if (!c.broker.sessions().attach(c.session, c)) return; // taken over first: being closed, reads no more
     c.ctx.channel().config().setAutoRead(true);
     c.handleEarly();
   }
 
   /**
    * Opens or resumes the session; null when max_persistent_sessions_per_identity refuses it (answered).
-   * The quota is checked and the session registered under the registry's lock, which its connect
-   * takes: otherwise CONNECTs of one identity admitted on other loops, not yet registered, stopped
-   * counting and parallel CONNECTs overshot the quota.
+   * An admission counts as pending until the session is registered (see
+   * {@link io.openegiz.flux.broker.session.PersistentSessionQuota#settled}): CONNECTs of one identity
+   * on other loops, admitted but not yet registered, keep counting, so parallel CONNECTs cannot
+   * overshoot the quota, and no lock wider than the client id's is needed.
    */
   private SessionRegistry.Connected open(Request r) {
-    String overQuota;
-    SessionRegistry sessions = c.broker.sessions();
-    synchronized (sessions) {
-      overQuota = c.quotas.persistentSession(c.identity, r.expirySeconds());
-      if (overQuota == null) {
-        return sessions.connect(c.identity, r.cleanStart(), r.expirySeconds(), c);
+    String overQuota = c.quotas.persistentSession(c.identity, r.expirySeconds());
+    if (overQuota != null) {
+      refuse(ReasonCode.V3_NOT_AUTHORIZED, ReasonCode.QUOTA_EXCEEDED, "client " + r.clientId() + ": " + overQuota);
+      return null;
+    }
+    try {
+      return c.broker.sessions().connect(c.identity, r.cleanStart(), r.expirySeconds(), c);
+    } finally {
+      if (r.expirySeconds() > 0) {
+        c.broker.quotas().persistentSessions().settled(c.identity.clientId());
       }
     }
-    refuse(ReasonCode.V3_NOT_AUTHORIZED, ReasonCode.QUOTA_EXCEEDED, "client " + r.clientId() + ": " + overQuota);
-    return null;
   }
 
   private SessionRegistry.Will will(MqttConnectVariableHeader h, MqttConnectPayload p, String clientId) {
@@ -340,21 +342,19 @@ final class ConnectProcessor {
     }
     MqttProperties wp = p.willProperties();
     long delay = 0;
-    long expiresAt = 0;
+    long expiry = 0;
     Message.Properties forwarded = Message.Properties.NONE;
     if (c.v5) {
       Integer d = PropertiesMapper.intValue(wp, MqttProperties.WILL_DELAY_INTERVAL);
       delay = d == null ? 0 : d & 0xFFFFFFFFL;
       Integer e = PropertiesMapper.intValue(wp, MqttProperties.PUBLICATION_EXPIRY_INTERVAL);
-      if (e != null) {
-        expiresAt = c.broker.clock().millis() + (e & 0xFFFFFFFFL) * 1000; // counted from CONNECT, a simplification
-      }
+      expiry = e == null ? 0 : e & 0xFFFFFFFFL; // counted from when the will is published
       forwarded = PropertiesMapper.fromPublish(wp);
     }
     // [MQTT-3.1.2-14] the will's QoS and retain come from the CONNECT flags
     Message msg = new Message(p.willTopic(), p.willMessageInBytes() == null ? new byte[0] : p.willMessageInBytes(),
-        h.willQos(), h.isWillRetain(), clientId, expiresAt, forwarded);
-    return new SessionRegistry.Will(msg, delay, c.identity);
+        h.willQos(), h.isWillRetain(), clientId, 0, forwarded);
+    return new SessionRegistry.Will(msg, delay, c.identity, expiry);
   }
 
   private MqttConnAckMessage connAck(Request r, boolean sessionPresent) {
@@ -396,6 +396,6 @@ final class ConnectProcessor {
       c.ctx.close();
       return;
     }
-    c.ctx.writeAndFlush(ack).addListener(ChannelFutureListener.CLOSE);
+    c.closeAfter(c.ctx.writeAndFlush(ack));
   }
 }

@@ -1,7 +1,7 @@
 package io.openegiz.flux.broker.protocol;
 
 import io.netty.handler.codec.mqtt.MqttMessageType;
-import io.openegiz.flux.broker.routing.Message;
+import io.openegiz.flux.broker.message.Message;
 import io.openegiz.flux.broker.routing.Router;
 import io.openegiz.flux.broker.session.SessionPersistence;
 import java.util.ArrayDeque;
@@ -27,6 +27,10 @@ final class DurableAcks {
   private final MqttConnectionHandler c;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private final AtomicBoolean releaseScheduled = new AtomicBoolean();
+  /** PUBACKs in {@link #queue}: QoS 1 messages the client still counts against the receive maximum. */
+  private int waitingPubacks;
+  /** Reading stopped: a 3.1.1 client has a receive maximum of PUBLISH waiting for the store. */
+  private boolean holding;
 
   DurableAcks(MqttConnectionHandler c) {
     this.c = c;
@@ -65,7 +69,27 @@ final class DurableAcks {
       return;
     }
     queue.add(new Pending(done, type, packetId, reason, undo));
+    if (type == MqttMessageType.PUBACK) {
+      waitingPubacks++;
+      // MQTT 3.1.1 has no receive maximum to refuse with: backpressure instead, until PUBACKs go out
+      if (!c.v5 && !holding && windowFull()) {
+        holding = true;
+        c.ctx.channel().config().setAutoRead(false);
+      }
+    }
     done.whenComplete((v, e) -> scheduleRelease());
+  }
+
+  int waitingPubacks() {
+    return waitingPubacks;
+  }
+
+  boolean holding() {
+    return holding;
+  }
+
+  private boolean windowFull() {
+    return c.session.inboundQos2Count() + waitingPubacks >= c.limits.maxInflightMessages();
   }
 
   /**
@@ -85,6 +109,9 @@ final class DurableAcks {
     Pending p;
     while ((p = queue.peek()) != null && p.done().isDone()) {
       queue.poll();
+      if (p.type() == MqttMessageType.PUBACK) {
+        waitingPubacks--;
+      }
       if (c.state == MqttConnectionHandler.State.CLOSING) {
         continue;
       }
@@ -98,6 +125,10 @@ final class DurableAcks {
     }
     if (wrote) {
       c.ctx.flush();
+    }
+    if (holding && !windowFull()) {
+      holding = false;
+      c.resumeReading();
     }
   }
 

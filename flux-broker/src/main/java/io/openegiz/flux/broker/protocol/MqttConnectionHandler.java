@@ -1,5 +1,6 @@
 package io.openegiz.flux.broker.protocol;
 
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -21,7 +22,6 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.openegiz.flux.broker.BrokerContext;
 import io.openegiz.flux.broker.config.ClientLimits;
 import io.openegiz.flux.broker.config.TlsConfig;
 import io.openegiz.flux.broker.security.AuditLog;
@@ -36,6 +36,8 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.openegiz.flux.broker.message.Delivery;
+import io.openegiz.flux.broker.routing.Subscriber;
 
 /**
  * One MQTT connection after the codec: the CONNECT gate, packet dispatch, inbound QoS flows and the
@@ -84,6 +86,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   private final PublishWriter publishWriter = new PublishWriter(this);
   private ScheduledFuture<?> connectTimeout;
   private int pausedOn; // subscriber queues this publisher waits on (backpressure)
+  private boolean ended; // end() ran
   private boolean windowFreed; // acknowledgements in this read batch freed receive-window slots
   private final ConnectProcessor connects;
   private final SubscribeProcessor subscribes;
@@ -123,6 +126,10 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (state == State.CLOSING) {
+      ReferenceCountUtil.release(msg); // [MQTT-4.13.1-1] read only to be discarded (see LingeringClose)
+      return;
+    }
     if (state == State.AUTHENTICATING) {
       early.add((MqttMessage) msg); // at most the rest of CONNECT's read: reading stops until it is answered
       return;
@@ -183,7 +190,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
    * Backpressure, not loss: a subscriber's queue is above its high watermark, so stop reading this
    * publisher's socket until that queue has drained to its low watermark.
    */
-  void pauseFor(Session subscriber) {
+  void pauseFor(Subscriber subscriber) {
     pausedOn++;
     ctx.channel().config().setAutoRead(false);
     subscriber.awaitRoom(() -> ctx.executor().execute(this::resumeOne));
@@ -196,9 +203,14 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
 
   /** Reads the socket again unless backpressure or the rate gate still holds it. */
   void resumeReading() {
-    if (pausedOn == 0 && (rateGate == null || !rateGate.paused()) && state == State.CONNECTED) {
+    if (!readingHeld() && state == State.CONNECTED) {
       ctx.channel().config().setAutoRead(true);
     }
+  }
+
+  /** Whether the broker, not the client, stopped the reading: backpressure, the rate gate, or the store. */
+  private boolean readingHeld() {
+    return pausedOn > 0 || (rateGate != null && rateGate.paused()) || publishes.heldForStore();
   }
 
   /** An ACL refusal, audited in bounded form (see {@link DenialAudit}). */
@@ -306,10 +318,20 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
       state = State.CLOSING;
       MqttMessage d = MqttMessageBuilders.disconnect().reasonCode(reason)
           .properties(reasonString(why)).build();
-      ctx.writeAndFlush(d).addListener(ChannelFutureListener.CLOSE);
+      ChannelFuture written = ctx.writeAndFlush(d);
+      if (reason == ReasonCode.SERVER_SHUTTING_DOWN) {
+        written.addListener(ChannelFutureListener.CLOSE); // the broker is stopping: no time to linger
+      } else {
+        closeAfter(written);
+      }
     } else {
       close(why);
     }
+  }
+
+  /** Closes once {@code written} (a DISCONNECT or refusing CONNACK) is on the wire: see {@link LingeringClose}. */
+  void closeAfter(ChannelFuture written) {
+    LingeringClose.after(ctx, written, this::end);
   }
 
   MqttProperties reasonString(String why) {
@@ -348,7 +370,13 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
           + " bytes exceeds the maximum packet size " + t.limit()); // [MQTT-3.2.2-15]
     } else if (evt instanceof MqttFrameDecoder.MalformedLength) {
       disconnect(ReasonCode.MALFORMED_PACKET, "malformed remaining length");
-    } else if (evt instanceof IdleStateEvent && (pausedOn > 0 || (rateGate != null && rateGate.paused()))) {
+    } else if (evt instanceof MqttFrameDecoder.DuplicateProperty d) {
+      protocolError("property 0x" + Integer.toHexString(d.property()) + " appears more than once in a packet of type "
+          + d.type());
+    } else if (evt instanceof MqttFrameDecoder.Overrun o) {
+      disconnect(ReasonCode.MALFORMED_PACKET, "malformed packet: a length inside a packet of type " + o.type()
+          + " runs past its end (" + o.size() + " bytes)");
+    } else if (evt instanceof IdleStateEvent && readingHeld()) {
       return; // we stopped reading, not the client: not a keep-alive failure
     } else if (evt instanceof IdleStateEvent) {
       disconnect(ReasonCode.KEEP_ALIVE_TIMEOUT, "no packet within 1.5 x keep alive"); // [MQTT-3.1.2-22]
@@ -384,6 +412,19 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    end();
+    ctx.fireChannelInactive();
+  }
+
+  /**
+   * Ends the MQTT connection: the session is detached and the will, if due, published. Runs when the
+   * channel closes, or earlier, once the broker's DISCONNECT is on the wire and only TCP is left to close.
+   */
+  private void end() {
+    if (ended) {
+      return;
+    }
+    ended = true;
     early.forEach(ReferenceCountUtil::release); // refused or closed while authenticating
     early.clear();
     if (rateGate != null) {
@@ -398,7 +439,6 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
       broker.sessions().disconnected(session, this, normalDisconnect ? null : will);
       broker.metrics().clientDisconnected();
     }
-    ctx.fireChannelInactive();
   }
 
   /** A refused TLS handshake: expired, revoked or untrusted certificate, wrong protocol; logged once. */
@@ -445,7 +485,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   }
 
   @Override
-  public boolean writePublish(Session.Delivery d, int packetId, boolean dup) {
+  public boolean writePublish(Delivery d, int packetId, boolean dup) {
     return publishWriter.write(d, packetId, dup);
   }
 

@@ -11,6 +11,16 @@ import java.util.List;
  * buffer a declared 256 MB packet in full before checking its size. The first packet, the CONNECT of a
  * client nobody has authenticated yet, has a limit of its own (max_connect_size), far below the packet
  * limit, so that half-sent CONNECTs cannot make the broker buffer much memory per connection.
+ *
+ * <p>It also holds the codec to packet boundaries. Netty's MqttDecoder is a replaying decoder: given a
+ * whole packet in which a string, property or other length runs past the packet's end, it waits for more
+ * bytes and reads on into the following packets (bytes left over after the fields it refuses itself).
+ * Each frame is therefore passed on alone and checked once the codec has run: its cumulation being
+ * empty, the codec reads the frame buffer itself (Netty's merge cumulator takes a contiguous input as
+ * is), so a frame not read to its end is a packet the codec could not decode within its length. That
+ * is a malformed packet, refused at once ({@link Overrun}) as Mosquitto does. On an MQTT 5 connection,
+ * a property repeated where it may appear once is refused before the codec, which would keep only one
+ * ({@link DuplicateProperty}, see {@link DuplicateProperties}).
  */
 public final class MqttFrameDecoder extends ByteToMessageDecoder {
 
@@ -20,10 +30,29 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
   /** Fired when the remaining length is not a valid variable byte integer. */
   public record MalformedLength() {}
 
+  /**
+   * Fired when an MQTT 5 packet holds a property twice that may appear once: a Protocol Error that Netty's
+   * codec would hide (it keeps the last value). The stream is then discarded.
+   *
+   * @param type the packet type (first 4 bits of the fixed header)
+   * @param property the repeated property's identifier
+   */
+  public record DuplicateProperty(int type, int property) {}
+
+  /**
+   * Fired when the codec could not decode a packet within its length: a length inside it runs past the
+   * packet's end. The stream is then discarded.
+   *
+   * @param type the packet type (first 4 bits of the fixed header)
+   * @param size the packet's size in bytes, fixed header included
+   */
+  public record Overrun(int type, int size) {}
+
   private final int maxPacketSize;
   private final int maxConnectSize;
   private boolean first = true;
   private boolean failed;
+  private boolean v5; // the CONNECT said MQTT 5: property blocks are scanned for duplicates
 
   /**
    * @param maxConnectSize the limit of the first packet; the smaller of the two applies to it
@@ -35,11 +64,11 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    if (failed) {
-      in.skipBytes(in.readableBytes());
-      return;
-    }
     while (in.readableBytes() >= 2) {
+      if (failed) {
+        in.skipBytes(in.readableBytes());
+        return;
+      }
       int start = in.readerIndex();
       int remaining = 0;
       int multiplier = 1;
@@ -71,9 +100,52 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
       if (in.readableBytes() < total) {
         return;
       }
+      if (first) {
+        v5 = protocolLevel(in, start + headerLength, remaining) == 5;
+      }
       first = false;
-      out.add(in.readRetainedSlice((int) total));
+      int type = in.getUnsignedByte(start) >> 4;
+      int duplicate = v5 ? DuplicateProperties.find(in.slice(start, (int) total)) : -1;
+      if (duplicate >= 0) {
+        fail(ctx, in, new DuplicateProperty(type, duplicate));
+        return;
+      }
+      if (passOn(ctx, in.readRetainedSlice((int) total)) != total) {
+        fail(ctx, in, new Overrun(type, (int) total));
+        return;
+      }
     }
+  }
+
+  /**
+   * Hands one packet to the codec now (not batched through {@code out}) and returns how many of its bytes
+   * the codec read. The extra reference keeps the frame's indexes readable once the codec has released it.
+   */
+  private static int passOn(ChannelHandlerContext ctx, ByteBuf frame) {
+    frame.retain();
+    try {
+      ctx.fireChannelRead(frame);
+      return frame.readerIndex();
+    } finally {
+      frame.release();
+    }
+  }
+
+  /**
+   * Discards everything read from now on: the broker has sent its last packet and only reads so that
+   * closing does not reset the connection ({@link LingeringClose}); nothing more is buffered or decoded.
+   */
+  void discard() {
+    failed = true;
+  }
+
+  /** The protocol level of a CONNECT whose body starts at {@code body}, or -1 when it is cut short. */
+  private static int protocolLevel(ByteBuf in, int body, int remaining) {
+    if (remaining < 3) {
+      return -1;
+    }
+    int nameLength = in.getUnsignedShort(body);
+    return nameLength + 2 < remaining ? in.getUnsignedByte(body + 2 + nameLength) : -1;
   }
 
   private void fail(ChannelHandlerContext ctx, ByteBuf in, Object event) {

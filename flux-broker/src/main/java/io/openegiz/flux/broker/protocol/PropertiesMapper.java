@@ -1,7 +1,7 @@
 package io.openegiz.flux.broker.protocol;
 
 import io.netty.handler.codec.mqtt.MqttProperties;
-import io.openegiz.flux.broker.routing.Message;
+import io.openegiz.flux.broker.message.Message;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -5,8 +5,8 @@ import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.openegiz.flux.broker.metrics.DropReason;
-import io.openegiz.flux.broker.routing.Message;
-import io.openegiz.flux.broker.routing.Topics;
+import io.openegiz.flux.broker.message.Message;
+import io.openegiz.flux.broker.message.Topics;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -36,10 +36,7 @@ final class PublishProcessor {
     }
     byte[] payload = ByteBufUtil.getBytes(p.payload());
     c.broker.metrics().messageReceived(payload.length);
-    if (qos == 2 && !c.session.awaitingRelease(id)
-        && c.session.inboundQos2Count() >= c.limits.maxInflightMessages()) {
-      c.disconnect(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "more than " + c.limits.maxInflightMessages()
-          + " QoS 2 messages unacknowledged (receive maximum)"); // [MQTT-3.3.4-9]
+    if (qos > 0 && overReceiveMaximum(qos, id)) {
       return;
     }
     byte refusal = refusal(topic, payload, props);
@@ -69,6 +66,31 @@ final class PublishProcessor {
     if (qos > 0) {
       ackInOrder(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC, id, c.v5 ? reason : 0);
     }
+  }
+
+  /**
+   * [MQTT-3.3.4-9] A client may have at most receive maximum QoS 1 and 2 PUBLISH unacknowledged: QoS 2
+   * until its PUBREL, QoS 1 while its PUBACK waits for the store (persistence true; otherwise it goes out
+   * at once). Beyond it: DISCONNECT 0x93. MQTT 3.1.1 has no receive maximum for QoS 1: a 3.1.1 client's
+   * socket is not read while its window is full instead (see {@link DurableAcks}).
+   */
+  private boolean overReceiveMaximum(int qos, int id) {
+    if (qos == 2 && c.session.awaitingRelease(id)) {
+      return false; // a resend of one already counted
+    }
+    int max = c.limits.maxInflightMessages();
+    int unacknowledged = c.session.inboundQos2Count() + (c.v5 ? durableAcks.waitingPubacks() : 0);
+    if (unacknowledged < max || (qos == 1 && !c.v5)) {
+      return false;
+    }
+    c.disconnect(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "more than " + max
+        + " QoS 1 and 2 messages unacknowledged (receive maximum)");
+    return true;
+  }
+
+  /** Whether reading stopped because a 3.1.1 client's PUBACKs wait for the store (see {@link DurableAcks}). */
+  boolean heldForStore() {
+    return durableAcks.holding();
   }
 
   /** True with persistence on: inbound acknowledgements then wait for the store, in order. */

@@ -9,10 +9,10 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.openegiz.flux.broker.metrics.DropReason;
-import io.openegiz.flux.broker.routing.Message;
-import io.openegiz.flux.broker.session.Session;
+import io.openegiz.flux.broker.message.Message;
 import java.util.HashMap;
 import java.util.Map;
+import io.openegiz.flux.broker.message.Delivery;
 
 /**
  * Writes outbound PUBLISH packets to one client within the limits it announced in CONNECT: its
@@ -27,19 +27,35 @@ final class PublishWriter {
   }
 
   /** Writes (without flushing) a PUBLISH; false when it is larger than the client accepts. */
-  boolean write(Session.Delivery d, int packetId, boolean dup) {
+  boolean write(Delivery d, int packetId, boolean dup) {
     Message m = d.message();
-    if (m.encodedSizeEstimate(d.subscriptionIds().size()) > c.clientMaximumPacketSize) {
+    String topic = m.topic();
+    MqttProperties props = MqttProperties.NO_PROPERTIES;
+    int propertiesLength = -1; // MQTT 3.1.1: no property block
+    if (c.v5) {
+      props = PropertiesMapper.toPublish(m, d.subscriptionIds(), c.broker.clock().millis());
+      propertiesLength = PublishSize.properties(props);
+    }
+    long limit = c.clientMaximumPacketSize;
+    int payload = m.payload().length;
+    Integer alias = c.v5 ? aliases.get(topic) : null;
+    if (alias != null) {
+      topic = ""; // the alias stands for the topic
+    }
+    // a new alias only on a packet that fits with it: the client must see every alias it is to resolve
+    boolean newAlias = alias == null && c.v5 && aliases.size() < c.clientTopicAliasMaximum
+        && PublishSize.packet(topic, d.qos(), propertiesLength + PublishSize.TOPIC_ALIAS_BYTES, payload) <= limit;
+    int aliasBytes = alias != null || newAlias ? PublishSize.TOPIC_ALIAS_BYTES : 0;
+    if (PublishSize.packet(topic, d.qos(), propertiesLength + aliasBytes, payload) > limit) {
       c.broker.metrics().messageDropped(DropReason.TOO_LARGE_FOR_CLIENT); // [MQTT-3.1.2-25]
       return false;
     }
-    String topic = m.topic();
-    MqttProperties props = MqttProperties.NO_PROPERTIES;
-    if (c.v5) {
-      props = PropertiesMapper.toPublish(m, d.subscriptionIds(), c.broker.clock().millis());
-      if (c.clientTopicAliasMaximum > 0) {
-        topic = alias(topic, props);
-      }
+    if (newAlias) {
+      alias = aliases.size() + 1;
+      aliases.put(topic, alias);
+    }
+    if (alias != null) {
+      props.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS, alias));
     }
     MqttFixedHeader fh = new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(d.qos()),
         d.retain(), 0);
@@ -48,20 +64,5 @@ final class PublishWriter {
         Unpooled.wrappedBuffer(m.payload())), ctx.voidPromise());
     c.broker.metrics().messageSent(m.payload().length);
     return true;
-  }
-
-  /** The topic to send: empty when an alias already stands for it, set up while aliases remain. */
-  private String alias(String topic, MqttProperties props) {
-    Integer alias = aliases.get(topic);
-    if (alias != null) {
-      props.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS, alias));
-      return "";
-    }
-    if (aliases.size() < c.clientTopicAliasMaximum) {
-      int next = aliases.size() + 1;
-      aliases.put(topic, next);
-      props.add(new MqttProperties.IntegerProperty(MqttProperties.TOPIC_ALIAS, next));
-    }
-    return topic;
   }
 }

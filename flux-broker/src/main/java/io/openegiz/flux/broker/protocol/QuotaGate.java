@@ -2,7 +2,7 @@ package io.openegiz.flux.broker.protocol;
 
 import io.openegiz.flux.broker.config.ClientLimits;
 import io.openegiz.flux.broker.metrics.DropReason;
-import io.openegiz.flux.broker.routing.Message;
+import io.openegiz.flux.broker.message.Message;
 import io.openegiz.flux.broker.routing.RetainedQuota;
 import io.openegiz.flux.broker.security.AuditLog;
 import io.openegiz.flux.broker.security.ClientIdentity;

@@ -1,5 +1,7 @@
 package io.openegiz.flux.broker.routing;
 
+import io.openegiz.flux.broker.message.Subscription;
+
 /**
  * Receives the matches of one {@link SubscriptionTree#match} call; called on the matching thread,
  * so implementations should only collect.

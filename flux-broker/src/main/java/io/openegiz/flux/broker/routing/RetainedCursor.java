@@ -2,6 +2,7 @@ package io.openegiz.flux.broker.routing;
 
 import java.util.Iterator;
 import java.util.List;
+import io.openegiz.flux.broker.message.Message;
 
 /**
  * The retained messages matching one filter, handed out a few at a time so that a large set can be

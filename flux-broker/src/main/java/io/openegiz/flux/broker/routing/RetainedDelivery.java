@@ -1,11 +1,13 @@
 package io.openegiz.flux.broker.routing;
 
 import io.openegiz.flux.broker.security.Authorizer;
-import io.openegiz.flux.broker.session.Session;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import io.openegiz.flux.broker.message.Delivery;
+import io.openegiz.flux.broker.message.Message;
+import io.openegiz.flux.broker.message.Subscription;
 
 /**
  * Sends the retained messages matching a new subscription [MQTT-3.3.1-9] in slices, each one task on
@@ -25,17 +27,17 @@ final class RetainedDelivery implements Runnable {
   private static final long BYTES_RETRY_MILLIS = 10;
 
   private final RetainedCursor cursor;
-  private final Session session;
+  private final Subscriber session;
   private final Subscription subscription;
   private final Authorizer authorizer;
   private final ScheduledExecutorService loop;
   private final List<Integer> subscriptionIds;
   /** A delivery that found no room, sent first when the slice resumes. */
-  private Session.Delivery pending;
+  private Delivery pending;
   /** Woken without room since the last queued message: the byte bound holds it, so poll. */
   private boolean stalled;
 
-  RetainedDelivery(RetainedCursor cursor, Session session, Subscription subscription, Authorizer authorizer,
+  RetainedDelivery(RetainedCursor cursor, Subscriber session, Subscription subscription, Authorizer authorizer,
       ScheduledExecutorService loop) {
     this.cursor = cursor;
     this.session = session;
@@ -55,7 +57,7 @@ final class RetainedDelivery implements Runnable {
     }
     long visitLimit = cursor.visits() + VISITS_PER_SLICE;
     for (int queued = 0; queued < SLICE; queued++) {
-      Session.Delivery d = pending != null ? pending : nextAllowed(visitLimit);
+      Delivery d = pending != null ? pending : nextAllowed(visitLimit);
       pending = null;
       if (d == null) {
         if (!cursor.done()) {
@@ -92,7 +94,7 @@ final class RetainedDelivery implements Runnable {
   }
 
   /** The next match the subscriber may read (checked per delivery), or null when the slice's visits are spent. */
-  private Session.Delivery nextAllowed(long visitLimit) {
+  private Delivery nextAllowed(long visitLimit) {
     while (true) {
       long left = visitLimit - cursor.visits();
       Message m = left > 0 ? cursor.next((int) left) : null;
@@ -101,7 +103,7 @@ final class RetainedDelivery implements Runnable {
       }
       if (authorizer.canReceive(session.identity(), m.topic())) {
         // [MQTT-3.3.1-8] retained flag set on a delivery caused by a new subscription
-        return new Session.Delivery(m, Math.min(m.qos(), subscription.qos()), true, subscriptionIds);
+        return new Delivery(m, Math.min(m.qos(), subscription.qos()), true, subscriptionIds);
       }
     }
   }

@@ -2,11 +2,12 @@ package io.openegiz.flux.broker.routing;
 
 import java.util.HashMap;
 import java.util.Map;
+import io.openegiz.flux.broker.message.Message;
 
 /**
  * Who set each retained message, and how many messages and bytes ({@link Message#size}) that makes,
  * in total and per identity (issue 8, item 3). Consulted by the publish path before a retained
- * message reaches the {@link io.openegiz.flux.broker.store.RetainedStore}; it holds no message, only
+ * message reaches the {@link io.openegiz.flux.broker.routing.RetainedStore}; it holds no message, only
  * a topic's owner and size. Thread-safe: one short lock per retained PUBLISH, none for other messages.
  *
  * <p>Only growth is refused: clearing a topic (empty payload) is always allowed and frees its quota;

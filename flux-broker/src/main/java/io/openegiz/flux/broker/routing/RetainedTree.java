@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import io.openegiz.flux.broker.message.Message;
 
 /**
  * Retained messages in a concurrent topic tree, one node per topic level, matched like

@@ -1,11 +1,7 @@
 package io.openegiz.flux.broker.routing;
 
 import io.openegiz.flux.broker.security.Authorizer;
-import io.openegiz.flux.broker.session.Session;
-import io.openegiz.flux.broker.session.SessionPersistence;
-import io.openegiz.flux.broker.session.SessionRegistry;
 import io.openegiz.flux.broker.store.QueueTarget;
-import io.openegiz.flux.broker.store.RetainedStore;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,28 +9,32 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
+import io.openegiz.flux.broker.message.Delivery;
+import io.openegiz.flux.broker.message.Message;
+import io.openegiz.flux.broker.message.Subscription;
 
-/** Routes a published message to every matching session, and retained messages to new subscriptions. */
+/**
+ * Routes a published message to every matching session, and retained messages to new subscriptions.
+ * It hands deliveries to {@link Subscribers}, which the session layer implements.
+ */
 public final class Router {
+  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
   private final SubscriptionTree tree;
   private final RetainedStore retained;
   private final Authorizer authorizer;
-  private SessionRegistry sessions;
+  private final Subscribers sessions;
 
-  public Router(SubscriptionTree tree, RetainedStore retained, Authorizer authorizer) {
+  public Router(SubscriptionTree tree, RetainedStore retained, Authorizer authorizer, Subscribers sessions) {
     this.tree = tree;
     this.retained = retained;
     this.authorizer = authorizer;
-  }
-
-  /** Sessions are created after the router (they publish wills through it). */
-  public void sessions(SessionRegistry registry) {
-    this.sessions = registry;
+    this.sessions = sessions;
   }
 
   /** Publishes a message: stores it if retained, and delivers it; returns how many sessions got it. */
   public int publish(Message m) {
-    if (sessions.persistence().enabled() && m.qos() > 0) {
+    if (sessions.storesMessages() && m.qos() > 0) {
       return route(m, null, 0).delivered(); // wills: stored for persistent subscribers too
     }
     return publish(m, null);
@@ -51,9 +51,8 @@ public final class Router {
    * session it goes to (and the publisher's inbound QoS 2 packet id, when not 0) in one atomic write,
    * then offers it to every matching session at once; online delivery does not wait for the disk.
    */
-  public Routed route(Message m, Consumer<Session> pressure, int inboundQos2PacketId) {
-    SessionPersistence store = sessions.persistence();
-    CompletableFuture<Void> retainedDone = m.retain() ? retained.putDurably(m) : SessionPersistence.DONE;
+  public Routed route(Message m, Consumer<Subscriber> pressure, int inboundQos2PacketId) {
+    CompletableFuture<Void> retainedDone = m.retain() ? retained.putDurably(m) : DONE;
     Collector c = new Collector(m, pressure);
     c.held = new ArrayList<>();
     tree.match(m.topic(), c);
@@ -62,14 +61,14 @@ public final class Router {
     boolean[] persistent = new boolean[c.held.size()];
     for (int i = 0; i < persistent.length; i++) {
       Held h = c.held.get(i);
-      persistent[i] = h.delivery().qos() > 0 && store.persistent(h.session());
+      persistent[i] = h.delivery().qos() > 0 && h.session().persistent();
       if (persistent[i]) {
         targets.add(new QueueTarget(h.session().clientId(), h.delivery().qos(), h.delivery().retain(),
             h.delivery().subscriptionIds()));
       }
     }
-    long id = targets.isEmpty() ? 0 : store.nextMessageId();
-    CompletableFuture<Void> stored = store.enqueue(id, m, targets, inboundQos2PacketId);
+    long id = targets.isEmpty() ? 0 : sessions.nextMessageId();
+    CompletableFuture<Void> stored = sessions.enqueue(id, m, targets, inboundQos2PacketId);
     int n = 0;
     for (int i = 0; i < persistent.length; i++) {
       Held h = c.held.get(i);
@@ -81,13 +80,13 @@ public final class Router {
   }
 
   /** A delivery collected by {@link #route}, offered once the message is stored. */
-  private record Held(Session session, Session.Delivery delivery) {}
+  private record Held(Subscriber session, Delivery delivery) {}
 
   /**
    * Publishes a message; {@code pressure} is told of every subscriber session whose queue is above
    * its high watermark, so the publisher can pause reading until it drains.
    */
-  public int publish(Message m, Consumer<Session> pressure) {
+  public int publish(Message m, Consumer<Subscriber> pressure) {
     if (m.retain()) {
       retained.put(m);
     }
@@ -100,20 +99,20 @@ public final class Router {
    * Sends the retained messages matching a new subscription [MQTT-3.3.1-9]: the first slice now, the
    * rest as tasks on {@code loop}, the subscriber's event loop (see {@link RetainedDelivery}).
    */
-  public void deliverRetained(Session s, Subscription sub, ScheduledExecutorService loop) {
+  public void deliverRetained(Subscriber s, Subscription sub, ScheduledExecutorService loop) {
     new RetainedDelivery(retained.matching(sub.filter()), s, sub, authorizer, loop).run();
   }
 
   /** Gathers the matches of one publish, one delivery per client with the highest QoS [MQTT-3.3.4-2]. */
   private final class Collector implements MatchSink {
     private final Message message;
-    private final Consumer<Session> pressure;
+    private final Consumer<Subscriber> pressure;
     private Subscription first;
     private Map<String, List<Subscription>> byClient;
     /** Set by {@link #route}: deliveries are collected here instead of being offered. */
     List<Held> held;
 
-    Collector(Message message, Consumer<Session> pressure) {
+    Collector(Message message, Consumer<Subscriber> pressure) {
       this.message = message;
       this.pressure = pressure;
     }
@@ -129,7 +128,7 @@ public final class Router {
     @Override
     public void sharedGroup(SharedGroup g) {
       Subscription s = g.next(id -> {
-        Session session = sessions.get(id);
+        Subscriber session = sessions.get(id);
         return session != null && session.online();
       });
       if (s != null) {
@@ -164,7 +163,7 @@ public final class Router {
     }
 
     private boolean deliver(String clientId, List<Subscription> subs) {
-      Session session = sessions.get(clientId);
+      Subscriber session = sessions.get(clientId);
       if (session == null || !authorizer.canReceive(session.identity(), message.topic())) {
         return false;
       }
@@ -179,7 +178,7 @@ public final class Router {
           ids.add(s.subscriptionId());
         }
       }
-      Session.Delivery d = new Session.Delivery(message, qos, retain, ids);
+      Delivery d = new Delivery(message, qos, retain, ids);
       if (held != null) {
         held.add(new Held(session, d));
         return true;
@@ -187,12 +186,12 @@ public final class Router {
       return offer(session, d);
     }
 
-    boolean offer(Session session, Session.Delivery d) {
-      Session.Offer result = session.offer(d);
-      if (result == Session.Offer.QUEUED_UNDER_PRESSURE && pressure != null) {
+    boolean offer(Subscriber session, Delivery d) {
+      Subscriber.Offer result = session.offer(d);
+      if (result == Subscriber.Offer.QUEUED_UNDER_PRESSURE && pressure != null) {
         pressure.accept(session);
       }
-      return result != Session.Offer.DROPPED;
+      return result != Subscriber.Offer.DROPPED;
     }
   }
 }

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import io.openegiz.flux.broker.message.Subscription;
 
 /**
  * The members of one shared subscription group for one filter ({@code $share/{name}/{filter}}).

@@ -2,6 +2,8 @@ package io.openegiz.flux.broker.routing;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.openegiz.flux.broker.message.Subscription;
+import io.openegiz.flux.broker.message.Topics;
 
 /**
  * A concurrent topic tree of subscriptions, one node per filter level. Matching walks only the

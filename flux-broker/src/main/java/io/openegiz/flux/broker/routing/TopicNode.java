@@ -3,6 +3,7 @@ package io.openegiz.flux.broker.routing;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import io.openegiz.flux.broker.message.Subscription;
 
 /**
  * One level of the {@link SubscriptionTree}. Readers (matching) never lock: every field they read

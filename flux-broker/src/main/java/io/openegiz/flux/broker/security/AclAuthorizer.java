@@ -1,8 +1,8 @@
 package io.openegiz.flux.broker.security;
 
 import io.openegiz.flux.broker.config.ConfigException;
-import io.openegiz.flux.broker.routing.SharedFilter;
-import io.openegiz.flux.broker.routing.Topics;
+import io.openegiz.flux.broker.message.SharedFilter;
+import io.openegiz.flux.broker.message.Topics;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;

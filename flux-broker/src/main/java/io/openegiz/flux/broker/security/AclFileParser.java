@@ -1,7 +1,7 @@
 package io.openegiz.flux.broker.security;
 
 import io.openegiz.flux.broker.config.ConfigException;
-import io.openegiz.flux.broker.routing.Topics;
+import io.openegiz.flux.broker.message.Topics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.openegiz.flux.broker.session;
 
-import io.openegiz.flux.broker.routing.Message;
+import io.openegiz.flux.broker.message.Message;
 import io.openegiz.flux.broker.store.DurableStore;
 import io.openegiz.flux.broker.store.QueueTarget;
 import io.openegiz.flux.broker.store.SessionRecord;
@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.openegiz.flux.broker.message.Delivery;
 
 /**
  * {@code persistence true}: sessions, queues, QoS 2 state and delayed wills written through a
@@ -113,7 +114,7 @@ public final class DurableSessionPersistence implements SessionPersistence {
   }
 
   @Override
-  public void deliveredAll(String clientId, List<Session.Delivery> deliveries) {
+  public void deliveredAll(String clientId, List<Delivery> deliveries) {
     long[] ids = new long[deliveries.size()];
     int[] qos = new int[ids.length];
     for (int i = 0; i < ids.length; i++) {

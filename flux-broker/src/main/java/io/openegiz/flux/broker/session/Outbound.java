@@ -1,6 +1,7 @@
 package io.openegiz.flux.broker.session;
 
 import io.netty.util.concurrent.EventExecutor;
+import io.openegiz.flux.broker.message.Delivery;
 
 /**
  * The connection side of a session: what the session needs to send to its client. Implemented by the
@@ -15,7 +16,7 @@ public interface Outbound {
   int receiveMaximum();
 
   /** Writes (without flushing) a PUBLISH; false if it cannot be sent to this client (too large). */
-  boolean writePublish(Session.Delivery delivery, int packetId, boolean dup);
+  boolean writePublish(Delivery delivery, int packetId, boolean dup);
 
   /** Writes (without flushing) a PUBREL. */
   void writePubrel(int packetId);

@@ -19,6 +19,8 @@ public final class PersistentSessionQuota {
 
   private final SessionRegistry sessions;
   private final Map<String, Set<String>> byOwner = new HashMap<>();
+  /** Client ids admitted whose CONNECT has not registered its session yet, with how many such CONNECTs. */
+  private final Map<String, Integer> pending = new HashMap<>();
   private int sinceSweep;
 
   public PersistentSessionQuota(SessionRegistry sessions) {
@@ -37,7 +39,8 @@ public final class PersistentSessionQuota {
   /**
    * Records that {@code owner} opens or keeps a persistent session under {@code clientId}; false (and
    * nothing recorded) when that would be one more than {@code max} (0: no limit). Reusing a client id
-   * whose persistent session the owner already holds never counts twice.
+   * whose persistent session the owner already holds never counts twice. An admitted client id counts
+   * even before its session is registered, until {@link #settled} is called for it.
    */
   public synchronized boolean admit(String owner, String clientId, int max) {
     if (++sinceSweep >= SWEEP_EVERY) {
@@ -53,7 +56,16 @@ public final class PersistentSessionQuota {
       return false;
     }
     ids.add(clientId);
+    pending.merge(clientId, 1, Integer::sum);
     return true;
+  }
+
+  /**
+   * The CONNECT admitted under {@code clientId} was decided (its session registered, or refused): from
+   * now on the client id counts only while its session is held.
+   */
+  public synchronized void settled(String clientId) {
+    pending.computeIfPresent(clientId, (k, n) -> n == 1 ? null : n - 1);
   }
 
   /** Persistent sessions counted for an owner now. */
@@ -67,7 +79,7 @@ public final class PersistentSessionQuota {
   }
 
   private void prune(String owner, Set<String> ids, String keep) {
-    ids.removeIf(id -> !id.equals(keep) && !heldBy(sessions.get(id), owner));
+    ids.removeIf(id -> !id.equals(keep) && !pending.containsKey(id) && !heldBy(sessions.get(id), owner));
   }
 
   private static boolean heldBy(Session s, String owner) {

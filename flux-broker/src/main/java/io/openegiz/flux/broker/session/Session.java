@@ -2,8 +2,9 @@ package io.openegiz.flux.broker.session;
 
 import io.openegiz.flux.broker.metrics.BrokerMetrics;
 import io.openegiz.flux.broker.metrics.DropReason;
-import io.openegiz.flux.broker.routing.Message;
-import io.openegiz.flux.broker.routing.Subscription;
+import io.openegiz.flux.broker.message.Delivery;
+import io.openegiz.flux.broker.message.Subscription;
+import io.openegiz.flux.broker.routing.Subscriber;
 import io.openegiz.flux.broker.security.Authorizer;
 import io.openegiz.flux.broker.security.ClientIdentity;
 import java.time.Clock;
@@ -26,23 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * all other state is touched on the connection's event loop, under the session's monitor so that a
  * takeover by a connection on another loop sees it whole.
  */
-public final class Session {
-
-  /**
-   * A message on its way to this session's client, with the QoS and flags of this delivery.
-   *
-   * @param storeId the message's id in the durable store when this delivery is stored there, else 0
-   */
-  public record Delivery(Message message, int qos, boolean retain, List<Integer> subscriptionIds, long storeId) {
-    public Delivery(Message message, int qos, boolean retain, List<Integer> subscriptionIds) {
-      this(message, qos, retain, subscriptionIds, 0);
-    }
-
-    /** The same delivery, stored under this id. */
-    public Delivery stored(long id) {
-      return new Delivery(message, qos, retain, subscriptionIds, id);
-    }
-  }
+public final class Session implements Subscriber {
 
   private static final class Inflight {
     final Delivery delivery;
@@ -70,6 +55,8 @@ public final class Session {
   private final Set<Integer> inboundQos2 = new HashSet<>();
   private int lastPacketId;
   private volatile Outbound connection;
+  /** The connection the registry gave the session to: attached, or between its CONNECT and attach. */
+  private Outbound owner;
   private volatile ClientIdentity identity;
   private volatile long expiryIntervalSeconds;
   private volatile boolean ended;
@@ -107,6 +94,11 @@ public final class Session {
   public void expiryIntervalSeconds(long s) { expiryIntervalSeconds = s; }
   public boolean ended() { return ended; }
 
+  @Override
+  public boolean persistent() {
+    return persistence.persistent(this);
+  }
+
   /** This session's subscriptions by key (share group + filter). */
   public Map<String, Subscription> subscriptions() {
     return subscriptions;
@@ -115,16 +107,6 @@ public final class Session {
   /** Messages waiting in the queue (not counting those in flight). */
   public int queuedMessages() {
     return queuedMessages.get();
-  }
-
-  /** What became of an offered message. */
-  public enum Offer {
-    /** Queued. */
-    QUEUED,
-    /** Queued, but the queue is above its high watermark: the publisher should pause (see {@link #awaitRoom}). */
-    QUEUED_UNDER_PRESSURE,
-    /** Not queued; counted as a drop. */
-    DROPPED
   }
 
   /**
@@ -470,11 +452,35 @@ public final class Session {
   }
 
   /**
-   * Binds the session to a new connection (on that connection's event loop) and resends, in order,
-   * everything that was in flight: PUBLISH with DUP, or PUBREL where PUBREC had come [MQTT-4.4.0-1].
+   * Gives the session to a new connection (the registry does, under the client id's lock) and takes it
+   * from the one that had it, whether attached or still between its CONNACK and its attach, which then
+   * never attaches; returns that one, or null.
    */
-  void attach(Outbound c) {
+  Outbound claim(Outbound c) {
+    Outbound previous;
     synchronized (this) {
+      previous = owner;
+      owner = c;
+    }
+    if (previous != null) detach(previous);
+    return previous;
+  }
+
+  /** True while a connection holds the session, attached or about to attach. */
+  synchronized boolean claimed() {
+    return owner != null;
+  }
+
+  /**
+   * Binds the session to the connection it was given to (on its event loop) and resends, in order, what
+   * was in flight: PUBLISH with DUP, or PUBREL where PUBREC had come [MQTT-4.4.0-1]. False, and nothing
+   * done, when a takeover or the session's end came first: that connection is being closed.
+   */
+  boolean attach(Outbound c) {
+    synchronized (this) {
+      if (owner != c || ended) {
+        return false;
+      }
       connection = c;
       for (Iterator<Map.Entry<Integer, Inflight>> it = inflight.entrySet().iterator(); it.hasNext();) {
         Map.Entry<Integer, Inflight> e = it.next();
@@ -489,11 +495,13 @@ public final class Session {
       }
     }
     drain(c);
+    return true;
   }
 
   /** Unbinds the connection if it is still the current one; true when it was. */
   boolean detach(Outbound c) {
     synchronized (this) {
+      if (owner == c) owner = null;
       if (connection != c) {
         return false;
       }
@@ -512,16 +520,13 @@ public final class Session {
     return connection == c;
   }
 
-  synchronized Outbound connection() {
-    return connection;
-  }
-
   /** Ends the session: everything still queued or in flight is counted as dropped. */
   void end() {
     List<Delivery> lost = new ArrayList<>();
     synchronized (this) {
       ended = true;
       connection = null;
+      owner = null;
       for (Inflight f : inflight.values()) lost.add(f.delivery);
       inflight.clear();
       inboundQos2.clear();

@@ -5,6 +5,6 @@ package io.openegiz.flux.broker.session;
  *
  * @param maxQueuedMessages messages waiting beyond those in flight
  * @param maxQueuedBytes bytes waiting, each message counted whole (topic, payload and properties:
- *     {@link io.openegiz.flux.broker.routing.Message#size}); 0 means no byte limit
+ *     {@link io.openegiz.flux.broker.message.Message#size}); 0 means no byte limit
  */
 public record SessionLimits(int maxQueuedMessages, long maxQueuedBytes) {}

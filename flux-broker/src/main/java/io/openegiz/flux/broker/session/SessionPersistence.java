@@ -1,10 +1,11 @@
 package io.openegiz.flux.broker.session;
 
-import io.openegiz.flux.broker.routing.Message;
+import io.openegiz.flux.broker.message.Message;
 import io.openegiz.flux.broker.store.DiskFullException;
 import io.openegiz.flux.broker.store.QueueTarget;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import io.openegiz.flux.broker.message.Delivery;
 
 /**
  * What the session layer writes to disk, and when. {@link #NONE} is {@code persistence false}: every
@@ -78,8 +79,8 @@ public interface SessionPersistence {
   default void delivered(String clientId, long id, int qos) {}
 
   /** Stored deliveries the client acknowledged in one read batch; one store operation for all. */
-  default void deliveredAll(String clientId, List<Session.Delivery> deliveries) {
-    for (Session.Delivery d : deliveries) {
+  default void deliveredAll(String clientId, List<Delivery> deliveries) {
+    for (Delivery d : deliveries) {
       delivered(clientId, d.storeId(), d.qos());
     }
   }

@@ -1,7 +1,7 @@
 package io.openegiz.flux.broker.store;
 
-import io.openegiz.flux.broker.routing.Message;
-import io.openegiz.flux.broker.routing.Subscription;
+import io.openegiz.flux.broker.message.Message;
+import io.openegiz.flux.broker.message.Subscription;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

@@ -1,6 +1,6 @@
 package io.openegiz.flux.broker.store;
 
-import io.openegiz.flux.broker.routing.Subscription;
+import io.openegiz.flux.broker.message.Subscription;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,6 +1,6 @@
 package io.openegiz.flux.broker.store;
 
-import io.openegiz.flux.broker.routing.Message;
+import io.openegiz.flux.broker.message.Message;
 
 /**
  * A delayed will waiting to be published.

@@ -7,12 +7,13 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.openegiz.flux.broker.BrokerContext;
+import io.openegiz.flux.broker.protocol.BrokerContext;
 import io.openegiz.flux.broker.protocol.MqttConnectionHandler;
 import io.openegiz.flux.broker.protocol.MqttFrameDecoder;
 import io.openegiz.flux.broker.security.AuditLog;
 import io.openegiz.flux.broker.security.ConnectRateGuard;
 import java.util.Map;
+import io.openegiz.flux.broker.protocol.HandlerNames;
 
 /** The one place the MQTT pipeline is assembled; see {@link HandlerNames} for the order and why. */
 public final class MqttChannelInitializer extends ChannelInitializer<SocketChannel> {

@@ -2,6 +2,7 @@ package io.openegiz.flux.broker.routing;
 
 import java.util.ArrayList;
 import java.util.List;
+import io.openegiz.flux.broker.message.Subscription;
 
 /** Test sink that keeps what {@link SubscriptionTree#match} reports. */
 final class Collector implements MatchSink {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.openegiz.flux.broker.routing.RetainedQuota.Refusal;
 import org.junit.jupiter.api.Test;
+import io.openegiz.flux.broker.message.Message;
 
 /** The retained-message quota's bookkeeping: owners, replacement, take-over, clearing, restored messages. */
 class RetainedQuotaTest {

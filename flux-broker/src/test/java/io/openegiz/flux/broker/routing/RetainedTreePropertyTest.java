@@ -8,6 +8,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import io.openegiz.flux.broker.message.Message;
+import io.openegiz.flux.broker.message.Subscription;
+import io.openegiz.flux.broker.message.Topics;
 
 /**
  * The retained tree, given random topics and random filters, finds exactly what the reference matcher

@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import io.openegiz.flux.broker.message.Subscription;
+import io.openegiz.flux.broker.message.Topics;
 
 /**
  * Writers churn subscriptions while readers match. Readers check that untouched subscriptions

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import io.openegiz.flux.broker.message.Subscription;
+import io.openegiz.flux.broker.message.Topics;
 
 /** Compares the tree against the reference matcher {@link Topics#matches} on random input. */
 class SubscriptionTreePropertyTest {

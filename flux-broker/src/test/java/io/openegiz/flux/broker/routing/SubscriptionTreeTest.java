@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import io.openegiz.flux.broker.message.Subscription;
 
 class SubscriptionTreeTest {
 

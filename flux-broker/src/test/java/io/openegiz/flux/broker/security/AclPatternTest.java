@@ -2,7 +2,7 @@ package io.openegiz.flux.broker.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.openegiz.flux.broker.routing.Topics;
+import io.openegiz.flux.broker.message.Topics;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package io.openegiz.flux.broker.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.openegiz.flux.broker.routing.Message;
+import io.openegiz.flux.broker.message.Message;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -5,8 +5,8 @@ import static io.openegiz.flux.broker.store.RecordCodecTest.fullMessage;
 import static io.openegiz.flux.broker.store.RecordCodecTest.plainMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.openegiz.flux.broker.routing.Message;
-import io.openegiz.flux.broker.routing.Subscription;
+import io.openegiz.flux.broker.message.Message;
+import io.openegiz.flux.broker.message.Subscription;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.openegiz.flux.broker.routing.DurableRetainedStore;
 
 class DurableStoreTest {
   @TempDir

@@ -3,8 +3,8 @@ package io.openegiz.flux.broker.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.openegiz.flux.broker.routing.Message;
-import io.openegiz.flux.broker.routing.Subscription;
+import io.openegiz.flux.broker.message.Message;
+import io.openegiz.flux.broker.message.Subscription;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;

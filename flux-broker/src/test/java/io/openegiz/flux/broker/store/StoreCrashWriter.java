@@ -1,6 +1,6 @@
 package io.openegiz.flux.broker.store;
 
-import io.openegiz.flux.broker.routing.Message;
+import io.openegiz.flux.broker.message.Message;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;

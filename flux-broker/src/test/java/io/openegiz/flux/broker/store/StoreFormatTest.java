@@ -70,7 +70,7 @@ class StoreFormatTest {
   @Test
   void aFormat1StoreIsReadAndUpgraded() throws Exception {
     byte[] magic = "flux-store".getBytes(StandardCharsets.US_ASCII);
-    io.openegiz.flux.broker.routing.Message m = RecordCodecTest.plainMessage("a/1", "from format 1");
+    io.openegiz.flux.broker.message.Message m = RecordCodecTest.plainMessage("a/1", "from format 1");
     try (Options o = new Options().setCreateIfMissing(true); RocksDB db = RocksDB.open(o, dir.toString())) {
       db.put(StoreKeys.format(), ByteBuffer.allocate(magic.length + 4).put(magic).putInt(1).array());
       db.put(StoreKeys.session("c1"), RecordCodec.encodeSession(

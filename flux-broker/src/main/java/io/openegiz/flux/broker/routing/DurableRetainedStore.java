@@ -1,9 +1,10 @@
-package io.openegiz.flux.broker.store;
+package io.openegiz.flux.broker.routing;
 
-import io.openegiz.flux.broker.routing.Message;
-import io.openegiz.flux.broker.routing.RetainedCursor;
+import io.openegiz.flux.broker.message.Message;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import io.openegiz.flux.broker.store.DurableStore;
+import io.openegiz.flux.broker.store.RecoveredState;
 
 /**
  * Retained messages written through to the {@link DurableStore}, the record of truth, and indexed in

@@ -1,8 +1,6 @@
-package io.openegiz.flux.broker.store;
+package io.openegiz.flux.broker.routing;
 
-import io.openegiz.flux.broker.routing.Message;
-import io.openegiz.flux.broker.routing.RetainedCursor;
-import io.openegiz.flux.broker.routing.RetainedTree;
+import io.openegiz.flux.broker.message.Message;
 import java.util.function.Consumer;
 
 /**

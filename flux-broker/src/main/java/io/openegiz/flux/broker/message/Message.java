@@ -1,4 +1,4 @@
-package io.openegiz.flux.broker.routing;
+package io.openegiz.flux.broker.message;
 
 import java.util.List;
 
@@ -47,17 +47,6 @@ public record Message(String topic, byte[] payload, int qos, boolean retain, Str
       for (UserProperty p : userProperties) n += utf8Length(p.key()) + utf8Length(p.value());
       return n;
     }
-
-    /** Bytes these properties take on the wire, roughly, for packet-size checks. */
-    int encodedSizeEstimate() {
-      int n = 0;
-      if (payloadFormat != null) n += 2;
-      if (contentType != null) n += 3 + contentType.length() * 3;
-      if (responseTopic != null) n += 3 + responseTopic.length() * 3;
-      if (correlationData != null) n += 3 + correlationData.length;
-      for (UserProperty p : userProperties) n += 5 + (p.key().length() + p.value().length()) * 3;
-      return n;
-    }
   }
 
   /** One MQTT 5 user property; order and duplicates are kept [MQTT-3.3.2-18]. */
@@ -81,15 +70,5 @@ public record Message(String topic, byte[] payload, int qos, boolean retain, Str
   /** True when the message has an expiry and it has passed. */
   public boolean expired(long nowMillis) {
     return expiresAtMillis != 0 && nowMillis >= expiresAtMillis;
-  }
-
-  /**
-   * Upper bound of the size of a PUBLISH carrying this message, so the broker never sends a packet
-   * larger than a client accepts [MQTT-3.1.2-24].
-   */
-  public int encodedSizeEstimate(int subscriptionIds) {
-    int remaining = 2 + topic.length() * 3 + 2 + 5 + 5 + properties.encodedSizeEstimate()
-        + subscriptionIds * 5 + payload.length;
-    return 1 + 4 + remaining;
   }
 }

@@ -1,4 +1,4 @@
-package io.openegiz.flux.broker;
+package io.openegiz.flux.broker.protocol;
 
 import io.openegiz.flux.broker.config.BrokerConfig;
 import io.openegiz.flux.broker.metrics.BrokerMetrics;
@@ -13,7 +13,7 @@ import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * The broker-wide services a connection works with, assembled once by {@link FluxBroker}.
+ * The broker-wide services a connection works with, assembled once by {@code FluxBroker}.
  *
  * @param scheduler timers that outlive a connection (session expiry, delayed wills)
  * @param quotas retained, session and publish-rate quotas per identity

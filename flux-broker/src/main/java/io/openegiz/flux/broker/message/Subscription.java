@@ -1,4 +1,4 @@
-package io.openegiz.flux.broker.routing;
+package io.openegiz.flux.broker.message;
 
 import java.util.Objects;
 

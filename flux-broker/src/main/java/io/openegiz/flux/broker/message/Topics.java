@@ -1,4 +1,4 @@
-package io.openegiz.flux.broker.routing;
+package io.openegiz.flux.broker.message;
 
 /**
  * Static validation and matching helpers for MQTT topic names and topic filters (MQTT 3.1.1
@@ -109,7 +109,7 @@ public final class Topics {
 
   /**
    * Reference matcher: true when {@code topic} matches {@code filter}; both are assumed valid. Slow
-   * (splits strings); the broker uses {@link SubscriptionTree}.
+   * (splits strings); the broker uses the routing package's {@code SubscriptionTree}.
    */
   public static boolean matches(String filter, String topic) {
     if (topic.startsWith("$") && (filter.startsWith("+") || filter.startsWith("#"))) {

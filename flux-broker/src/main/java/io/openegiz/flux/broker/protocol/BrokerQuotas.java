@@ -1,4 +1,4 @@
-package io.openegiz.flux.broker;
+package io.openegiz.flux.broker.protocol;
 
 import io.openegiz.flux.broker.routing.RetainedQuota;
 import io.openegiz.flux.broker.security.PublishBuckets;

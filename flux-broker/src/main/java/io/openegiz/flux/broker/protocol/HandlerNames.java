@@ -1,12 +1,13 @@
-package io.openegiz.flux.broker.transport;
+package io.openegiz.flux.broker.protocol;
 
 /**
  * Names of the pipeline's handlers, in pipeline order. The order is the design:
  * a connection over its address's rate is refused first, bytes are counted (as they are on the wire), TLS
  * removed, flushes consolidated, then packets framed (with the size limit) before the
  * codec decodes them, and the connection handler sees whole packets only. Before any of these, the
- * listener's server channel runs {@link AcceptGuard}, which closes a connection beyond a connection cap
- * before it gets a pipeline at all.
+ * listener's server channel runs the transport's {@code AcceptGuard}, which closes a connection beyond a
+ * connection cap before it gets a pipeline at all. The names live here, beside the connection handler,
+ * because protocol adds a handler by name (keep alive) and never imports the transport.
  */
 public final class HandlerNames {
   private HandlerNames() {}

@@ -1,4 +1,4 @@
-package io.openegiz.flux.broker.routing;
+package io.openegiz.flux.broker.message;
 
 /**
  * A topic filter split from its optional {@code $share/{group}/} prefix.
