@@ -81,7 +81,8 @@ int main(int argc, char** argv) {
   transport.disconnect();
   const fw::Counters& c = device.counters();
   log.info("stopped: " + std::to_string(c.sampled) + " readings, " + std::to_string(c.acked) + " acknowledged, " +
-           std::to_string(device.buffered()) + " still buffered, " + std::to_string(device.dropped()) + " dropped, " +
+           std::to_string(device.buffered() + device.in_flight()) + " unacknowledged, " +
+           std::to_string(device.dropped()) + " dropped, " +
            std::to_string(c.mqtt_reconnects) + " reconnects");
   return 0;
 }
