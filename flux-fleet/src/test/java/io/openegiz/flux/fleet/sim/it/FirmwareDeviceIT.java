@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -74,11 +73,11 @@ class FirmwareDeviceIT {
       DeviceProcess therm = device("esp32-oven001-therm", "thermal", "oven", "oven-001", broker.port());
       DeviceProcess env = device("esp32-zonea-env", "environmental", "environment", "zone-a", broker.port(),
           "--state-dir", dir.toString());
-      await().atMost(WAIT).until(() -> DEVICES.stream().allMatch(id -> count(core, r -> r.isTelemetry()
-          && r.deviceId().equals(id)) >= 5 && count(core, r -> r.isStatus("online") && r.deviceId().equals(id)) >= 1));
+      await().atMost(WAIT).until(() -> DEVICES.stream().allMatch(id -> core.count(r -> r.isTelemetry()
+          && r.deviceId().equals(id)) >= 5 && core.count(r -> r.isStatus("online") && r.deviceId().equals(id)) >= 1));
 
       core.publish(OVEN_COMMAND, "{\"command\":\"set_interval\",\"request_id\":\"req-1\",\"interval_seconds\":1}");
-      await().atMost(WAIT).until(() -> count(core, r -> r.topic().endsWith("/response")) == 2);
+      await().atMost(WAIT).until(() -> core.count(r -> r.topic().endsWith("/response")) == 2);
       assertThat(core.matching(r -> r.topic().endsWith("/response"))).extracting(Received::topic)
           .containsExactlyInAnyOrder("openegiz/factory-a/oven/oven-001/electrical/response",
               "openegiz/factory-a/oven/oven-001/thermal/response");
@@ -95,10 +94,10 @@ class FirmwareDeviceIT {
       for (DeviceProcess p : List.of(elec, therm, env)) {
         assertThat(p.stop()).isZero();
       }
-      await().atMost(WAIT).until(() -> count(core, r -> r.isStatus("offline")) == DEVICES.size());
+      await().atMost(WAIT).until(() -> core.count(r -> r.isStatus("offline")) == DEVICES.size());
       // All but the invalid command the test sent itself.
       List<Received> all = core.matching(r -> !r.text().contains("req-2"));
-      assertAllValid(all);
+      judge.assertAllValid(all);
       assertSameBytesAsPayloads(all);
       assertThat(all).filteredOn(Received::isTelemetry).extracting(Received::topic)
           .contains("openegiz/factory-a/oven/oven-001/electrical/telemetry",
@@ -113,16 +112,16 @@ class FirmwareDeviceIT {
     String status = "openegiz/factory-a/environment/zone-a/ambient/status";
     try (Subscriber core = new Subscriber(broker.port(), "openegiz/#", broker.clientSsl(EGIZCORE))) {
       DeviceProcess env = device("esp32-zonea-env", "environmental", "environment", "zone-a", broker.port());
-      await().atMost(WAIT).until(() -> count(core, r -> r.isStatus("online")) >= 1);
+      await().atMost(WAIT).until(() -> core.count(r -> r.isStatus("online")) >= 1);
       env.kill9();
-      await().atMost(WAIT).until(() -> count(core, r -> r.isStatus("offline")) == 1);
+      await().atMost(WAIT).until(() -> core.count(r -> r.isStatus("offline")) == 1);
       Received will = core.matching(r -> r.isStatus("offline")).getFirst();
       assertThat(will.deviceId()).isEqualTo("esp32-zonea-env");
       assertThat(will.json().has("diagnostics")).as("an LWT is fixed at connect time: no counters").isFalse();
       try (Subscriber late = new Subscriber(broker.port(), status, broker.clientSsl(EGIZCORE))) {
         await().atMost(WAIT).until(() -> late.matching(r -> r.retain() && r.isStatus("offline")).size() == 1);
       }
-      assertAllValid(core.all());
+      judge.assertAllValid(core.all());
     }
   }
 
@@ -133,7 +132,7 @@ class FirmwareDeviceIT {
       DeviceProcess elec;
       try (Subscriber before = new Subscriber(broker.port(), "openegiz/#", broker.clientSsl(EGIZCORE))) {
         elec = device("esp32-oven001-elec", "electrical", "oven", "oven-001", proxy.port());
-        await().atMost(WAIT).until(() -> count(before, Received::isTelemetry) >= 10);
+        await().atMost(WAIT).until(() -> before.count(Received::isTelemetry) >= 10);
         // The network goes, then the broker restarts while the device is away.
         proxy.accepting(false);
         proxy.cutAll();
@@ -149,7 +148,7 @@ class FirmwareDeviceIT {
         long backlog = Long.parseLong(m.group(1));
         assertThat(backlog).isGreaterThanOrEqualTo(20);
         // The backlog goes first; fresh readings follow it.
-        await().atMost(WAIT).until(() -> count(after, Received::isTelemetry) >= backlog + 10);
+        await().atMost(WAIT).until(() -> after.count(Received::isTelemetry) >= backlog + 10);
         assertThat(elec.stop()).isZero();
         long[] counters = elec.stoppedCounters();
         assertThat(counters[2]).as("unacknowledged at stop").isZero();
@@ -162,7 +161,7 @@ class FirmwareDeviceIT {
         });
         List<Instant> order = after.matching(Received::isTelemetry).stream().map(Received::timestamp).toList();
         assertThat(order).as("oldest first, in the order taken").isSorted();
-        assertAllValid(after.all());
+        judge.assertAllValid(after.all());
       }
     }
   }
@@ -178,17 +177,6 @@ class FirmwareDeviceIT {
 
   private static void timestamps(Subscriber sub, Set<Instant> into) {
     sub.matching(Received::isTelemetry).forEach(r -> into.add(r.timestamp()));
-  }
-
-  private static long count(Subscriber sub, Predicate<Received> test) {
-    return sub.matching(test).size();
-  }
-
-  private void assertAllValid(List<Received> messages) {
-    assertThat(messages).isNotEmpty();
-    for (Received r : messages) {
-      assertThat(judge.judge(r.topic(), r.payload())).as("%s %s", r.topic(), r.text()).isEmpty();
-    }
   }
 
   /** Byte-compatible: read by flux-telemetry and written back, every telemetry and status payload is unchanged. */
