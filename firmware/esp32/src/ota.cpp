@@ -2,10 +2,10 @@
 
 #include <esp_ota_ops.h>
 
-// Signed OTA is the next slice of issue 11: the core's ManifestVerifier (mbedTLS ECDSA P-256 over the
-// manifest, model, anti-rollback) checks the manifest before esp_https_ota_begin, the image is hashed while
-// esp_https_ota_perform writes it, and esp_https_ota_finish sets the boot slot only when size and SHA-256
-// match. Until then the board answers as `flux fleet` does.
+// Signed OTA is the next slice of issue 11: the core's MbedtlsManifestVerifier (ECDSA P-256 over the
+// manifest, model, anti-rollback) checks the manifest before esp_https_ota_begin, an ImageCheck is fed each
+// chunk esp_https_ota_perform writes, and esp_https_ota_finish sets the boot slot only when it accepts.
+// Until then the board answers as `flux fleet` does.
 flux::fw::OtaOutcome EspOtaHandler::handle(const flux::fw::OtaCommand& command) {
   return {"not_supported", "signed OTA is not in this firmware build yet; " + command.version +
                                " not installed, firmware unchanged"};

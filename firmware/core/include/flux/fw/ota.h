@@ -46,6 +46,64 @@ struct OtaOutcome {
   std::string detail;
 };
 
+/** Compares semantic versions by SemVer 2.0 precedence (build metadata ignored): <0, 0 or >0. */
+int compare_semver(const std::string& a, const std::string& b);
+
+/** One sentence naming a verdict, e.g. "the signature does not verify with the built-in key". */
+const char* ota_verdict_text(OtaVerdict verdict);
+
+/**
+ * Reads a manifest: a JSON object with exactly model, version, size and sha256 (firmware/README.md, "OTA
+ * manifest"). False with {@code error} naming the field on anything else.
+ */
+bool parse_manifest(const std::string& json, OtaManifest& out, std::string& error);
+
+/** Decodes standard base64 (with padding). False on anything else. */
+bool decode_base64(const std::string& text, std::string& out);
+
+/**
+ * The ManifestVerifier of the board and of Linux: ECDSA P-256 over SHA-256 with mbedTLS (the same md/pk
+ * calls in mbedTLS 2.28, Debian's, and 3.x, ESP-IDF's), against a public key built into the firmware.
+ */
+class MbedtlsManifestVerifier : public ManifestVerifier {
+ public:
+  /** {@code public_key_pem}: an EC P-256 public key, PEM ("-----BEGIN PUBLIC KEY-----"). */
+  explicit MbedtlsManifestVerifier(const std::string& public_key_pem);
+  ~MbedtlsManifestVerifier() override;
+  MbedtlsManifestVerifier(const MbedtlsManifestVerifier&) = delete;
+  MbedtlsManifestVerifier& operator=(const MbedtlsManifestVerifier&) = delete;
+  /** Empty when the key is usable, else why not: the device must then refuse every update. */
+  const std::string& key_error() const { return key_error_; }
+  OtaVerdict verify(const std::string& manifest_bytes, const std::string& signature_der, const std::string& model,
+                    const std::string& running_version, OtaManifest& out, std::string& detail) override;
+
+ private:
+  void* pk_;  // mbedtls_pk_context, kept out of this header so the core's users need no mbedTLS headers
+  std::string key_error_;
+};
+
+/**
+ * Checks an image as it is written, chunk by chunk: refuses more bytes than the manifest states at once,
+ * and at the end a short image (a truncated download) or a SHA-256 other than the manifest's.
+ */
+class ImageCheck {
+ public:
+  explicit ImageCheck(const OtaManifest& manifest);
+  ~ImageCheck();
+  ImageCheck(const ImageCheck&) = delete;
+  ImageCheck& operator=(const ImageCheck&) = delete;
+  /** False (SizeMismatch) as soon as the image is longer than the manifest says: stop writing. */
+  bool update(const uint8_t* data, size_t length);
+  /** Accepted only when size and SHA-256 both match; {@code detail} says what differed. */
+  OtaVerdict finish(std::string& detail);
+
+ private:
+  OtaManifest manifest_;
+  uint64_t received_ = 0;
+  bool too_long_ = false;
+  void* md_;  // mbedtls_md_context_t
+};
+
 /** Carries out an `ota` command: download, verify, write, switch slot (esp_https_ota / a slot directory). */
 class OtaHandler {
  public:

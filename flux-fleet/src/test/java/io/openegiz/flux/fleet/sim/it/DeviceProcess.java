@@ -32,8 +32,10 @@ final class DeviceProcess implements AutoCloseable {
   /** Starts {@code flux-device} with {@code args}; fails the test, saying how to build it, if it is not built. */
   static DeviceProcess start(Path dir, String name, List<String> args) throws IOException {
     if (!Files.isExecutable(BINARY)) {
-      fail("flux-device is not built: " + BINARY + " is missing. Run firmware/build-and-test (needs cmake, g++, "
-          + "pkg-config, libmosquitto-dev, doctest-dev) before this test; ./run-tests does it first.");
+      fail("flux-device is not built: " + BINARY
+          + " is missing. Run firmware/build-and-test (Debian packages: cmake g++ "
+          + "pkg-config libmosquitto-dev libmbedtls-dev doctest-dev openssl) before this test; ./run-tests does it "
+          + "first.");
     }
     List<String> command = new ArrayList<>();
     command.add(BINARY.toString());
