@@ -1,6 +1,8 @@
 #include "mosquitto_transport.h"
 
 #include <mosquitto.h>
+#include <poll.h>
+#include <sys/socket.h>
 
 #include <cerrno>
 #include <cstring>
@@ -12,6 +14,17 @@ namespace {
 std::string error_text(int rc) {
   if (rc == MOSQ_ERR_ERRNO) return std::strerror(errno);
   return mosquitto_strerror(rc);
+}
+
+// libmosquitto 2.0.11 does not notice a refused TCP connect under TLS: it retries the ClientHello on the dead
+// socket (EPIPE) until the keep-alive. A socket that polls ready but has no peer never connected.
+bool tcp_failed(int fd) {
+  if (fd < 0) return false;
+  pollfd p{fd, POLLOUT, 0};
+  if (poll(&p, 1, 0) <= 0) return false;  // still connecting
+  sockaddr_storage peer{};
+  socklen_t len = sizeof peer;
+  return getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &len) != 0 && errno == ENOTCONN;
 }
 
 struct LibraryInit {
@@ -103,6 +116,8 @@ void MosquittoTransport::loop(int timeout_ms) {
     std::string reason = pending_.empty() ? error_text(rc) : pending_;
     pending_.clear();
     lost(reason);
+  } else if (mosq_ != nullptr && !up_ && tcp_failed(mosquitto_socket(mosq_))) {
+    lost("cannot connect to " + settings_.host + ":" + std::to_string(settings_.port) + ": connection refused or reset");
   }
 }
 

@@ -166,6 +166,28 @@ class FirmwareDeviceIT {
     }
   }
 
+  /**
+   * A device that boots while the broker is down keeps trying with backoff (a refused TCP connect under TLS is
+   * noticed at once, not after the 15 s connect timeout) and delivers what it buffered once the broker is up.
+   */
+  @Test
+  void aDeviceThatBootsBeforeTheBrokerRetriesWithBackoffAndDeliversItsReadings() throws Exception {
+    broker.stop();
+    DeviceProcess env = device("esp32-zonea-env", "environmental", "environment", "zone-a", broker.port());
+    await().atMost(Duration.ofSeconds(6)).until(() -> env.log().lines()
+        .filter(l -> l.contains("connection failed: cannot connect")).count() >= 3);
+    broker.startAgain();
+    try (Subscriber core = new Subscriber(broker.port(), "openegiz/#", broker.clientSsl(EGIZCORE))) {
+      await().atMost(WAIT)
+          .until(() -> core.count(r -> r.isStatus("online")) == 1 && core.count(Received::isTelemetry) >= 30);
+      List<Instant> order = core.matching(Received::isTelemetry).stream().map(Received::timestamp).toList();
+      assertThat(order).as("oldest first, in the order taken").isSorted();
+      assertThat(env.stop()).isZero();
+      assertThat(env.stoppedCounters()[3]).as("dropped").isZero();
+      judge.assertAllValid(core.all());
+    }
+  }
+
   private static long lastBuffered(DeviceProcess p) throws Exception {
     Matcher m = BUFFERED.matcher(p.log());
     long last = 0;

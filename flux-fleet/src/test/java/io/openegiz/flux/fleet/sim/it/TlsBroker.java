@@ -33,6 +33,7 @@ final class TlsBroker implements AutoCloseable {
   private final Path auditLog;
   private final List<String> conf;
   private FluxBroker broker;
+  private final int port;
 
   /** Makes a CA, a server certificate for 127.0.0.1 and one client certificate per name, then starts. */
   TlsBroker(Path dir, List<String> clientNames) throws Exception {
@@ -54,6 +55,7 @@ final class TlsBroker implements AutoCloseable {
         "acl_file " + SHIPPED_ACL,
         "audit_log " + auditLog);
     broker = start(0);
+    port = broker.port();
   }
 
   private FluxBroker start(int port) throws ConfigException {
@@ -65,8 +67,17 @@ final class TlsBroker implements AutoCloseable {
 
   /** Stops the broker and starts a new one on the same port, with the same configuration. */
   void restart() throws ConfigException {
-    int port = broker.port();
+    stop();
+    startAgain();
+  }
+
+  /** Stops the broker: its port refuses connections until {@link #startAgain()}. */
+  void stop() {
     broker.close();
+  }
+
+  /** Starts a new broker on the port of the first, with the same configuration. */
+  void startAgain() throws ConfigException {
     broker = start(port);
   }
 
@@ -80,7 +91,7 @@ final class TlsBroker implements AutoCloseable {
   }
 
   int port() {
-    return broker.port();
+    return port;
   }
 
   /** The directory to give {@code flux fleet --cert-dir}. */
