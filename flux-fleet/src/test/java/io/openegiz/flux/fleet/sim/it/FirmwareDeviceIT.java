@@ -3,10 +3,16 @@ package io.openegiz.flux.fleet.sim.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.openegiz.flux.broker.FluxBroker;
+import io.openegiz.flux.broker.config.ConfigParser;
+import io.openegiz.flux.broker.security.PasswordHash;
 import io.openegiz.flux.telemetry.Payloads;
 import io.openegiz.flux.telemetry.Status;
 import io.openegiz.flux.telemetry.Telemetry;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -186,6 +192,40 @@ class FirmwareDeviceIT {
       assertThat(env.stoppedCounters()[3]).as("dropped").isZero();
       judge.assertAllValid(core.all());
     }
+  }
+
+  /** FR-1.3's other way in: a username (the device id) and a password from a Mosquitto-format password file. */
+  @Test
+  void withAPasswordItIsAcceptedAndTheShippedAclLetsItPublishAWrongOneIsRefused() throws Exception {
+    String line = "esp32-oven001-elec:"
+        + PasswordHash.create("dev-secret".getBytes(StandardCharsets.UTF_8), 101, new SecureRandom()).encoded();
+    Path passwd = Files.writeString(dir.resolve("passwd"), line + "\n");
+    Path audit = dir.resolve("password-audit.log");
+    List<String> conf = List.of("listener 0 127.0.0.1", "password_file " + passwd, "allow_anonymous false",
+        "acl_file " + TlsBroker.SHIPPED_ACL, "audit_log " + audit);
+    try (FluxBroker plain = FluxBroker.builder(ConfigParser.parse("flux.conf", conf).config()).build().start()) {
+      List<String> common = List.of("--device-id", "esp32-oven001-elec", "--port", String.valueOf(plain.port()),
+          "--rate", "10");
+      DeviceProcess good = DeviceProcess.start(dir, "good", concat(common, "--password", "dev-secret"));
+      processes.add(good);
+      DeviceProcess bad = DeviceProcess.start(dir, "bad", concat(common, "--password", "wrong"));
+      processes.add(bad);
+      await().atMost(WAIT).until(() -> bad.log().contains("refused by the broker: Connection Refused: bad user name")
+          && good.log().contains("connected;"));
+      await().atMost(WAIT).until(() -> good.log().lines().filter(l -> l.contains("connected;")).count() == 1
+          && Files.exists(audit) && Files.readString(audit).contains("esp32-oven001-elec"));
+      assertThat(good.stop()).isZero();
+      long[] counters = good.stoppedCounters();
+      assertThat(counters[1]).as("acknowledged").isEqualTo(counters[0]).isPositive();
+      assertThat(bad.log()).doesNotContain("connected;");
+      assertThat(Files.readString(audit)).doesNotContain("acl_denied");
+    }
+  }
+
+  private static List<String> concat(List<String> head, String... tail) {
+    List<String> all = new ArrayList<>(head);
+    all.addAll(List.of(tail));
+    return all;
   }
 
   private static long lastBuffered(DeviceProcess p) throws Exception {
