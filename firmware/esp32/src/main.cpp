@@ -15,7 +15,7 @@
 #include <sys/time.h>
 
 #include "flux/fw/device.h"
-#include "mqtt_client.h"
+#include "mqtt_transport.h"
 #include "ota.h"
 #include "sensors/sensors.h"
 

@@ -1,4 +1,4 @@
-#include "mqtt_client.h"
+#include "mqtt_transport.h"
 
 EspMqttTransport::EspMqttTransport(const char* uri, const char* ca_pem, const char* cert_pem, const char* key_pem)
     : uri_(uri), ca_(ca_pem), cert_(cert_pem), key_(key_pem), events_(xQueueCreate(64, sizeof(MqttEvent))) {}
@@ -24,6 +24,7 @@ bool EspMqttTransport::connect(const flux::fw::ConnectRequest& r) {
   cfg.session.last_will.retain = r.will_retain;
   // The core decides when to reconnect (capped exponential backoff with jitter).
   cfg.network.disable_auto_reconnect = true;
+  ++generation_;
   client_ = esp_mqtt_client_init(&cfg);
   if (client_ == nullptr) return false;
   esp_mqtt_client_register_event(client_, MQTT_EVENT_ANY, &EspMqttTransport::on_event, this);
@@ -53,7 +54,7 @@ void EspMqttTransport::disconnect() {
 void EspMqttTransport::on_event(void* self, esp_event_base_t, int32_t id, void* data) {
   auto* t = static_cast<EspMqttTransport*>(self);
   auto* e = static_cast<esp_mqtt_event_handle_t>(data);
-  MqttEvent out{MqttEvent::Connected, 0, nullptr, nullptr};
+  MqttEvent out{MqttEvent::Connected, t->generation_, 0, nullptr, nullptr};
   switch (static_cast<esp_mqtt_event_id_t>(id)) {
     case MQTT_EVENT_CONNECTED: out.kind = MqttEvent::Connected; break;
     // A failed attempt or a loss; MQTT_EVENT_ERROR is always followed by this one.
@@ -78,6 +79,11 @@ void EspMqttTransport::dispatch(flux::fw::Device& device, TickType_t wait) {
   MqttEvent e;
   while (xQueueReceive(events_, &e, wait) == pdTRUE) {
     wait = 0;
+    if (e.generation != generation_) {
+      delete e.topic;
+      delete e.payload;
+      continue;
+    }
     switch (e.kind) {
       case MqttEvent::Connected: device.on_connected(); break;
       case MqttEvent::Disconnected: device.on_disconnected("esp-mqtt: disconnected"); break;

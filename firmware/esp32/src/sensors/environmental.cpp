@@ -1,6 +1,7 @@
 // BME280 (temperature, humidity, pressure) and SCD41 (CO2) on I2C, through the esp-idf-lib components
 // bmp280 and scd4x (UncleRus/esp-idf-lib, added as ESP-IDF components; see ../../README.md).
 #include <bmp280.h>
+#include <driver/gpio.h>
 #include <scd4x.h>
 
 #include <cmath>

@@ -1,4 +1,5 @@
-// The core's Transport over ESP-IDF's esp-mqtt (MQTT 3.1.1 over TLS 1.3 with the device certificate).
+// The core's Transport over ESP-IDF's esp-mqtt (MQTT 3.1.1 over TLS 1.3 with the device certificate). Not named
+// mqtt_client.h: that is esp-mqtt's own header, included below.
 #pragma once
 
 #include <freertos/FreeRTOS.h>
@@ -12,6 +13,7 @@
 /** An esp-mqtt event, copied off the MQTT task so that the core runs on the main task only. */
 struct MqttEvent {
   enum Kind { Connected, Disconnected, Published, Message } kind;
+  unsigned generation;  // which client it came from: events of a destroyed client are dropped
   int message_id;
   std::string* topic;    // owned by the receiver (Message only)
   std::string* payload;  // owned by the receiver (Message only)
@@ -36,5 +38,6 @@ class EspMqttTransport : public flux::fw::Transport {
   const char* key_;
   esp_mqtt_client_handle_t client_ = nullptr;
   QueueHandle_t events_;
+  unsigned generation_ = 0;  // bumped for every new client
   std::string will_topic_, will_payload_, client_id_;
 };
