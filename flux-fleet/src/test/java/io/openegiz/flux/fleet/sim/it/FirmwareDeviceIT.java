@@ -194,6 +194,30 @@ class FirmwareDeviceIT {
     }
   }
 
+  /** FR-1.7's overflow policy in the real process: past the buffer's size the oldest go, and are counted. */
+  @Test
+  void aFullBufferDropsTheOldestReadingsAndCountsThem() throws Exception {
+    broker.stop();
+    DeviceProcess env = device("esp32-zonea-env", "environmental", "environment", "zone-a", broker.port(),
+        "--buffer", "10");
+    await().atMost(WAIT).until(() -> lastBuffered(env) == 10);
+    broker.startAgain();
+    try (Subscriber core = new Subscriber(broker.port(), "openegiz/#", broker.clientSsl(EGIZCORE))) {
+      await().atMost(WAIT).until(() -> core.count(Received::isTelemetry) >= 20);
+      assertThat(env.stop()).isZero();
+      long[] counters = env.stoppedCounters();
+      assertThat(counters[2]).as("unacknowledged at stop").isZero();
+      assertThat(counters[3]).as("dropped").isPositive();
+      // Every reading taken either reached the subscriber or was counted as dropped.
+      await().atMost(WAIT).until(() -> {
+        Set<Instant> seen = new HashSet<>();
+        timestamps(core, seen);
+        return seen.size() == counters[0] - counters[3];
+      });
+      judge.assertAllValid(core.all());
+    }
+  }
+
   /** FR-1.3's other way in: a username (the device id) and a password from a Mosquitto-format password file. */
   @Test
   void withAPasswordItIsAcceptedAndTheShippedAclLetsItPublishAWrongOneIsRefused() throws Exception {
