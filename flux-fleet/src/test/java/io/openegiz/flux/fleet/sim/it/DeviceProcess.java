@@ -59,6 +59,17 @@ final class DeviceProcess implements AutoCloseable {
     process.waitFor(10, TimeUnit.SECONDS);
   }
 
+  /**
+   * SIGSTOP: the device hangs with its connection open, as a board whose firmware locked up; only its missing
+   * keep-alive pings tell the broker.
+   */
+  void freeze() throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-STOP", String.valueOf(process.pid())).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      fail("kill -STOP " + process.pid() + " failed");
+    }
+  }
+
   /** SIGTERM: the device publishes its retained offline status and disconnects; returns its exit code. */
   int stop() throws InterruptedException {
     process.destroy();

@@ -131,6 +131,19 @@ class FirmwareDeviceIT {
     }
   }
 
+  /** FR-1.6: a device that hangs with its connection open is declared offline within the spec's 30 s. */
+  @Test
+  void aHungDeviceIsMarkedOfflineByItsWillWithinThirtySeconds() throws Exception {
+    try (Subscriber core = new Subscriber(broker.port(), "openegiz/#", broker.clientSsl(EGIZCORE))) {
+      DeviceProcess env = device("esp32-zonea-env", "environmental", "environment", "zone-a", broker.port());
+      await().atMost(WAIT).until(() -> core.count(r -> r.isStatus("online")) >= 1);
+      env.freeze();
+      // Keep-alive 20 s: the broker gives up after 1.5 periods, 30 s; a second's margin for the test's own timing.
+      await().atMost(Duration.ofSeconds(31)).until(() -> core.count(r -> r.isStatus("offline")) == 1);
+      assertThat(core.matching(r -> r.isStatus("offline")).getFirst().deviceId()).isEqualTo("esp32-zonea-env");
+    }
+  }
+
   @Test
   void itBuffersWhileTheBrokerIsDownAndDeliversTheWholeBacklogToTheRestartedBroker() throws Exception {
     Set<Instant> delivered = new HashSet<>();
