@@ -1,4 +1,7 @@
 // flux-device: the firmware's core as a Linux process, against any MQTT broker.
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdio>
 #include <memory>
@@ -34,6 +37,11 @@ int main(int argc, char** argv) {
   if (options.help) {
     std::fputs(host::usage().c_str(), stdout);
     return 0;
+  }
+  struct stat st {};
+  if (!options.state_dir.empty() &&
+      (stat(options.state_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || access(options.state_dir.c_str(), W_OK) != 0)) {
+    errors.push_back("--state-dir: \"" + options.state_dir + "\" is not a writable directory; create it first");
   }
   if (!errors.empty()) {
     for (const std::string& e : errors) std::fprintf(stderr, "flux-device: %s\n", e.c_str());
