@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,8 +50,8 @@ class FleetIT {
       Fleet fleet = Fleet.start(config(5, broker.port(), "electrical=2,thermal=2,environmental=1"));
       List<String> ids = fleet.devices().stream().map(d -> d.spec().deviceId()).toList();
       await().atMost(WAIT)
-          .until(() -> ids.stream().allMatch(id -> count(sub, r -> r.isTelemetry() && r.deviceId().equals(id)) >= 5
-              && count(sub, r -> r.isStatus("online") && r.deviceId().equals(id)) >= 2));
+          .until(() -> ids.stream().allMatch(id -> sub.count(r -> r.isTelemetry() && r.deviceId().equals(id)) >= 5
+              && sub.count(r -> r.isStatus("online") && r.deviceId().equals(id)) >= 2));
       try (Subscriber late = new Subscriber(broker.port(), "openegiz/+/+/+/+/status")) {
         await().atMost(WAIT).until(() -> late.matching(r -> r.retain() && r.isStatus("online")).stream()
             .map(Received::deviceId).distinct().count() == 5);
@@ -61,7 +60,7 @@ class FleetIT {
       await().atMost(WAIT).until(() -> sub.matching(r -> r.isStatus("offline")).size() == 5);
       all = sub.all();
     }
-    assertAllValid(all);
+    judge.assertAllValid(all);
     assertThat(all).filteredOn(Received::isTelemetry).extracting(Received::topic)
         .contains("openegiz/factory-a/oven/oven-001/electrical/telemetry",
             "openegiz/factory-a/oven/oven-002/thermal/telemetry",
@@ -75,9 +74,9 @@ class FleetIT {
     try (Subscriber sub = new Subscriber(broker.port(), "openegiz/#");
         Subscriber replies = new Subscriber(broker.port(), "it/replies/#")) {
       Fleet fleet = Fleet.start(config(2, broker.port(), "electrical=1,thermal=1"));
-      await().atMost(WAIT).until(() -> count(sub, r -> r.isStatus("online")) >= 2);
+      await().atMost(WAIT).until(() -> sub.count(r -> r.isStatus("online")) >= 2);
       sub.publish(OVEN_COMMAND, "{\"command\":\"set_interval\",\"request_id\":\"req-1\",\"interval_seconds\":1}");
-      await().atMost(WAIT).until(() -> count(sub, r -> r.topic().endsWith("/response")) == 2);
+      await().atMost(WAIT).until(() -> sub.count(r -> r.topic().endsWith("/response")) == 2);
       int mark = sub.all().size();
       assertThat(fleet.device("esp32-oven001-elec").interval()).isEqualTo(Duration.ofSeconds(1));
 
@@ -90,7 +89,7 @@ class FleetIT {
       }
 
       sub.publish(OVEN_COMMAND, ota("req-2"));
-      await().atMost(WAIT).until(() -> count(sub, r -> r.topic().endsWith("/response")
+      await().atMost(WAIT).until(() -> sub.count(r -> r.topic().endsWith("/response")
           && r.json().path("request_id").asString().equals("req-2")) == 2);
       Received ack = sub.matching(r -> r.topic().endsWith("/response") && r.text().contains("req-2")).getFirst();
       assertThat(ack.json().path("result").asString()).isEqualTo("not_supported");
@@ -104,7 +103,7 @@ class FleetIT {
         assertThat(r.json().path("result").asString()).isEqualTo("not_supported");
       });
       fleet.close();
-      assertAllValid(sub.all());
+      judge.assertAllValid(sub.all());
     }
   }
 
@@ -115,11 +114,11 @@ class FleetIT {
     try (TcpProxy proxy = new TcpProxy(broker.port());
         Subscriber sub = new Subscriber(broker.port(), "openegiz/#")) {
       Fleet fleet = Fleet.start(config(1, proxy.port(), "environmental=1"));
-      await().atMost(WAIT).until(() -> count(sub, r -> r.isStatus("online")) >= 1);
+      await().atMost(WAIT).until(() -> sub.count(r -> r.isStatus("online")) >= 1);
 
       proxy.accepting(false);
       proxy.cutAll();
-      await().atMost(WAIT).until(() -> count(sub, r -> r.isStatus("offline")) == 1);
+      await().atMost(WAIT).until(() -> sub.count(r -> r.isStatus("offline")) == 1);
       try (Subscriber late = new Subscriber(broker.port(), statusTopic)) {
         await().atMost(WAIT).until(() -> late.matching(r -> r.retain() && r.isStatus("offline")).size() == 1);
       }
@@ -129,10 +128,10 @@ class FleetIT {
 
       proxy.accepting(true);
       await().atMost(WAIT).until(() -> fleet.device(id).mqttReconnects() == 1
-          && count(sub,
+          && sub.count(
               r -> r.isStatus("online") && r.json().path("diagnostics").path("mqtt_reconnects").asInt() == 1) >= 1);
       fleet.close();
-      assertAllValid(sub.all());
+      judge.assertAllValid(sub.all());
     }
   }
 
@@ -151,12 +150,12 @@ class FleetIT {
         long buffered = fleet.snapshot().buffered();
         Instant resumed = Instant.now();
         proxy.accepting(true);
-        await().atMost(WAIT).until(() -> fleet.snapshot().connected() == 2 && count(sub, r -> r.isTelemetry()
+        await().atMost(WAIT).until(() -> fleet.snapshot().connected() == 2 && sub.count(r -> r.isTelemetry()
             && r.timestamp().isAfter(down) && r.timestamp().isBefore(resumed)) >= buffered);
         assertThat(fleet.snapshot().dropped()).isZero();
         assertThat(fleet.snapshot().reconnects()).isGreaterThanOrEqualTo(2);
         fleet.close();
-        assertAllValid(sub.all());
+        judge.assertAllValid(sub.all());
       }
     }
   }
@@ -171,16 +170,5 @@ class FleetIT {
     List<Received> all = sub.all();
     return all.subList(Math.min(mark, all.size()), all.size()).stream()
         .filter(r -> r.isTelemetry() && r.deviceId().equals(deviceId)).toList();
-  }
-
-  private static long count(Subscriber sub, Predicate<Received> test) {
-    return sub.matching(test).size();
-  }
-
-  private void assertAllValid(List<Received> messages) {
-    assertThat(messages).isNotEmpty();
-    for (Received r : messages) {
-      assertThat(judge.judge(r.topic(), r.payload())).as("%s %s", r.topic(), r.text()).isEmpty();
-    }
   }
 }

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -64,12 +63,12 @@ class FleetTlsIT {
       Fleet fleet = Fleet.start(config(version));
       assertThat(fleet.devices()).extracting(d -> d.spec().deviceId()).containsExactlyElementsOf(DEVICES);
       await().atMost(WAIT)
-          .until(() -> DEVICES.stream().allMatch(id -> count(core, r -> r.isTelemetry() && r.deviceId().equals(id)) >= 3
-              && count(core, r -> r.isStatus("online") && r.deviceId().equals(id)) >= 1));
+          .until(() -> DEVICES.stream().allMatch(id -> core.count(r -> r.isTelemetry() && r.deviceId().equals(id)) >= 3
+              && core.count(r -> r.isStatus("online") && r.deviceId().equals(id)) >= 1));
 
       // Commands from EgizCore reach the oven's two devices; their answers pass the ACL's response lines.
       core.publish(OVEN_COMMAND, "{\"command\":\"set_interval\",\"request_id\":\"req-1\",\"interval_seconds\":1}");
-      await().atMost(WAIT).until(() -> count(core, r -> r.topic().endsWith("/response")) == 2);
+      await().atMost(WAIT).until(() -> core.count(r -> r.topic().endsWith("/response")) == 2);
       assertThat(core.matching(r -> r.topic().endsWith("/response"))).extracting(Received::topic)
           .containsExactlyInAnyOrder("openegiz/factory-a/oven/oven-001/electrical/response",
               "openegiz/factory-a/oven/oven-001/thermal/response");
@@ -81,8 +80,8 @@ class FleetTlsIT {
       assertThat(fleet.snapshot().connectFailures()).isZero();
       assertThat(fleet.snapshot().refused()).isZero();
       fleet.close();
-      await().atMost(WAIT).until(() -> count(core, r -> r.isStatus("offline")) == DEVICES.size());
-      assertAllValid(core.all());
+      await().atMost(WAIT).until(() -> core.count(r -> r.isStatus("offline")) == DEVICES.size());
+      judge.assertAllValid(core.all());
     }
     assertThat(auditLog()).doesNotContain("certificate_rejected", "acl_denied");
   }
@@ -95,7 +94,7 @@ class FleetTlsIT {
   void anMqtt5ResponseTopicOutsideTheDevicesOwnTopicsIsRefusedByTheAcl() throws Exception {
     try (Subscriber core = new Subscriber(broker.port(), "openegiz/#", broker.clientSsl(EGIZCORE))) {
       Fleet fleet = Fleet.start(config(MqttVersion.V5));
-      await().atMost(WAIT).until(() -> count(core, r -> r.isStatus("online")) >= DEVICES.size());
+      await().atMost(WAIT).until(() -> core.count(r -> r.isStatus("online")) >= DEVICES.size());
       core.request(OVEN_COMMAND, "{\"command\":\"set_interval\",\"request_id\":\"req-9\",\"interval_seconds\":1}",
           "egizcore/replies/req-9", new byte[] {9});
       await().atMost(WAIT).until(() -> auditLog().lines()
@@ -118,13 +117,13 @@ class FleetTlsIT {
       Fleet fleet = Fleet.start(config(MqttVersion.V5));
       List<String> others = DEVICES.stream().filter(id -> !id.equals(revoked)).toList();
       await().atMost(WAIT)
-          .until(() -> others.stream().allMatch(id -> count(core, r -> r.isTelemetry() && r.deviceId().equals(id)) >= 2)
+          .until(() -> others.stream().allMatch(id -> core.count(r -> r.isTelemetry() && r.deviceId().equals(id)) >= 2)
               && fleet.snapshot().connectFailures() >= 2);
       assertThat(fleet.device(revoked).isConnected()).isFalse();
       assertThat(fleet.snapshot().connected()).isEqualTo(others.size());
       assertThat(core.matching(r -> r.text().contains(revoked))).isEmpty();
       fleet.close();
-      assertAllValid(core.all());
+      judge.assertAllValid(core.all());
     }
     await().atMost(WAIT).until(() -> auditLog().contains("\"certificate_rejected\""));
     assertThat(auditLog().lines().filter(l -> l.contains("certificate_rejected")))
@@ -133,16 +132,5 @@ class FleetTlsIT {
 
   private String auditLog() throws Exception {
     return broker.auditLog();
-  }
-
-  private static long count(Subscriber sub, Predicate<Received> test) {
-    return sub.matching(test).size();
-  }
-
-  private void assertAllValid(List<Received> messages) {
-    assertThat(messages).isNotEmpty();
-    for (Received r : messages) {
-      assertThat(judge.judge(r.topic(), r.payload())).as("%s %s", r.topic(), r.text()).isEmpty();
-    }
   }
 }

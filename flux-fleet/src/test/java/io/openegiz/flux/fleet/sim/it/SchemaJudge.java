@@ -1,5 +1,7 @@
 package io.openegiz.flux.fleet.sim.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.networknt.schema.Error;
 import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
@@ -30,6 +32,14 @@ final class SchemaJudge {
   List<Error> judge(String topic, byte[] payload) {
     String json = new String(payload, StandardCharsets.UTF_8);
     return schema(schemaFile(topic, json)).validate(json, InputFormat.JSON);
+  }
+
+  /** Asserts that there are messages and that each follows its schema, naming the first that does not. */
+  void assertAllValid(List<Received> messages) {
+    assertThat(messages).isNotEmpty();
+    for (Received r : messages) {
+      assertThat(judge(r.topic(), r.payload())).as("%s %s", r.topic(), r.text()).isEmpty();
+    }
   }
 
   static Path schemaFile(String topic, String json) {

@@ -47,6 +47,10 @@ final class Subscriber implements AutoCloseable {
     return received.stream().filter(test).toList();
   }
 
+  long count(Predicate<Received> test) {
+    return matching(test).size();
+  }
+
   void publish(String topic, String json) {
     client.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(json.getBytes()).send();
   }

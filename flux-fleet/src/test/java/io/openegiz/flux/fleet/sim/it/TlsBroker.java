@@ -3,6 +3,7 @@ package io.openegiz.flux.fleet.sim.it;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttClientSslConfig;
 import io.openegiz.flux.broker.FluxBroker;
+import io.openegiz.flux.broker.config.ConfigException;
 import io.openegiz.flux.broker.config.ConfigParser;
 import io.openegiz.flux.fleet.sim.TlsSettings;
 import io.openegiz.flux.pki.CertificateAuthority.KeyType;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +31,9 @@ final class TlsBroker implements AutoCloseable {
   private final CertificateStore store;
   private final Path certDir;
   private final Path auditLog;
-  private final FluxBroker broker;
+  private final List<String> conf;
+  private FluxBroker broker;
+  private final int port;
 
   /** Makes a CA, a server certificate for 127.0.0.1 and one client certificate per name, then starts. */
   TlsBroker(Path dir, List<String> clientNames) throws Exception {
@@ -40,8 +44,7 @@ final class TlsBroker implements AutoCloseable {
     for (String name : clientNames) {
       store.device(name, KeyType.EC, LEAF_DAYS, false);
     }
-    List<String> conf = List.of(
-        "listener 0 127.0.0.1",
+    conf = List.of(
         "certfile " + store.certFile(Kind.SERVER, "server"),
         "keyfile " + store.keyFile(Kind.SERVER, "server"),
         "cafile " + store.caFile(),
@@ -51,11 +54,44 @@ final class TlsBroker implements AutoCloseable {
         "allow_anonymous false",
         "acl_file " + SHIPPED_ACL,
         "audit_log " + auditLog);
-    broker = FluxBroker.builder(ConfigParser.parse("flux.conf", conf).config()).build().start();
+    broker = start(0);
+    port = broker.port();
+  }
+
+  private FluxBroker start(int port) throws ConfigException {
+    List<String> lines = new ArrayList<>();
+    lines.add("listener " + port + " 127.0.0.1");
+    lines.addAll(conf);
+    return FluxBroker.builder(ConfigParser.parse("flux.conf", lines).config()).build().start();
+  }
+
+  /** Stops the broker and starts a new one on the same port, with the same configuration. */
+  void restart() throws ConfigException {
+    stop();
+    startAgain();
+  }
+
+  /** Stops the broker: its port refuses connections until {@link #startAgain()}. */
+  void stop() {
+    broker.close();
+  }
+
+  /** Starts a new broker on the port of the first, with the same configuration. */
+  void startAgain() throws ConfigException {
+    broker = start(port);
+  }
+
+  /** The PEM files a non-Java client (mosquitto_pub, flux-device) uses as {@code name}. */
+  ClientFiles clientFiles(String name) {
+    return new ClientFiles(store.caFile(), store.certFile(Kind.DEVICE, name), store.keyFile(Kind.DEVICE, name));
+  }
+
+  /** CA certificate, client certificate and its key. */
+  record ClientFiles(Path ca, Path cert, Path key) {
   }
 
   int port() {
-    return broker.port();
+    return port;
   }
 
   /** The directory to give {@code flux fleet --cert-dir}. */
