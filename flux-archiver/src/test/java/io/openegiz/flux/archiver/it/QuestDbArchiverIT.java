@@ -1,6 +1,7 @@
 package io.openegiz.flux.archiver.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.hivemq.client.mqtt.MqttClient;
@@ -12,6 +13,7 @@ import io.openegiz.flux.archiver.Setting;
 import io.openegiz.flux.broker.FluxBroker;
 import io.openegiz.flux.fleet.sim.Fleet;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,6 +121,26 @@ class QuestDbArchiverIT {
         .isEqualTo("[[221.0,86400,\"1.2.3\"]]");
     assertThat(questDb.rows("SELECT status, free_heap FROM device_status").toString())
         .isEqualTo("[[\"online\",45000]]");
+  }
+
+  @Test
+  void withNoDatabaseKeyTheArchiverRunsItsOwnQuestDbUnderTheDataDirectoryAndStopsIt() throws Exception {
+    Path data = tmp.resolve("data");
+    QuestDb embedded;
+    try (Archiver own = Archiver.start(ArchiverConfig.parse(List.of(
+        new Setting("test", "broker", "tcp://127.0.0.1:" + broker.port()), new Setting("--data", "data_dir",
+            data.toString()),
+        new Setting("--questdb-port", "questdb_port", "0"))))) {
+      await().atMost(ArchiverIT.WAIT).until(own::subscribed);
+      publish(OVEN + "electrical/telemetry", ArchiverIT.example("electrical"));
+      embedded = new QuestDb(own.embeddedQuestDb().orElseThrow());
+      await().atMost(ArchiverIT.WAIT).untilAsserted(() -> assertThat(Readings.stored(embedded))
+          .containsExactly("esp32-oven001-elec@1769682600123"));
+      assertThat(data.resolve("questdb").resolve("db"))
+          .isDirectoryContaining(p -> p.getFileName().toString().startsWith("electrical"));
+      assertThat(data.resolve("dead-letters")).isDirectory();
+    }
+    assertThatThrownBy(() -> embedded.exec("SELECT 1")).isInstanceOf(ConnectException.class); // stopped with it
   }
 
   @Test
