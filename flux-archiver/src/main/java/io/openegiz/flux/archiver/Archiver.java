@@ -18,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,10 +40,15 @@ public final class Archiver implements AutoCloseable {
   private final Pipeline pipeline;
   private final MqttIntake intake;
   private final EmbeddedQuestDb questDb;
+  /** QuestDB drops a row older than its table's TTL: such a reading is dead-lettered instead; 0 = no limit. */
+  private final long keepMillis;
 
   private Archiver(ArchiverConfig config, Clock clock, EmbeddedQuestDb questDb) throws IOException {
     this.clock = clock;
     this.questDb = questDb;
+    boolean questDbTtl = config.retention() != null
+        && (config.database() instanceof Database.Embedded || config.database() instanceof Database.QuestDb);
+    this.keepMillis = questDbTtl ? config.retention().raw().toMillis() : 0;
     LineSink sink = sink(config.database(), questDb, config.retention());
     sink.prepare();
     this.deadLetters = new DeadLetters(config.deadLetterDir(), config.deadLetterMaxBytes(), config.deadLetterKeep(),
@@ -138,8 +144,9 @@ public final class Archiver implements AutoCloseable {
     switch (mapped) {
       case Mapped.Points points -> {
         metrics.received(points.receiveTimeUsed());
+        rejection = tooOld(points.points());
         try {
-          for (Point point : points.points()) {
+          for (Point point : rejection == null ? points.points() : List.<Point>of()) {
             lines.add(LineProtocol.line(point));
           }
         } catch (IllegalArgumentException e) {
@@ -157,6 +164,18 @@ public final class Archiver implements AutoCloseable {
       }
     }
     pipeline.offer(topic, payload, lines, rejection, ack);
+  }
+
+  /** Why the points are not written when they are older than the raw retention of a QuestDB table, or null. */
+  private String tooOld(List<Point> points) {
+    long oldest = clock.millis() - keepMillis;
+    for (Point point : points) {
+      if (keepMillis > 0 && point.timestampMillis() < oldest) {
+        return "older than retention_raw (" + Instant.ofEpochMilli(point.timestampMillis()) + " is before "
+            + Instant.ofEpochMilli(oldest) + "): QuestDB's TTL would drop it at once; not archived";
+      }
+    }
+    return null;
   }
 
   /** The counters and gauges. */

@@ -187,7 +187,7 @@ public record ArchiverConfig(URI broker, String clientId, List<String> topics, S
     private static Duration hourOrMore(String value) {
       Duration d = duration(value);
       if (d.compareTo(Duration.ofHours(1)) < 0) {
-        throw new IllegalArgumentException("\"" + value + "\" is shorter than InfluxDB accepts; accepted: 1h or more");
+        throw new IllegalArgumentException("\"" + value + "\" is shorter than an hour; accepted: 1h or more");
       }
       return d;
     }

@@ -21,12 +21,16 @@ import sun.misc.Signal;
  * after the database has it.
  */
 @Command(name = "archive", mixinStandardHelpOptions = true,
-    description = {"Archives OpenEgiz telemetry and status from an MQTT broker into a time-series database until",
-        "Ctrl-C: one of --questdb URL, --influx-url URL --db NAME (InfluxDB 1.x), --influx-url URL --org O",
-        "--bucket B --token T (InfluxDB 2.x/3.x); with none, an embedded QuestDB under --data DIR on",
-        "127.0.0.1:--questdb-port. Persistent session, QoS 1, PUBACK only after the points are written; invalid",
-        "messages and refused points go to the dead-letter directory. Options override the keys of -c FILE.",
-        "See docs/archive.md."})
+    description = {"Archives OpenEgiz telemetry and status from an MQTT broker into a time-series",
+        "database until Ctrl-C. The database is one of:",
+        "  --questdb URL                               a QuestDB server",
+        "  --influx-url URL --db NAME                  InfluxDB 1.x",
+        "  --influx-url URL --org O --bucket B --token T   InfluxDB 2.x/3.x",
+        "  none: an embedded QuestDB under --data DIR, its console and SQL on",
+        "        http://127.0.0.1:9000 (--questdb-port).",
+        "Persistent session, QoS 1, PUBACK only after the points are written;",
+        "invalid messages and refused points go to the dead-letter directory.",
+        "Options override the keys of -c FILE. See docs/archive.md."})
 final class ArchiveCommand implements Callable<Integer> {
   @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Config file of key value lines.")
   Path configFile;

@@ -12,18 +12,26 @@ import java.nio.file.Path;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** An embedded QuestDB on a free loopback port for a test, and its SQL over {@code /exec}. */
+/** An embedded QuestDB on a free loopback port for a test, or one running already, and its SQL over {@code /exec}. */
 final class QuestDb implements AutoCloseable {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private final HttpClient http = HttpClient.newHttpClient();
   private final EmbeddedQuestDb db;
+  private final URI url;
 
   QuestDb(Path root) {
     this.db = EmbeddedQuestDb.start(root, "127.0.0.1", 0);
+    this.url = db.httpUrl();
+  }
+
+  /** The SQL of a QuestDB someone else runs; {@link #close} leaves it alone. */
+  QuestDb(URI url) {
+    this.db = null;
+    this.url = url;
   }
 
   URI url() {
-    return db.httpUrl();
+    return url;
   }
 
   /** Runs one SQL statement; QuestDB's JSON answer ({@code columns}, {@code dataset}); fails on an error. */
@@ -48,6 +56,8 @@ final class QuestDb implements AutoCloseable {
 
   @Override
   public void close() {
-    db.close();
+    if (db != null) {
+      db.close();
+    }
   }
 }

@@ -1,6 +1,7 @@
 package io.openegiz.flux.archiver.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.hivemq.client.mqtt.MqttClient;
@@ -12,9 +13,13 @@ import io.openegiz.flux.archiver.Setting;
 import io.openegiz.flux.broker.FluxBroker;
 import io.openegiz.flux.fleet.sim.Fleet;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +35,8 @@ import tools.jackson.databind.json.JsonMapper;
 class QuestDbArchiverIT {
   private static final String OVEN = "openegiz/factory-a/oven/oven-001/";
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  /** The day the spec's payloads were made: they are within the 90 days kept. */
+  private static final Clock EXAMPLES_DAY = Clock.fixed(Instant.parse("2026-01-29T12:00:00Z"), ZoneOffset.UTC);
 
   @TempDir
   Path tmp;
@@ -61,7 +68,15 @@ class QuestDbArchiverIT {
   }
 
   private void startArchiver() {
-    archiver = Archiver.start(ArchiverConfig.parse(settings(broker.port(), questDb, tmp.resolve("dead"))));
+    startArchiver(Clock.systemUTC());
+  }
+
+  private void startArchiverOnTheExamplesDay() {
+    startArchiver(EXAMPLES_DAY);
+  }
+
+  private void startArchiver(Clock clock) {
+    archiver = Archiver.start(ArchiverConfig.parse(settings(broker.port(), questDb, tmp.resolve("dead"))), clock);
     await().atMost(ArchiverIT.WAIT).until(archiver::subscribed);
   }
 
@@ -85,7 +100,7 @@ class QuestDbArchiverIT {
 
   @Test
   void theSpecExamplesLandWithTheDocumentedColumnTypes() throws Exception {
-    startArchiver();
+    startArchiverOnTheExamplesDay();
     publish(OVEN + "electrical/telemetry", ArchiverIT.example("electrical"));
     publish(OVEN + "thermal/telemetry", ArchiverIT.example("thermal"));
     publish("openegiz/factory-a/environment/zone-a/ambient/telemetry", ArchiverIT.example("environmental"));
@@ -122,6 +137,38 @@ class QuestDbArchiverIT {
   }
 
   @Test
+  void aReadingOlderThanTheRawRetentionIsDeadLetteredNotDroppedByTheTtl() throws Exception {
+    startArchiver(); // today: the spec's payload of 2026-01-29 is more than 90 days old
+    publish(OVEN + "electrical/telemetry", ArchiverIT.example("electrical"));
+    await().atMost(ArchiverIT.WAIT).until(() -> archiver.metrics().messagesAcked() == 1);
+
+    JsonNode dead = JSON.readTree(Files.readString(tmp.resolve("dead").resolve("dead-letters.jsonl")));
+    assertThat(dead.path("reason").asString()).startsWith("older than retention_raw (2026-01-29T10:30:00.123Z is "
+        + "before ").endsWith("): QuestDB's TTL would drop it at once; not archived");
+    assertThat(archiver.metrics().pointsWritten()).isZero();
+  }
+
+  @Test
+  void withNoDatabaseKeyTheArchiverRunsItsOwnQuestDbUnderTheDataDirectoryAndStopsIt() throws Exception {
+    Path data = tmp.resolve("data");
+    QuestDb embedded;
+    try (Archiver own = Archiver.start(ArchiverConfig.parse(List.of(
+        new Setting("test", "broker", "tcp://127.0.0.1:" + broker.port()), new Setting("--data", "data_dir",
+            data.toString()),
+        new Setting("--questdb-port", "questdb_port", "0"))), EXAMPLES_DAY)) {
+      await().atMost(ArchiverIT.WAIT).until(own::subscribed);
+      publish(OVEN + "electrical/telemetry", ArchiverIT.example("electrical"));
+      embedded = new QuestDb(own.embeddedQuestDb().orElseThrow());
+      await().atMost(ArchiverIT.WAIT).untilAsserted(() -> assertThat(Readings.stored(embedded))
+          .containsExactly("esp32-oven001-elec@1769682600123"));
+      assertThat(data.resolve("questdb").resolve("db"))
+          .isDirectoryContaining(p -> p.getFileName().toString().startsWith("electrical"));
+      assertThat(data.resolve("dead-letters")).isDirectory();
+    }
+    assertThatThrownBy(() -> embedded.exec("SELECT 1")).isInstanceOf(ConnectException.class); // stopped with it
+  }
+
+  @Test
   void everyReadingASubscriberSawIsStoredExactlyOnce() throws Exception {
     startArchiver();
     try (Readings readings = new Readings(broker.port())) {
@@ -140,7 +187,7 @@ class QuestDbArchiverIT {
     // energy_total made a LONG by someone before the archiver: 12.5 cannot be cast to it without loss.
     questDb.exec("CREATE TABLE electrical (timestamp TIMESTAMP, device_id SYMBOL, energy_total LONG) "
         + "TIMESTAMP(timestamp) PARTITION BY DAY WAL");
-    startArchiver();
+    startArchiverOnTheExamplesDay();
     String example = new String(ArchiverIT.example("electrical"), StandardCharsets.UTF_8);
     byte[] conflicting = example.replace("\"frequency\"", "\"energy\": {\"total\": 12.5, \"unit\": \"kWh\"}, "
         + "\"frequency\"").replace("10:30:00.123Z", "10:30:01.000Z").getBytes(StandardCharsets.UTF_8);
