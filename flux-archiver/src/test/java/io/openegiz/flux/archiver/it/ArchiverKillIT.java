@@ -12,8 +12,6 @@ import io.openegiz.flux.fleet.sim.FleetConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,9 +31,8 @@ class ArchiverKillIT {
     FluxBroker broker = ArchiverIT.plainBroker();
     Files.createDirectories(tmp.resolve("influx"));
     try (InfluxD influx = new InfluxD(tmp.resolve("influx")); Readings readings = new Readings(broker.port())) {
-      Path conf = tmp.resolve("archiver.conf");
-      Files.writeString(conf, ArchiverIT.settings(broker.port(), influx, DB, tmp.resolve("dead")).stream()
-          .map(s -> s.key() + " " + s.value()).collect(Collectors.joining("\n", "", "\n")));
+      Path conf = ArchiverProcess.writeConfig(tmp.resolve("archiver.conf"),
+          ArchiverIT.settings(broker.port(), influx, DB, tmp.resolve("dead")));
       openSession(broker.port());
       FleetConfig config = ArchiverIT.fleet(broker.port(), 5, "electrical=2,thermal=2,environmental=1", 5);
       try (Fleet fleet = Fleet.start(config)) {
@@ -71,10 +68,7 @@ class ArchiverKillIT {
   }
 
   private Process startArchiver(Path conf, int cycle) throws IOException {
-    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        System.getProperty("java.class.path"), ArchiverProcess.class.getName(), conf.toString());
-    return new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(tmp.resolve("archiver-" + cycle + ".log").toFile()).start();
+    return ArchiverProcess.start(conf, tmp.resolve("archiver-" + cycle + ".log"));
   }
 
 }
