@@ -127,6 +127,7 @@ public final class Pipeline implements AutoCloseable {
 
   private void deliver(List<Pending> batch) throws InterruptedException {
     long start = System.nanoTime();
+    metrics.batchStarted(start);
     List<Line> lines = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
       for (String text : batch.get(i).lines()) {
