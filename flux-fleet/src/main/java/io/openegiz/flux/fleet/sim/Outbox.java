@@ -18,6 +18,7 @@ final class Outbox {
   private final ArrayDeque<Outgoing> responses = new ArrayDeque<>();
   // Guarded by this.
   private Outgoing status;
+  private boolean statusInFlight;
   private boolean open;
   private int window;
   private int inFlight;
@@ -78,9 +79,10 @@ final class Outbox {
     if (!open || inFlight >= window) {
       return null;
     }
-    Outgoing out = status;
+    Outgoing out = statusInFlight ? null : status;
     if (out != null) {
       status = null;
+      statusInFlight = true;
     } else if (!responses.isEmpty()) {
       out = responses.poll();
     } else {
@@ -95,8 +97,11 @@ final class Outbox {
   }
 
   /** A publish handed out by {@link #next} completed, acknowledged or not. */
-  synchronized void done() {
+  synchronized void done(Outgoing out) {
     inFlight--;
+    if (out.kind() == Kind.STATUS) {
+      statusInFlight = false;
+    }
   }
 
   synchronized int inFlight() {

@@ -38,6 +38,16 @@ public final class SimulatedDevice implements MqttLink.Events {
   /** Publishes of one device the client holds at most, well under the 64 beyond the window where it blocks. */
   static final int MAX_IN_FLIGHT = 32;
 
+  /**
+   * The device's window on a connection whose broker takes {@code receiveMaximum} unacknowledged publishes. One slot
+   * stays free for a status: the client completes a QoS 2 publish at PUBREC but keeps its slot until PUBCOMP, and a
+   * publish handed to it while every slot is taken waits in its queue, which it does not drain again when the
+   * PUBCOMP frees the slot (HiveMQ client 1.3.7, {@code MqttOutgoingQosHandler}): that stalled the device for good.
+   */
+  static int window(int receiveMaximum) {
+    return Math.max(1, Math.min(receiveMaximum - 1, MAX_IN_FLIGHT));
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(SimulatedDevice.class);
   private static final int KEEP_ALIVE_SECONDS = 30;
 
@@ -152,7 +162,7 @@ public final class SimulatedDevice implements MqttLink.Events {
 
   /** On the client's event loop (or at once when the client refuses): count, and wake the scheduler. */
   private void completed(Outbox.Outgoing out, Throwable failure) {
-    outbox.done();
+    outbox.done(out);
     Throwable error = failure instanceof CompletionException && failure.getCause() != null
         ? failure.getCause()
         : failure;
@@ -190,7 +200,7 @@ public final class SimulatedDevice implements MqttLink.Events {
         everConnected = true;
         backoff.reset();
         // Online first, then the buffer oldest first, before any new reading.
-        outbox.open(Math.min(receiveMaximum, MAX_IN_FLIGHT), statusJson(Status.State.ONLINE));
+        outbox.open(window(receiveMaximum), statusJson(Status.State.ONLINE));
         long beat = config.heartbeat().toMillis();
         heartbeat = scheduler.scheduleAtFixedRate(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
       }

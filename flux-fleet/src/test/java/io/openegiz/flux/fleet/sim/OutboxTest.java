@@ -33,7 +33,7 @@ class OutboxTest {
     assertThat(text(outbox.next())).isEqualTo("online");
     assertThat(text(outbox.next())).isEqualTo("r1");
     assertThat(outbox.next()).as("window of 2 full").isNull();
-    outbox.done();
+    outbox.done(new Outbox.Outgoing(Outbox.Kind.TELEMETRY, "t/telemetry", bytes("r1"), null));
     Outbox.Outgoing next = outbox.next();
     assertThat(next.kind()).isEqualTo(Outbox.Kind.TELEMETRY);
     assertThat(next.topic()).isEqualTo("t/telemetry");
@@ -98,5 +98,24 @@ class OutboxTest {
       assertThat(outbox.respond("t/response", bytes("ack"), null)).isTrue();
     }
     assertThat(outbox.respond("t/response", bytes("ack"), null)).isFalse();
+  }
+
+  @Test
+  void oneStatusAtATime() {
+    outbox.open(10, bytes("online-1"));
+    Outbox.Outgoing first = outbox.next();
+    outbox.status(bytes("online-2"));
+    outbox.addReading(bytes("r1"));
+    assertThat(text(outbox.next())).as("the second status waits for the first").isEqualTo("r1");
+    outbox.done(first);
+    assertThat(text(outbox.next())).isEqualTo("online-2");
+  }
+
+  @Test
+  void aDeviceLeavesOneSlotOfTheBrokersWindowForAStatusAndNeverTakesMoreThanItsCap() {
+    assertThat(SimulatedDevice.window(5)).isEqualTo(4);
+    assertThat(SimulatedDevice.window(1)).isEqualTo(1);
+    assertThat(SimulatedDevice.window(100)).isEqualTo(SimulatedDevice.MAX_IN_FLIGHT);
+    assertThat(SimulatedDevice.window(65_535)).isEqualTo(SimulatedDevice.MAX_IN_FLIGHT);
   }
 }
