@@ -42,7 +42,7 @@ public final class SimulatedDevice implements MqttLink.Events {
    * The device's window on a connection whose broker takes {@code receiveMaximum} unacknowledged publishes. One slot
    * stays free for a status: the client completes a QoS 2 publish at PUBREC but keeps its slot until PUBCOMP, and a
    * publish handed to it while every slot is taken waits in its queue, which it does not drain again when the
-   * PUBCOMP frees the slot (HiveMQ client 1.3.7, {@code MqttOutgoingQosHandler}): that stalled the device for good.
+   * PUBCOMP frees the slot (read in HiveMQ client 1.3.7's {@code MqttOutgoingQosHandler}): the device would stall.
    */
   static int window(int receiveMaximum) {
     return Math.max(1, Math.min(receiveMaximum - 1, MAX_IN_FLIGHT));
