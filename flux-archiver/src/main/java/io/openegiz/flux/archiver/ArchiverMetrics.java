@@ -1,5 +1,6 @@
 package io.openegiz.flux.archiver;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -18,6 +19,7 @@ public final class ArchiverMetrics {
   private final LongAdder receiveTimeUsed = new LongAdder();
   private final AtomicLong pointsInFlight = new AtomicLong();
   private final AtomicLong lastBatchMillis = new AtomicLong();
+  private final AtomicLong batchStartNanos = new AtomicLong();
 
   /** MQTT messages taken from the broker. */
   public long messagesReceived() {
@@ -69,6 +71,16 @@ public final class ArchiverMetrics {
     return lastBatchMillis.get();
   }
 
+  /**
+   * The batch latency to show at {@code nowNanos} ({@link System#nanoTime}): the last batch's, or the current
+   * batch's time so far when it is longer — a database that is down shows as a batch that takes ever longer.
+   */
+  public long batchMillis(long nowNanos) {
+    long started = batchStartNanos.get();
+    long current = started == 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(nowNanos - started);
+    return Math.max(lastBatchMillis.get(), current);
+  }
+
   void received(boolean receiveTime) {
     messagesReceived.increment();
     if (receiveTime) {
@@ -100,10 +112,16 @@ public final class ArchiverMetrics {
     deadLetters.increment();
   }
 
+  /** For the pipeline package: a batch's first write starts at {@code nanos} ({@link System#nanoTime}). */
+  public void batchStarted(long nanos) {
+    batchStartNanos.set(nanos);
+  }
+
   /** For the pipeline package. */
   public void batchDone(int messages, long millis) {
     batches.increment();
     messagesAcked.add(messages);
     lastBatchMillis.set(millis);
+    batchStartNanos.set(0);
   }
 }

@@ -55,7 +55,8 @@ final class FleetCommand implements Callable<Integer> {
       description = "Online status heartbeat (FR-1.9) (default: ${DEFAULT-VALUE}).")
   int heartbeat;
   @Option(names = "--buffer", defaultValue = "1000",
-      description = "Messages kept while offline (FR-1.7) (default: ${DEFAULT-VALUE}).")
+      description = "Readings kept while offline or while the broker's window is full (FR-1.7) (default: "
+          + "${DEFAULT-VALUE}).")
   int buffer;
   @Option(names = "--backoff-max", defaultValue = "30", paramLabel = "SECONDS",
       description = "Longest reconnect delay (default: ${DEFAULT-VALUE}).")

@@ -40,8 +40,8 @@ public final class Pipeline implements AutoCloseable {
   private final Thread writer;
   private volatile boolean stopping;
   private volatile boolean draining;
+  private final Outage outage = new Outage();
   private Pending carried;
-  private long lastRetryLog;
 
   /** The settings of a pipeline; see docs/archive.md for the keys. */
   public record Settings(int batchSize, Duration batchInterval, Duration batchIdle, int maxInFlight,
@@ -95,6 +95,9 @@ public final class Pipeline implements AutoCloseable {
         if (!batch.isEmpty()) {
           deliver(batch);
         }
+        if (carried == null && queue.isEmpty()) {
+          outage.caughtUp(metrics.pointsWritten());
+        }
       }
     } catch (InterruptedException e) {
       // close(): what is not acknowledged comes back from the broker's session.
@@ -130,6 +133,7 @@ public final class Pipeline implements AutoCloseable {
 
   private void deliver(List<Pending> batch) throws InterruptedException {
     long start = System.nanoTime();
+    metrics.batchStarted(start);
     List<Line> lines = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
       for (String text : batch.get(i).lines()) {
@@ -197,6 +201,7 @@ public final class Pipeline implements AutoCloseable {
         case WriteResult.Written w -> {
           backoff.reset();
           metrics.written(lines.size());
+          outage.written(metrics.pointsWritten(), metrics.pointsInFlight());
           return;
         }
         case WriteResult.TooLarge t -> {
@@ -230,12 +235,7 @@ public final class Pipeline implements AutoCloseable {
   private void waitToRetry(WriteResult.Retry retry) throws InterruptedException {
     metrics.retried();
     Duration wait = retry.retryAfter() != null ? retry.retryAfter() : backoff.next();
-    long now = System.nanoTime();
-    if (now - lastRetryLog > TimeUnit.SECONDS.toNanos(5) || lastRetryLog == 0) {
-      lastRetryLog = now;
-      LOG.warn("write failed ({}); retrying in {} ms, {} points held, nothing acknowledged", retry.why(),
-          wait.toMillis(), metrics.pointsInFlight());
-    }
+    outage.failed(retry.why(), wait, metrics.pointsInFlight());
     if (stopping && !draining) {
       throw new InterruptedException("closing");
     }

@@ -255,4 +255,46 @@ class ArchiverIT {
     assertThat(influx.rows(DB, "SELECT temperature FROM thermal WHERE zone != ''")).hasSize(3);
     assertThat(archiver.metrics().deadLetters()).isEqualTo(3);
   }
+
+  @Test
+  void poisonFromMosquittoPubIsDeadLetteredAndAckedAndTheDeviceCarriesOn() throws Exception {
+    startArchiver();
+    String topic = OVEN + "electrical/telemetry";
+    String electrical = new String(example("electrical"), StandardCharsets.UTF_8);
+    mosquittoPub(topic, "{\"device_id\": ");
+    mosquittoPub(topic, electrical.replace("\"power_factor\": 0.92", "\"power_factor\": \"high\""));
+    List<String> later = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      mosquittoPub(topic, electrical.replace("10:30:00.123Z", "10:30:0" + i + ".123Z"));
+      later.add("esp32-oven001-elec@" + (1769682600123L + 1000L * i));
+    }
+
+    // Acknowledged, all five: a poison message does not hold back the device's next ones.
+    await().atMost(WAIT).until(() -> archiver.metrics().messagesAcked() == 5);
+    List<JsonNode> dead = new ArrayList<>();
+    for (String line : Files.readAllLines(tmp.resolve("dead").resolve("dead-letters.jsonl"))) {
+      dead.add(JSON.readTree(line));
+    }
+    assertThat(dead).hasSize(2).allSatisfy(d -> assertThat(d.path("topic").asString()).isEqualTo(topic));
+    assertThat(dead.get(0).path("payload").asString()).isEqualTo("{\"device_id\": ");
+    assertThat(dead.get(0).path("reason").asString()).contains("not valid JSON");
+    assertThat(dead.get(1).path("reason").asString()).contains("measurements.power_factor");
+    assertThat(Readings.stored(influx, DB)).containsExactlyInAnyOrderElementsOf(later);
+    assertThat(archiver.metrics().deadLetters()).isEqualTo(2);
+
+    // Acknowledged for good: an archiver back on the same session is sent none of them again, only what is new.
+    archiver.close();
+    startArchiver();
+    mosquittoPub(topic, electrical.replace("10:30:00.123Z", "10:30:04.123Z"));
+    await().atMost(WAIT).until(() -> archiver.metrics().messagesAcked() == 1);
+    assertThat(archiver.metrics().messagesReceived()).isEqualTo(1);
+    assertThat(Files.readAllLines(tmp.resolve("dead").resolve("dead-letters.jsonl"))).hasSize(2);
+  }
+
+  /** Publishes {@code payload} at QoS 1 with a mosquitto_pub process. */
+  private void mosquittoPub(String topic, String payload) throws Exception {
+    Process pub = new ProcessBuilder("mosquitto_pub", "-h", "127.0.0.1", "-p", Integer.toString(broker.port()),
+        "-q", "1", "-i", "it-mosquitto-pub", "-t", topic, "-m", payload).redirectErrorStream(true).start();
+    assertThat(pub.waitFor()).as(new String(pub.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+  }
 }

@@ -8,7 +8,6 @@ import io.openegiz.flux.fleet.sim.Fleet;
 import io.openegiz.flux.fleet.sim.FleetConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,9 +27,8 @@ class ArchiverKillIT {
     FluxBroker broker = ArchiverIT.plainBroker();
     Files.createDirectories(tmp.resolve("influx"));
     try (InfluxD influx = new InfluxD(tmp.resolve("influx")); Readings readings = new Readings(broker.port())) {
-      Path conf = tmp.resolve("archiver.conf");
-      Files.writeString(conf, ArchiverIT.settings(broker.port(), influx, DB, tmp.resolve("dead")).stream()
-          .map(s -> s.key() + " " + s.value()).collect(Collectors.joining("\n", "", "\n")));
+      Path conf = ArchiverProcess.writeConfig(tmp.resolve("archiver.conf"),
+          ArchiverIT.settings(broker.port(), influx, DB, tmp.resolve("dead")));
       ArchiverProcess.openSession(broker.port());
       FleetConfig config = ArchiverIT.fleet(broker.port(), 5, "electrical=2,thermal=2,environmental=1", 5);
       try (Fleet fleet = Fleet.start(config)) {

@@ -5,18 +5,40 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import io.openegiz.flux.archiver.Archiver;
 import io.openegiz.flux.archiver.ArchiverConfig;
+import io.openegiz.flux.archiver.Progress;
+import io.openegiz.flux.archiver.Setting;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
-/** An archiver in a JVM of its own, from a config file, for tests that kill it with SIGKILL. */
+/**
+ * An archiver in a JVM of its own, from a config file, for tests that kill it with SIGKILL or read its log: the
+ * progress line of {@code flux archive} goes to stdout once a second.
+ */
 public final class ArchiverProcess {
 
   private ArchiverProcess() {
   }
 
-  /** Starts an archiver process on a config file, its output in {@code log}. */
+  public static void main(String[] args) throws IOException {
+    Archiver archiver = Archiver.start(ArchiverConfig.parse(ArchiverConfig.read(Path.of(args[0]))));
+    Progress progress = new Progress();
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    timer.scheduleAtFixedRate(() -> System.out.println(progress.line(archiver.metrics())), 1, 1, TimeUnit.SECONDS);
+  }
+
+  /** Writes {@code settings} as an archiver config file. */
+  static Path writeConfig(Path file, List<Setting> settings) throws IOException {
+    return Files.writeString(file, settings.stream().map(s -> s.key() + " " + s.value())
+        .collect(Collectors.joining("\n", "", "\n")));
+  }
+
+  /** Starts an archiver process on {@code conf}; its log and progress lines go to {@code log}. */
   static Process start(Path conf, Path log) throws IOException {
     List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
         System.getProperty("java.class.path"), ArchiverProcess.class.getName(), conf.toString());
@@ -30,10 +52,5 @@ public final class ArchiverProcess {
     client.connectWith().cleanStart(false).sessionExpiryInterval(3600).send();
     client.subscribeWith().topicFilter("openegiz/#").qos(MqttQos.AT_LEAST_ONCE).send();
     client.disconnect();
-  }
-
-  public static void main(String[] args) throws Exception {
-    Archiver.start(ArchiverConfig.parse(ArchiverConfig.read(Path.of(args[0]))));
-    new CountDownLatch(1).await();
   }
 }

@@ -85,6 +85,12 @@ final class InfluxD implements AutoCloseable {
     process.waitFor();
   }
 
+  /** SIGKILL: influxd ends without flushing anything; {@link #start} recovers its data from the WAL. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
   URI url() {
     return URI.create("http://127.0.0.1:" + httpPort);
   }

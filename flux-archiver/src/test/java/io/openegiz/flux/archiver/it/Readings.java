@@ -23,16 +23,30 @@ final class Readings implements AutoCloseable {
   private final Mqtt5BlockingClient client;
 
   Readings(int port) {
-    client = MqttClient.builder().useMqttVersion5().identifier("it-yardstick").serverHost("127.0.0.1")
-        .serverPort(port).buildBlocking();
+    this(port, false);
+  }
+
+  /**
+   * With {@code persistent}, a session that outlives the connection and reconnects by itself: the yardstick for a
+   * broker that restarts with its store, which keeps what it queued for the subscriber.
+   */
+  Readings(int port, boolean persistent) {
+    var builder = MqttClient.builder().useMqttVersion5().identifier("it-yardstick").serverHost("127.0.0.1")
+        .serverPort(port);
+    client = (persistent ? builder.automaticReconnectWithDefaultConfig() : builder).buildBlocking();
     client.toAsync().publishes(MqttGlobalPublishFilter.ALL, p -> seen.add(key(JSON.readTree(p.getPayloadAsBytes()))));
-    client.connect();
+    client.connectWith().cleanStart(!persistent).sessionExpiryInterval(persistent ? 3600 : 0).send();
     client.subscribeWith().topicFilter("openegiz/+/+/+/+/telemetry").qos(MqttQos.AT_LEAST_ONCE).send();
   }
 
   static String key(JsonNode payload) {
     return payload.path("device_id").asString() + "@" + Instant.parse(payload.path("timestamp").asString())
         .toEpochMilli();
+  }
+
+  /** The timestamp of a {@code device_id@ms} key. */
+  static long millis(String key) {
+    return Long.parseLong(key.substring(key.lastIndexOf('@') + 1));
   }
 
   /** What the subscriber has seen so far. */

@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param seed             seed of every device's physics; same seed, same readings
  * @param mqttVersion      3.1.1 or 5
  * @param heartbeat        period of the online status heartbeat (FR-1.9: 60 s)
- * @param bufferCapacity   messages kept while offline (FR-1.7: 1000)
+ * @param bufferCapacity   readings kept while offline or while the broker's window is full (FR-1.7: 1000)
  * @param backoffBase      first reconnect delay
  * @param backoffCap       longest reconnect delay
  * @param connectRate      new connections per second while the fleet starts, to spare the broker a storm

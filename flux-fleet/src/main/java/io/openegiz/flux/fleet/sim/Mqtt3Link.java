@@ -24,7 +24,7 @@ final class Mqtt3Link implements MqttLink {
     this.events = events;
     Mqtt3ClientBuilder builder = MqttClient.builder().useMqttVersion3().identifier(settings.clientId())
         .serverHost(settings.host()).serverPort(settings.port())
-        .addConnectedListener(context -> events.connected())
+        .addConnectedListener(context -> events.connected(Events.NO_RECEIVE_MAXIMUM))
         .addDisconnectedListener(this::onDisconnected);
     if (settings.ssl() != null) {
       builder = builder.sslConfig(settings.ssl());

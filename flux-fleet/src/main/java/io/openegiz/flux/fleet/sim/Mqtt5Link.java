@@ -7,6 +7,7 @@ import com.hivemq.client.mqtt.datatypes.MqttTopic;
 import com.hivemq.client.mqtt.lifecycle.MqttClientDisconnectedContext;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5ClientBuilder;
+import com.hivemq.client.mqtt.mqtt5.lifecycle.Mqtt5ClientConnectedContext;
 import com.hivemq.client.mqtt.mqtt5.lifecycle.Mqtt5ClientReconnector;
 import com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5Connect;
 import com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5ConnectBuilder;
@@ -28,7 +29,8 @@ final class Mqtt5Link implements MqttLink {
     this.events = events;
     Mqtt5ClientBuilder builder = MqttClient.builder().useMqttVersion5().identifier(settings.clientId())
         .serverHost(settings.host()).serverPort(settings.port())
-        .addConnectedListener(context -> events.connected())
+        .addConnectedListener(context -> events.connected(
+            ((Mqtt5ClientConnectedContext) context).getConnAck().getRestrictions().getReceiveMaximum()))
         .addDisconnectedListener(this::onDisconnected);
     if (settings.ssl() != null) {
       builder = builder.sslConfig(settings.ssl());

@@ -48,8 +48,14 @@ interface MqttLink {
 
   /** What the link reports to its device and asks of it; called on the client's I/O threads. */
   interface Events {
-    /** CONNACK accepted. */
-    void connected();
+    /** A window for 3.1.1, which has no receive maximum: the device's own limit applies. */
+    int NO_RECEIVE_MAXIMUM = 65_535;
+
+    /**
+     * CONNACK accepted; {@code receiveMaximum} is the broker's (MQTT 5), or {@link #NO_RECEIVE_MAXIMUM}. Called on
+     * the client's event loop, which must never wait for a publish.
+     */
+    void connected(int receiveMaximum);
 
     /** The connection ended or an attempt failed. */
     void disconnected(Throwable cause);

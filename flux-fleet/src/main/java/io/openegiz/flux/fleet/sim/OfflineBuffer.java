@@ -5,8 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Messages a device keeps while the broker is unreachable (FR-1.7): at most {@code capacity}; beyond that the
- * oldest is dropped and counted, because the newest readings are worth more to a digital twin.
+ * Messages a device keeps while the broker is unreachable or its window is full (FR-1.7): at most
+ * {@code capacity}; beyond that the oldest is dropped and counted, because the newest readings are worth more to a
+ * digital twin.
  *
  * @param <T> the buffered message
  */
@@ -33,6 +34,23 @@ public final class OfflineBuffer<T> {
       dropped++;
     }
     queue.addLast(message);
+  }
+
+  /**
+   * Puts {@code message} back as the oldest, after a failed send. When the buffer is full it is the oldest, so it is
+   * the one dropped and counted.
+   */
+  public synchronized void putBack(T message) {
+    if (queue.size() == capacity) {
+      dropped++;
+    } else {
+      queue.addFirst(message);
+    }
+  }
+
+  /** Removes and returns the oldest kept message, or {@code null} when there is none. */
+  public synchronized T poll() {
+    return queue.pollFirst();
   }
 
   /** Removes and returns every kept message, oldest first. */
