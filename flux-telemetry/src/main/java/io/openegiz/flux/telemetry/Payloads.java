@@ -73,7 +73,18 @@ public final class Payloads {
 
   /** Reads a UTF-8 payload as {@link #fromJson(String, Class)} does; the form an MQTT message arrives in. */
   public static <T> T fromJson(byte[] json, Class<T> type) {
-    JsonNode node = parse(json, type.getSimpleName());
+    return fromTree(parse(json, type.getSimpleName()), type);
+  }
+
+  /**
+   * Reads a payload that is already a JSON tree as {@link #fromJson(byte[], Class)} does (validated, then bound):
+   * for a reader that parsed it once to look at it first.
+   */
+  public static <T> T fromTree(JsonNode node, Class<T> type) {
+    if (node == null || node.isMissingNode()) {
+      throw new PayloadException(type.getSimpleName(),
+          List.of(new Violation("$", "is empty; a JSON object is required")));
+    }
     PayloadType payloadType = type == Telemetry.class ? telemetryType(node) : PayloadType.of(type);
     requireValid(payloadType, node);
     Object payload = MAPPER.treeToValue(node, payloadType.javaType());

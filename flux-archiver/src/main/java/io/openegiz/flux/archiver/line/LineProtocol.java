@@ -56,7 +56,9 @@ public final class LineProtocol {
         out.append('"');
         for (int i = 0; i < s.length(); i++) {
           char c = s.charAt(i);
-          requireNoNewline(c, "field " + key);
+          if (isNewline(c)) {
+            throw lineBreak("field " + key);
+          }
           if (c == '"' || c == '\\') {
             out.append('\\');
           }
@@ -74,7 +76,9 @@ public final class LineProtocol {
     }
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      requireNoNewline(c, what + " \"" + text.replace("\n", "\\n").replace("\r", "\\r") + "\"");
+      if (isNewline(c)) { // the message only when it is needed: this runs for every character written
+        throw lineBreak(what + " \"" + text.replace("\n", "\\n").replace("\r", "\\r") + "\"");
+      }
       if (c == ',' || c == ' ' || (equalsToo && c == '=')) {
         out.append('\\');
       }
@@ -86,9 +90,11 @@ public final class LineProtocol {
     }
   }
 
-  private static void requireNoNewline(char c, String what) {
-    if (c == '\n' || c == '\r') {
-      throw new IllegalArgumentException(what + " contains a line break, which the line protocol cannot carry");
-    }
+  private static boolean isNewline(char c) {
+    return c == '\n' || c == '\r';
+  }
+
+  private static IllegalArgumentException lineBreak(String what) {
+    return new IllegalArgumentException(what + " contains a line break, which the line protocol cannot carry");
   }
 }

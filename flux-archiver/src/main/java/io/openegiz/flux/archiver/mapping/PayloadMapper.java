@@ -50,18 +50,16 @@ public final class PayloadMapper {
       return new Mapped.Ignored("command");
     }
     try {
-      byte[] json = payload;
       boolean receiveTime = false;
-      JsonNode node = JSON.readTree(payload);
+      JsonNode node = JSON.readTree(payload); // once: validated and bound from this tree
       if (node instanceof ObjectNode object && !object.has("timestamp")) {
         // FR-4.6: the reading's own time; when a device sends none, the time it reached us, counted in metrics.
         object.put("timestamp", Payloads.timestamp(Instant.ofEpochMilli(receivedMillis)));
-        json = JSON.writeValueAsBytes(object);
         receiveTime = true;
       }
       List<Point> points = path.kind() == TopicKind.STATUS
-          ? List.of(status(path, Payloads.fromJson(json, Status.class)))
-          : telemetry(path, Payloads.telemetryFromJson(json));
+          ? List.of(status(path, Payloads.fromTree(node, Status.class)))
+          : telemetry(path, Payloads.fromTree(node, Telemetry.class));
       return new Mapped.Points(points, receiveTime);
     } catch (PayloadException e) {
       return new Mapped.Rejected(e.getMessage());
