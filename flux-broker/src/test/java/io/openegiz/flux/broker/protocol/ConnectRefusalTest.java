@@ -12,6 +12,7 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.openegiz.flux.broker.config.BrokerConfig;
 import io.openegiz.flux.broker.config.ConnectionLimits;
+import io.openegiz.flux.broker.config.LoginLimits;
 import io.openegiz.flux.broker.security.Authenticator;
 import io.openegiz.flux.broker.security.Authorizer;
 import io.openegiz.flux.broker.security.ClientIdentity;
@@ -19,6 +20,7 @@ import io.openegiz.flux.broker.session.SessionPersistence;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -99,6 +101,22 @@ class ConnectRefusalTest {
     ConnectionFixture.Conn c = open(b -> b, answering(Authenticator.Result.badCredentials("wrong password")), null);
     c.send(connect(MqttVersion.MQTT_3_1_1, "d").build());
     assertRefused(c, ReasonCode.V3_BAD_USERNAME_OR_PASSWORD);
+  }
+
+  @Test
+  void lockedUsernameIsBanned() {
+    f = ConnectionFixture.create(b -> b, answering(Authenticator.Result.badCredentials("wrong password")), null,
+        SessionPersistence.NONE);
+    for (int i = 0; i < LoginLimits.DEFAULT_MAX_FAILURES_PER_USER; i++) {
+      ConnectionFixture.Conn guess = f.open();
+      guess.send(connect(MqttVersion.MQTT_5, "g" + i).username("admin").password(new byte[1]).build());
+      guess.server.advanceTimeBy(15, TimeUnit.SECONDS); // past the failure delay, which grows per failure
+      guess.server.runScheduledPendingTasks();
+      assertThat(guess.received()).hasSize(1); // refused: bad credentials, or busy near the lock
+    }
+    ConnectionFixture.Conn c = f.open();
+    c.send(connect(MqttVersion.MQTT_5, "g").username("admin").password(new byte[1]).build());
+    assertRefused(c, ReasonCode.BANNED);
   }
 
   @Test
