@@ -30,6 +30,8 @@ import io.openegiz.flux.broker.security.Authorizer;
 import io.openegiz.flux.broker.security.SecurityServices;
 import io.openegiz.flux.broker.session.DurableSessionPersistence;
 import io.openegiz.flux.broker.session.SessionLimits;
+import io.openegiz.flux.broker.session.SessionPersistence;
+import io.openegiz.flux.broker.metrics.BrokerMetrics;
 import io.openegiz.flux.broker.session.SessionRecovery;
 import io.openegiz.flux.broker.session.SessionRegistry;
 import io.openegiz.flux.broker.routing.DurableRetainedStore;
@@ -95,18 +97,27 @@ public final class FluxBroker implements AutoCloseable {
   }
 
   /**
-   * The quota state; retained messages recovered from the store count from the start (recovered
-   * sessions are counted once restored). The store does not record who set a retained message, so
-   * recovered ones count against {@link RetainedQuota#RESTORED}: in the totals, not against any
-   * identity (docs/decisions.md).
+   * The broker-wide services a connection works with, over the given collaborators: what
+   * {@link #start()} assembles, and what a test of one connection (an {@code EmbeddedChannel}) uses
+   * without binding anything. Recovered state is restored by the caller.
+   *
+   * @param persistence where sessions are written ({@link SessionPersistence#NONE}: persistence false)
    */
-  private BrokerQuotas quotas(SessionRegistry sessions, RecoveredState recovered) {
+  public static BrokerContext context(BrokerConfig config, SecurityServices security, RetainedStore retained,
+      BrokerMetrics metrics, Clock clock, ScheduledExecutorService scheduler, SessionPersistence persistence) {
+    SubscriptionTree tree = new SubscriptionTree();
+    WillGate wills = new WillGate(security.authorizer(), config.security(), security.audit(), metrics, clock);
+    SessionRegistry sessions = new SessionRegistry(tree,
+        new SessionLimits(config.maxQueuedMessages(), config.maxQueuedBytes()), metrics, clock, scheduler,
+        wills, security.authorizer(), config.sessionOwnership());
+    Router router = new Router(tree, retained, security.authorizer(), sessions);
     SecurityConfig.RetainedTotals totals = config.security().retainedTotals();
-    RetainedQuota retainedQuota = new RetainedQuota(totals.maxMessages(), totals.maxBytes());
-    if (recovered != null) {
-      recovered.retained().forEach(retainedQuota::restored);
-    }
-    return new BrokerQuotas(retainedQuota, new PersistentSessionQuota(sessions), new PublishBuckets());
+    BrokerQuotas quotas = new BrokerQuotas(new RetainedQuota(totals.maxMessages(), totals.maxBytes()),
+        new PersistentSessionQuota(sessions), new PublishBuckets());
+    wills.bind(router, quotas.retained()); // before any will can fall due: recovery, connections
+    sessions.persistence(persistence);
+    return new BrokerContext(config, sessions, tree, router, security, metrics, clock, scheduler, quotas,
+        new ConnectionCaps(config.connectionLimits(), config.security().logins().exemptLoopback()));
   }
 
   public static Builder builder(BrokerConfig config) {
@@ -142,22 +153,16 @@ public final class FluxBroker implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    SubscriptionTree tree = new SubscriptionTree();
-    WillGate wills = new WillGate(security.authorizer(), config.security(), security.audit(), metrics, clock);
-    SessionRegistry sessions = new SessionRegistry(tree,
-        new SessionLimits(config.maxQueuedMessages(), config.maxQueuedBytes()), metrics, clock, scheduler,
-        wills, security.authorizer(), config.sessionOwnership());
-    Router router = new Router(tree, retained, security.authorizer(), sessions);
-    BrokerQuotas quotas = quotas(sessions, recovered);
-    wills.bind(router, quotas.retained()); // before any will can fall due: recovery, connections
-    if (store != null) {
-      DurableSessionPersistence persistence = new DurableSessionPersistence(store);
-      sessions.persistence(persistence);
-      SessionRecovery.restore(recovered, sessions, persistence, clock);
-      quotas.persistentSessions().seed(sessions.all());
+    DurableSessionPersistence persistence = store == null ? null : new DurableSessionPersistence(store);
+    context = context(config, security, retained, metrics, clock, scheduler,
+        persistence == null ? SessionPersistence.NONE : persistence);
+    if (persistence != null) {
+      // The store does not record who set a retained message, so recovered ones count against
+      // RetainedQuota.RESTORED: in the totals, not against any identity (docs/decisions.md).
+      recovered.retained().forEach(context.quotas().retained()::restored);
+      SessionRecovery.restore(recovered, context.sessions(), persistence, clock);
+      context.quotas().persistentSessions().seed(context.sessions().all());
     }
-    context = new BrokerContext(config, sessions, tree, router, security, metrics, clock, scheduler, quotas,
-        new ConnectionCaps(config.connectionLimits(), config.security().logins().exemptLoopback()));
     descriptors = DescriptorBudget.measure(); // after the event loops and the store took theirs
     Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     try {

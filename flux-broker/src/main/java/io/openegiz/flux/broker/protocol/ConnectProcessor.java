@@ -1,5 +1,6 @@
 package io.openegiz.flux.broker.protocol;
 
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttConnectPayload;
@@ -10,6 +11,8 @@ import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.openegiz.flux.broker.config.BrokerConfig;
+import io.openegiz.flux.broker.config.ClientLimits;
+import io.openegiz.flux.broker.config.TlsConfig;
 import io.openegiz.flux.broker.message.Message;
 import io.openegiz.flux.broker.message.Topics;
 import io.netty.handler.ssl.SslHandler;
@@ -36,20 +39,40 @@ final class ConnectProcessor {
   static final int TOPIC_ALIAS_MAXIMUM = 10;
 
   private final MqttConnectionHandler c;
+  private final ChannelHandlerContext ctx;
+  private final BrokerContext broker;
+  private final String listener;
+  private final int listenerPort;
+  /** The listener's TLS settings, or null on a plain listener. */
+  private final TlsConfig tls;
+  /** The CONNECT said MQTT 5: refusals carry MQTT 5 reason codes. */
+  private boolean v5;
 
-  ConnectProcessor(MqttConnectionHandler c) {
+  ConnectProcessor(MqttConnectionHandler c, ChannelHandlerContext ctx, BrokerContext broker, String listener,
+      int listenerPort, TlsConfig tls) {
     this.c = c;
+    this.ctx = ctx;
+    this.broker = broker;
+    this.listener = listener;
+    this.listenerPort = listenerPort;
+    this.tls = tls;
   }
 
   /** What a validated CONNECT asks for. */
   private record Request(String clientId, boolean assigned, boolean cleanStart, long expirySeconds,
-      int keepAlive, boolean keepAliveLowered, boolean expiryLowered, boolean responseInfo) {}
+      int keepAlive, boolean keepAliveLowered, boolean expiryLowered, boolean responseInfo,
+      boolean expiryWasZero, Negotiated.ClientProperties client) {}
+
+  /** The protocol level the CONNECT asked for (4 until one was read), for the session store. */
+  int protocolVersion() {
+    return v5 ? 5 : 4;
+  }
 
   void connect(MqttConnectMessage m) {
     MqttConnectVariableHeader h = m.variableHeader();
     MqttConnectPayload p = m.payload();
-    c.v5 = h.version() == MqttVersion.MQTT_5.protocolLevel();
-    c.state = MqttConnectionHandler.State.AUTHENTICATING;
+    v5 = h.version() == MqttVersion.MQTT_5.protocolLevel();
+    c.authenticating();
     MqttProperties props = h.properties();
     if (props.getProperty(MqttProperties.AUTHENTICATION_METHOD) != null) {
       refuse((byte) 0x05, ReasonCode.BAD_AUTHENTICATION_METHOD, "authentication method "
@@ -61,7 +84,7 @@ final class ConnectProcessor {
       return;
     }
     String username = p.userName();
-    boolean fromCertificate = c.tls != null && c.tls.identityFromCertificate();
+    boolean fromCertificate = tls != null && tls.identityFromCertificate();
     if (fromCertificate) {
       username = certificateUsername(r.clientId());
       if (username == null) {
@@ -69,19 +92,19 @@ final class ConnectProcessor {
       }
     }
     Authenticator.Credentials creds = new Authenticator.Credentials(r.clientId(), username,
-        fromCertificate ? null : p.passwordInBytes(), c.ctx.channel().remoteAddress(), c.listener, fromCertificate);
+        fromCertificate ? null : p.passwordInBytes(), ctx.channel().remoteAddress(), listener, fromCertificate);
     AuthThrottle.Ticket ticket = throttled(r, creds);
     if (ticket == null) {
       return;
     }
-    c.ctx.channel().config().setAutoRead(false); // nothing else is read until the client is known
+    ctx.channel().config().setAutoRead(false); // nothing else is read until the client is known
     CompletionStage<Authenticator.Result> check;
     try {
-      check = c.broker.authenticator().authenticate(creds);
+      check = broker.authenticator().authenticate(creds);
     } catch (RuntimeException e) {
       check = CompletableFuture.failedFuture(e); // answered like any error, and the ticket released
     }
-    check.whenComplete((result, error) -> c.ctx.executor().execute(() -> {
+    check.whenComplete((result, error) -> ctx.executor().execute(() -> {
       if (creds.password() != null) {
         Arrays.fill(creds.password(), (byte) 0);
       }
@@ -96,7 +119,7 @@ final class ConnectProcessor {
             + " refused for now: " + result.reason());
       } else if (!result.allowed()) {
         authFailed(r, creds.username(), result, ticket);
-      } else if (c.ctx.channel().isActive()) {
+      } else if (ctx.channel().isActive()) {
         accept(r, h, p, creds.username());
       }
     }));
@@ -110,7 +133,7 @@ final class ConnectProcessor {
    */
   private AuthThrottle.Ticket throttled(Request r, Authenticator.Credentials creds) {
     boolean guessable = creds.username() != null && !creds.certificateVerified();
-    AuthThrottle.Ticket ticket = c.broker.security().authThrottle()
+    AuthThrottle.Ticket ticket = broker.security().authThrottle()
         .admit(guessable ? remoteAddress() : null, guessable ? creds.username() : null);
     if (ticket.refusal() == null) {
       return ticket;
@@ -119,7 +142,7 @@ final class ConnectProcessor {
     String why = locked
         ? "too many failed logins for this user or address: locked"
         : "too many logins being checked from this address";
-    c.broker.security().audit().record(AuditLog.Event.AUTH_FAILURE, c.listener, c.ctx.channel().remoteAddress(),
+    broker.security().audit().record(AuditLog.Event.AUTH_FAILURE, listener, ctx.channel().remoteAddress(),
         r.clientId(), creds.username(), "refused", Map.of("reason", why));
     refuse(locked ? ReasonCode.V3_NOT_AUTHORIZED : ReasonCode.V3_SERVER_UNAVAILABLE,
         locked ? ReasonCode.BANNED : ReasonCode.SERVER_BUSY, "client " + r.clientId() + " refused: " + why);
@@ -133,17 +156,17 @@ final class ConnectProcessor {
   private String certificateUsername(String clientId) {
     String why;
     try {
-      SslHandler ssl = c.ctx.pipeline().get(SslHandler.class);
+      SslHandler ssl = ctx.pipeline().get(SslHandler.class);
       return CertificateIdentity.username(ssl.engine().getSession().getPeerCertificates(),
-          c.tls.useIdentityAsUsername());
+          tls.useIdentityAsUsername());
     } catch (CertificateIdentity.Refused e) {
       why = e.getMessage();
     } catch (SSLPeerUnverifiedException e) {
       why = "the client presented no verified certificate";
     }
     MqttConnectionHandler.LOG.info("client {} at {}: certificate refused as identity: {}", clientId,
-        c.ctx.channel().remoteAddress(), why);
-    c.broker.security().audit().record(AuditLog.Event.AUTH_FAILURE, c.listener, c.ctx.channel().remoteAddress(),
+        ctx.channel().remoteAddress(), why);
+    broker.security().audit().record(AuditLog.Event.AUTH_FAILURE, listener, ctx.channel().remoteAddress(),
         clientId, null, "refused", Map.of("method", "certificate", "reason", why));
     refuse(ReasonCode.V3_NOT_AUTHORIZED, ReasonCode.NOT_AUTHORIZED, "not authorized");
     return null;
@@ -154,7 +177,7 @@ final class ConnectProcessor {
    * passwords gets slower with every wrong one.
    */
   private void authFailed(Request r, String username, Authenticator.Result result, AuthThrottle.Ticket ticket) {
-    c.broker.security().audit().record(AuditLog.Event.AUTH_FAILURE, c.listener, c.ctx.channel().remoteAddress(),
+    broker.security().audit().record(AuditLog.Event.AUTH_FAILURE, listener, ctx.channel().remoteAddress(),
         r.clientId(), username, "refused", Map.of("reason", result.reason()));
     // The detail (unknown user or wrong password) stays in the audit log: on the wire both look the
     // same, so that CONNACKs do not tell which usernames exist.
@@ -168,20 +191,20 @@ final class ConnectProcessor {
     if (delay == 0) {
       answer.run();
     } else {
-      c.ctx.executor().schedule(answer, delay, TimeUnit.MILLISECONDS);
+      ctx.executor().schedule(answer, delay, TimeUnit.MILLISECONDS);
     }
   }
 
   private InetAddress remoteAddress() {
-    return c.ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+    return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
   }
 
   private Request validate(MqttConnectVariableHeader h, MqttConnectPayload p, MqttProperties props) {
-    BrokerConfig cfg = c.broker.config();
+    BrokerConfig cfg = broker.config();
     String id = p.clientIdentifier();
     boolean assigned = false;
     if (id == null || id.isEmpty()) {
-      if (!cfg.allowZeroLengthClientid() || (!c.v5 && !h.isCleanSession())) { // [MQTT-3.1.3-8]
+      if (!cfg.allowZeroLengthClientid() || (!v5 && !h.isCleanSession())) { // [MQTT-3.1.3-8]
         refuse(ReasonCode.V3_IDENTIFIER_REJECTED, ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
             "empty client id" + (cfg.allowZeroLengthClientid() ? " needs a clean session" : " is not allowed"));
         return null;
@@ -208,7 +231,7 @@ final class ConnectProcessor {
     boolean lowered = false;
     // max_keepalive 0 (or 65535) means no maximum, as in Mosquitto.
     if (cfg.maxKeepalive() > 0 && cfg.maxKeepalive() < 65535 && (keepAlive == 0 || keepAlive > cfg.maxKeepalive())) {
-      if (!c.v5) { // 3.1.1 cannot be told another keep alive: refuse, as Mosquitto does
+      if (!v5) { // 3.1.1 cannot be told another keep alive: refuse, as Mosquitto does
         refuse(ReasonCode.V3_IDENTIFIER_REJECTED, ReasonCode.UNSPECIFIED_ERROR,
             "keep alive " + keepAlive + " s is above max_keepalive " + cfg.maxKeepalive());
         return null;
@@ -218,11 +241,12 @@ final class ConnectProcessor {
     }
     long cap = cfg.persistentClientExpiration().toSeconds();
     long expiry;
-    if (c.v5) {
+    Negotiated.ClientProperties client = Negotiated.ClientProperties.DEFAULTS;
+    if (v5) {
       Integer requested = PropertiesMapper.intValue(props, MqttProperties.SESSION_EXPIRY_INTERVAL);
       expiry = requested == null ? 0 : requested & 0xFFFFFFFFL;
-      c.sessionExpiryWasZero = expiry == 0;
-      if (!clientLimits(props)) {
+      client = clientProperties(props);
+      if (client == null) {
         return null;
       }
     } else {
@@ -231,86 +255,84 @@ final class ConnectProcessor {
     boolean expiryLowered = expiry > cap;
     Integer responseInfo = PropertiesMapper.intValue(props, MqttProperties.REQUEST_RESPONSE_INFORMATION);
     return new Request(id, assigned, h.isCleanSession(), Math.min(expiry, cap), keepAlive, lowered,
-        expiryLowered, responseInfo != null && responseInfo == 1);
+        expiryLowered, responseInfo != null && responseInfo == 1, v5 && expiry == 0, client);
   }
 
-  /** Reads the client's own limits from an MQTT 5 CONNECT; false (refused) when one is invalid. */
-  private boolean clientLimits(MqttProperties props) {
+  /** Reads the client's own limits from an MQTT 5 CONNECT; null (refused) when one is invalid. */
+  private Negotiated.ClientProperties clientProperties(MqttProperties props) {
     Integer receiveMax = PropertiesMapper.intValue(props, MqttProperties.RECEIVE_MAXIMUM);
     Integer packetMax = PropertiesMapper.intValue(props, MqttProperties.MAXIMUM_PACKET_SIZE);
     if ((receiveMax != null && receiveMax == 0) || (packetMax != null && packetMax == 0)) {
       refuse((byte) 0, ReasonCode.PROTOCOL_ERROR, "receive maximum or maximum packet size of 0"); // [MQTT-3.1.2-...]
-      return false;
+      return null;
     }
-    c.clientReceiveMaximum = receiveMax == null ? 65535 : receiveMax;
-    c.clientMaximumPacketSize = packetMax == null ? Long.MAX_VALUE : packetMax & 0xFFFFFFFFL;
     Integer aliasMax = PropertiesMapper.intValue(props, MqttProperties.TOPIC_ALIAS_MAXIMUM);
-    c.clientTopicAliasMaximum = aliasMax == null ? 0 : aliasMax;
     Integer problem = PropertiesMapper.intValue(props, MqttProperties.REQUEST_PROBLEM_INFORMATION);
-    c.requestProblemInformation = problem == null || problem != 0;
-    return true;
+    return new Negotiated.ClientProperties(receiveMax == null ? 65535 : receiveMax,
+        packetMax == null ? Long.MAX_VALUE : packetMax & 0xFFFFFFFFL, aliasMax == null ? 0 : aliasMax,
+        problem == null || problem != 0);
   }
 
   private void accept(Request r, MqttConnectVariableHeader h, MqttConnectPayload p, String username) {
-    c.identity = new ClientIdentity(r.clientId(), username, c.ctx.channel().remoteAddress(), c.listener);
-    c.audit(AuditLog.Event.AUTH_SUCCESS, "accepted", Map.of("method", username == null
+    ClientIdentity identity = new ClientIdentity(r.clientId(), username, ctx.channel().remoteAddress(), listener);
+    c.audit(identity, AuditLog.Event.AUTH_SUCCESS, "accepted", Map.of("method", username == null
         ? "anonymous"
-        : c.tls != null && c.tls.identityFromCertificate() ? "certificate" : "password"));
-    if (!c.broker.connectionCaps().acquireIdentity(username, r.clientId(), c.ctx.channel())) {
-      int max = c.broker.config().connectionLimits().maxConnectionsPerIdentity();
-      c.audit(AuditLog.Event.QUOTA_EXCEEDED, "refused", Map.of("quota", "max_connections_per_identity", "limit", max));
+        : tls != null && tls.identityFromCertificate() ? "certificate" : "password"));
+    if (!broker.connectionCaps().acquireIdentity(username, r.clientId(), ctx.channel())) {
+      int max = broker.config().connectionLimits().maxConnectionsPerIdentity();
+      c.audit(identity, AuditLog.Event.QUOTA_EXCEEDED, "refused",
+          Map.of("quota", "max_connections_per_identity", "limit", max));
       refuse(ReasonCode.V3_SERVER_UNAVAILABLE, ReasonCode.QUOTA_EXCEEDED, "identity " + username + " already holds "
           + max + " connections (max_connections_per_identity)");
       return;
     }
-    SessionRegistry.Will will = will(h, p, r.clientId());
-    if (will != null && !c.broker.authorizer().canPublish(c.identity, will.message().topic())) {
+    SessionRegistry.Will will = will(h, p, identity);
+    if (will != null && !broker.authorizer().canPublish(identity, will.message().topic())) {
       // a will is a PUBLISH made later: the same right is needed now, and again when it goes out
-      c.audit(AuditLog.Event.ACL_DENIED, "denied", Map.of("action", "will", "topic", will.message().topic(),
-          "when", "connect"));
+      c.audit(identity, AuditLog.Event.ACL_DENIED, "denied", Map.of("action", "will", "topic",
+          will.message().topic(), "when", "connect"));
       refuse(ReasonCode.V3_NOT_AUTHORIZED, ReasonCode.NOT_AUTHORIZED,
           "not authorized to publish the will to " + will.message().topic());
       return;
     }
-    c.limits = c.broker.config().security().limitsFor(c.listenerPort, username);
-    if (will != null && will.message().payload().length > c.limits.messageSizeLimit()) {
+    ClientLimits limits = broker.config().security().limitsFor(listenerPort, username);
+    if (will != null && will.message().payload().length > limits.messageSizeLimit()) {
       // as for a PUBLISH, and as Mosquitto does: 0x95 Packet too large (3.1.1: return code 5)
       refuse(ReasonCode.V3_NOT_AUTHORIZED, ReasonCode.PACKET_TOO_LARGE, "will payload of "
-          + will.message().payload().length + " bytes exceeds message_size_limit " + c.limits.messageSizeLimit());
+          + will.message().payload().length + " bytes exceeds message_size_limit " + limits.messageSizeLimit());
       return;
     }
-    SessionRegistry.Connected opened = open(r);
+    QuotaGate quotas = new QuotaGate(c, broker, identity, limits);
+    SessionRegistry.Connected opened = open(r, identity, quotas);
     if (opened == null) {
       return;
     }
     if (opened.ownedByAnother()) {
-      c.audit(AuditLog.Event.SESSION_REFUSED, "refused", Map.of("reason",
+      c.audit(identity, AuditLog.Event.SESSION_REFUSED, "refused", Map.of("reason",
           "client id names a session of another identity (session_ownership identity)"));
       refuse(ReasonCode.V3_IDENTIFIER_REJECTED, ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
           "client id " + r.clientId() + " is in use by another identity");
       return;
     }
-    c.will = will;
-    if (c.limits.maxPublishRate() > 0) {
-      c.rateGate = new PublishRateGate(c, c.identity.quotaOwner()); // one bucket per identity, not per connection
-    }
+    Negotiated n = new Negotiated(v5, identity, limits, r.keepAlive(), r.expiryWasZero(), r.client(),
+        opened.sessionPresent(), will);
+    Processors processors = Processors.create(c, ctx, broker, n, opened.session(), quotas);
     if (opened.previous() != null) {
       opened.previous().takenOver();
     }
-    c.session = opened.session();
-    c.state = MqttConnectionHandler.State.CONNECTED;
-    ConnectionCaps.authenticated(c.ctx.channel()); // no longer counts against max_unauthenticated_per_address
-    c.ctx.writeAndFlush(connAck(r, opened.sessionPresent()));
+    c.connected(processors);
+    ConnectionCaps.authenticated(ctx.channel()); // no longer counts against max_unauthenticated_per_address
+    ctx.writeAndFlush(connAck(r, limits, opened.sessionPresent()));
     if (r.keepAlive() > 0) {
       long idleMillis = r.keepAlive() * 1500L; // [MQTT-3.1.2-22]
-      c.ctx.pipeline().addBefore(c.ctx.name(), HandlerNames.KEEP_ALIVE,
+      ctx.pipeline().addBefore(ctx.name(), HandlerNames.KEEP_ALIVE,
           new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
     }
-    c.broker.metrics().clientConnected();
+    broker.metrics().clientConnected();
     MqttConnectionHandler.LOG.debug("client {} connected from {} (MQTT {}, session present {})", r.clientId(),
-        c.ctx.channel().remoteAddress(), c.v5 ? "5.0" : "3.1.1", opened.sessionPresent());
-    if (!c.broker.sessions().attach(c.session, c)) return; // taken over first: being closed, reads no more
-    c.ctx.channel().config().setAutoRead(true);
+        ctx.channel().remoteAddress(), v5 ? "5.0" : "3.1.1", opened.sessionPresent());
+    if (!broker.sessions().attach(opened.session(), c)) return; // taken over first: being closed, reads no more
+    ctx.channel().config().setAutoRead(true);
     c.handleEarly();
   }
 
@@ -321,22 +343,22 @@ final class ConnectProcessor {
    * on other loops, admitted but not yet registered, keep counting, so parallel CONNECTs cannot
    * overshoot the quota, and no lock wider than the client id's is needed.
    */
-  private SessionRegistry.Connected open(Request r) {
-    String overQuota = c.quotas.persistentSession(c.identity, r.expirySeconds());
+  private SessionRegistry.Connected open(Request r, ClientIdentity identity, QuotaGate quotas) {
+    String overQuota = quotas.persistentSession(r.expirySeconds());
     if (overQuota != null) {
       refuse(ReasonCode.V3_NOT_AUTHORIZED, ReasonCode.QUOTA_EXCEEDED, "client " + r.clientId() + ": " + overQuota);
       return null;
     }
     try {
-      return c.broker.sessions().connect(c.identity, r.cleanStart(), r.expirySeconds(), c);
+      return broker.sessions().connect(identity, r.cleanStart(), r.expirySeconds(), c);
     } finally {
       if (r.expirySeconds() > 0) {
-        c.broker.quotas().persistentSessions().settled(c.identity.clientId());
+        broker.quotas().persistentSessions().settled(identity.clientId());
       }
     }
   }
 
-  private SessionRegistry.Will will(MqttConnectVariableHeader h, MqttConnectPayload p, String clientId) {
+  private SessionRegistry.Will will(MqttConnectVariableHeader h, MqttConnectPayload p, ClientIdentity identity) {
     if (p.willTopic() == null) {
       return null;
     }
@@ -344,7 +366,7 @@ final class ConnectProcessor {
     long delay = 0;
     long expiry = 0;
     Message.Properties forwarded = Message.Properties.NONE;
-    if (c.v5) {
+    if (v5) {
       Integer d = PropertiesMapper.intValue(wp, MqttProperties.WILL_DELAY_INTERVAL);
       delay = d == null ? 0 : d & 0xFFFFFFFFL;
       Integer e = PropertiesMapper.intValue(wp, MqttProperties.PUBLICATION_EXPIRY_INTERVAL);
@@ -353,17 +375,17 @@ final class ConnectProcessor {
     }
     // [MQTT-3.1.2-14] the will's QoS and retain come from the CONNECT flags
     Message msg = new Message(p.willTopic(), p.willMessageInBytes() == null ? new byte[0] : p.willMessageInBytes(),
-        h.willQos(), h.isWillRetain(), clientId, 0, forwarded);
-    return new SessionRegistry.Will(msg, delay, c.identity, expiry);
+        h.willQos(), h.isWillRetain(), identity.clientId(), 0, forwarded);
+    return new SessionRegistry.Will(msg, delay, identity, expiry);
   }
 
-  private MqttConnAckMessage connAck(Request r, boolean sessionPresent) {
+  private MqttConnAckMessage connAck(Request r, ClientLimits limits, boolean sessionPresent) {
     MqttMessageBuilders.ConnAckBuilder b = MqttMessageBuilders.connAck()
         .returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED).sessionPresent(sessionPresent);
-    if (c.v5) {
-      BrokerConfig cfg = c.broker.config();
+    if (v5) {
+      BrokerConfig cfg = broker.config();
       b.properties(pb -> {
-        pb.receiveMaximum(c.limits.maxInflightMessages()); // FR-2.6
+        pb.receiveMaximum(limits.maxInflightMessages()); // FR-2.6
         pb.maximumPacketSize(cfg.maxPacketSize());
         pb.topicAliasMaximum(TOPIC_ALIAS_MAXIMUM);
         pb.retainAvailable(true);
@@ -384,18 +406,18 @@ final class ConnectProcessor {
    * closes [MQTT-3.2.2-6]. A 3.1.1 refusal without a matching return code just closes.
    */
   void refuse(byte v3Code, byte v5Reason, String why) {
-    MqttConnectionHandler.LOG.info("client at {}: CONNECT refused: {}", c.ctx.channel().remoteAddress(), why);
-    c.state = MqttConnectionHandler.State.CLOSING;
+    MqttConnectionHandler.LOG.info("client at {}: CONNECT refused: {}", ctx.channel().remoteAddress(), why);
+    c.refused();
     MqttConnAckMessage ack;
-    if (c.v5) {
+    if (v5) {
       ack = MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.valueOf(v5Reason))
           .properties(pb -> pb.reasonString(why)).build();
     } else if (v3Code != 0) {
       ack = MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.valueOf(v3Code)).build();
     } else {
-      c.ctx.close();
+      ctx.close();
       return;
     }
-    c.closeAfter(c.ctx.writeAndFlush(ack));
+    c.closeAfter(ctx.writeAndFlush(ack));
   }
 }

@@ -38,7 +38,7 @@ final class DenialAudit {
     counted.merge(action, 1L, Long::sum);
     lastTopic = topic;
     if (summary == null) {
-      summary = c.ctx.executor().schedule(this::summarise, config.summarySeconds(), TimeUnit.SECONDS);
+      summary = c.executor().schedule(this::summarise, config.summarySeconds(), TimeUnit.SECONDS);
     }
   }
 

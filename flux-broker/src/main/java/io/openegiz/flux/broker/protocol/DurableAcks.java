@@ -1,8 +1,10 @@
 package io.openegiz.flux.broker.protocol;
 
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.openegiz.flux.broker.message.Message;
 import io.openegiz.flux.broker.routing.Router;
+import io.openegiz.flux.broker.session.Session;
 import io.openegiz.flux.broker.session.SessionPersistence;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +27,10 @@ final class DurableAcks {
       Runnable onFailure) {}
 
   private final MqttConnectionHandler c;
+  private final ChannelHandlerContext ctx;
+  private final BrokerContext broker;
+  private final Negotiated n;
+  private final Session session;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private final AtomicBoolean releaseScheduled = new AtomicBoolean();
   /** PUBACKs in {@link #queue}: QoS 1 messages the client still counts against the receive maximum. */
@@ -32,29 +38,34 @@ final class DurableAcks {
   /** Reading stopped: a 3.1.1 client has a receive maximum of PUBLISH waiting for the store. */
   private boolean holding;
 
-  DurableAcks(MqttConnectionHandler c) {
+  DurableAcks(MqttConnectionHandler c, ChannelHandlerContext ctx, BrokerContext broker, Negotiated n,
+      Session session) {
     this.c = c;
+    this.ctx = ctx;
+    this.broker = broker;
+    this.n = n;
+    this.session = session;
   }
 
   /** Routes and stores a QoS 1/2 PUBLISH; acknowledges it once stored. */
   void publish(Message m, int packetId) {
-    SessionPersistence p = c.broker.sessions().persistence();
+    SessionPersistence p = broker.sessions().persistence();
     boolean qos2 = m.qos() == 2;
     // The publisher's QoS 2 id survives a restart only for a session that does too.
-    int inbound = qos2 && p.persistent(c.session) ? packetId : 0;
-    Router.Routed r = c.broker.router().route(m, c::pauseFor, inbound);
+    int inbound = qos2 && p.persistent(session) ? packetId : 0;
+    Router.Routed r = broker.router().route(m, c::pauseFor, inbound);
     byte reason = r.delivered() == 0 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
-    Runnable undo = qos2 ? () -> c.session.releaseInboundQos2(packetId) : () -> {};
-    add(r.durable(), qos2 ? MqttMessageType.PUBREC : MqttMessageType.PUBACK, packetId, c.v5 ? reason : 0, undo);
+    Runnable undo = qos2 ? () -> session.releaseInboundQos2(packetId) : () -> {};
+    add(r.durable(), qos2 ? MqttMessageType.PUBREC : MqttMessageType.PUBACK, packetId, n.v5() ? reason : 0, undo);
   }
 
   /** PUBREL: PUBCOMP once the inbound id is gone from disk, so the client may reuse it at once. */
   void pubrel(int packetId, boolean known) {
-    SessionPersistence p = c.broker.sessions().persistence();
-    CompletableFuture<Void> done = known && p.persistent(c.session)
-        ? p.releaseInboundQos2(c.identity.clientId(), packetId)
+    SessionPersistence p = broker.sessions().persistence();
+    CompletableFuture<Void> done = known && p.persistent(session)
+        ? p.releaseInboundQos2(n.identity().clientId(), packetId)
         : SessionPersistence.DONE;
-    byte reason = known || !c.v5 ? ReasonCode.SUCCESS : ReasonCode.PACKET_ID_NOT_FOUND;
+    byte reason = known || !n.v5() ? ReasonCode.SUCCESS : ReasonCode.PACKET_ID_NOT_FOUND;
     add(done, MqttMessageType.PUBCOMP, packetId, reason, () -> {});
   }
 
@@ -72,9 +83,9 @@ final class DurableAcks {
     if (type == MqttMessageType.PUBACK) {
       waitingPubacks++;
       // MQTT 3.1.1 has no receive maximum to refuse with: backpressure instead, until PUBACKs go out
-      if (!c.v5 && !holding && windowFull()) {
+      if (!n.v5() && !holding && windowFull()) {
         holding = true;
-        c.ctx.channel().config().setAutoRead(false);
+        ctx.channel().config().setAutoRead(false);
       }
     }
     done.whenComplete((v, e) -> scheduleRelease());
@@ -89,7 +100,7 @@ final class DurableAcks {
   }
 
   private boolean windowFull() {
-    return c.session.inboundQos2Count() + waitingPubacks >= c.limits.maxInflightMessages();
+    return session.inboundQos2Count() + waitingPubacks >= n.limits().maxInflightMessages();
   }
 
   /**
@@ -98,7 +109,7 @@ final class DurableAcks {
    */
   private void scheduleRelease() {
     if (!releaseScheduled.getAndSet(true)) {
-      c.ctx.executor().execute(this::release);
+      ctx.executor().execute(this::release);
     }
   }
 
@@ -112,7 +123,7 @@ final class DurableAcks {
       if (p.type() == MqttMessageType.PUBACK) {
         waitingPubacks--;
       }
-      if (c.state == MqttConnectionHandler.State.CLOSING) {
+      if (c.closing()) {
         continue;
       }
       if (p.done().isCompletedExceptionally()) {
@@ -124,7 +135,7 @@ final class DurableAcks {
       wrote = true;
     }
     if (wrote) {
-      c.ctx.flush();
+      ctx.flush();
     }
     if (holding && !windowFull()) {
       holding = false;
@@ -145,13 +156,12 @@ final class DurableAcks {
     if (now - last >= LOG_EVERY_MILLIS && lastLogged.compareAndSet(last, now)) {
       MqttConnectionHandler.LOG.warn("refusing QoS 1/2 messages: the store cannot write ({})", cause);
     }
-    if (c.v5 && p.type() != MqttMessageType.PUBCOMP) {
+    if (n.v5() && p.type() != MqttMessageType.PUBCOMP) {
       boolean full = SessionPersistence.diskFull(failure);
       c.ack(p.type(), p.packetId(), full ? ReasonCode.QUOTA_EXCEEDED : ReasonCode.UNSPECIFIED_ERROR);
       return;
     }
-    c.state = MqttConnectionHandler.State.CLOSING; // close quietly: the incident is logged above
-    c.close("store unavailable");
+    c.closeQuietly(); // the incident is logged above
   }
 
   private static Throwable failure(CompletableFuture<Void> f) {

@@ -22,13 +22,10 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.openegiz.flux.broker.config.ClientLimits;
 import io.openegiz.flux.broker.config.TlsConfig;
 import io.openegiz.flux.broker.security.AuditLog;
 import io.openegiz.flux.broker.security.ClientIdentity;
 import io.openegiz.flux.broker.session.Outbound;
-import io.openegiz.flux.broker.session.Session;
-import io.openegiz.flux.broker.session.SessionRegistry;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Map;
@@ -58,39 +55,24 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     }
   };
 
-  final BrokerContext broker;
-  final String listener;
+  private final BrokerContext broker;
+  private final String listener;
   /** The configured port of the listener, for per-listener limits. */
-  final int listenerPort;
+  private final int listenerPort;
   /** The listener's TLS settings, or null on a plain listener. */
-  final TlsConfig tls;
-  /** This client's limits, resolved at CONNECT from the defaults and the listener and user overrides. */
-  ClientLimits limits;
-  /** The client's publish-rate gate (SEC-5), or null when it has no rate limit. */
-  PublishRateGate rateGate;
-  /** Retained, subscription and persistent-session quotas (issue 8, item 3). */
-  final QuotaGate quotas = new QuotaGate(this);
+  private final TlsConfig tls;
   private final DenialAudit denials;
-  ChannelHandlerContext ctx;
-  State state = State.AWAIT_CONNECT;
-  boolean v5;
-  Session session;
-  ClientIdentity identity;
-  SessionRegistry.Will will;
-  boolean normalDisconnect;
-  boolean sessionExpiryWasZero;
-  int clientReceiveMaximum = 65535;
-  long clientMaximumPacketSize = Long.MAX_VALUE;
-  int clientTopicAliasMaximum;
-  boolean requestProblemInformation = true;
-  private final PublishWriter publishWriter = new PublishWriter(this);
+  private ChannelHandlerContext ctx;
+  private State state = State.AWAIT_CONNECT;
+  /** Turns the CONNECT into a CONNACK; made once the channel is known. */
+  private ConnectProcessor connects;
+  /** What CONNECT negotiated and the processors built with it; null until the CONNECT is accepted. */
+  private Processors connected;
+  private boolean normalDisconnect;
   private ScheduledFuture<?> connectTimeout;
   private int pausedOn; // subscriber queues this publisher waits on (backpressure)
   private boolean ended; // end() ran
   private boolean windowFreed; // acknowledgements in this read batch freed receive-window slots
-  private final ConnectProcessor connects;
-  private final SubscribeProcessor subscribes;
-  private final PublishProcessor publishes = new PublishProcessor(this);
   /**
    * Packets read with the CONNECT, held while it is being authenticated: a client need not wait for
    * the CONNACK (MQTT 5 section 3.1.4), but nothing is handled before the connection has an identity and a session.
@@ -101,16 +83,36 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     this.broker = broker;
     this.listener = listener;
     this.listenerPort = listenerPort;
-    this.limits = broker.config().security().limits();
     this.tls = tls;
-    this.connects = new ConnectProcessor(this);
-    this.subscribes = new SubscribeProcessor(this, broker.config().security().subscribeRate());
     this.denials = new DenialAudit(this, broker.config().security().audit());
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.connects = new ConnectProcessor(this, ctx, broker, listener, listenerPort, tls);
+  }
+
+  // ---- the connection's lifecycle, as ConnectProcessor decides it ------------------------------
+
+  /** A CONNECT was read: everything read after it is held until it is answered. */
+  void authenticating() {
+    state = State.AUTHENTICATING;
+  }
+
+  /** The CONNECT was accepted: from now on packets go to the processors built with what it negotiated. */
+  void connected(Processors processors) {
+    connected = processors;
+    state = State.CONNECTED;
+  }
+
+  /** The CONNECT was refused: nothing more is handled. */
+  void refused() {
+    state = State.CLOSING;
+  }
+
+  boolean closing() {
+    return state == State.CLOSING;
   }
 
   @Override
@@ -134,6 +136,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
       early.add((MqttMessage) msg); // at most the rest of CONNECT's read: reading stops until it is answered
       return;
     }
+    PublishRateGate rateGate = connected == null ? null : connected.rateGate();
     if (rateGate == null || !rateGate.holdBack((MqttMessage) msg)) {
       handle((MqttMessage) msg);
     }
@@ -165,17 +168,18 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
       connects.connect((io.netty.handler.codec.mqtt.MqttConnectMessage) m);
       return;
     }
+    Processors p = connected; // CONNECTED: never null
     switch (type) {
-      case PUBLISH -> publishes.publish((MqttPublishMessage) m);
-      case PUBACK -> windowFreed |= session.acknowledge(this, packetId(m));
-      case PUBREC -> pubrec(m);
-      case PUBREL -> publishes.pubrel(packetId(m));
-      case PUBCOMP -> windowFreed |= session.completed(this, packetId(m));
-      case SUBSCRIBE -> subscribes.subscribe((io.netty.handler.codec.mqtt.MqttSubscribeMessage) m);
-      case UNSUBSCRIBE -> subscribes.unsubscribe((io.netty.handler.codec.mqtt.MqttUnsubscribeMessage) m);
+      case PUBLISH -> p.publishes().publish((MqttPublishMessage) m);
+      case PUBACK -> windowFreed |= p.session().acknowledge(this, packetId(m));
+      case PUBREC -> pubrec(p, m);
+      case PUBREL -> p.publishes().pubrel(packetId(m));
+      case PUBCOMP -> windowFreed |= p.session().completed(this, packetId(m));
+      case SUBSCRIBE -> p.subscribes().subscribe((io.netty.handler.codec.mqtt.MqttSubscribeMessage) m);
+      case UNSUBSCRIBE -> p.subscribes().unsubscribe((io.netty.handler.codec.mqtt.MqttUnsubscribeMessage) m);
       case PINGREQ -> ctx.write(new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false,
           MqttQoS.AT_MOST_ONCE, false, 0)), ctx.voidPromise());
-      case DISCONNECT -> disconnect(m);
+      case DISCONNECT -> disconnect(p, m);
       case AUTH -> auth(m);
       case CONNECT -> protocolError("second CONNECT on one connection"); // [MQTT-3.1.0-2]
       default -> protocolError(type + " is not sent by clients");
@@ -210,7 +214,9 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
 
   /** Whether the broker, not the client, stopped the reading: backpressure, the rate gate, or the store. */
   private boolean readingHeld() {
-    return pausedOn > 0 || (rateGate != null && rateGate.paused()) || publishes.heldForStore();
+    Processors p = connected;
+    return pausedOn > 0 || (p != null && ((p.rateGate() != null && p.rateGate().paused())
+        || p.publishes().heldForStore()));
   }
 
   /** An ACL refusal, audited in bounded form (see {@link DenialAudit}). */
@@ -219,15 +225,20 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   }
 
   void audit(AuditLog.Event event, String outcome, Map<String, Object> fields) {
-    broker.security().audit().record(event, listener, ctx.channel().remoteAddress(),
-        identity == null ? null : identity.clientId(), identity == null ? null : identity.username(), outcome, fields);
+    audit(connected == null ? null : connected.negotiated().identity(), event, outcome, fields);
   }
 
-  private void pubrec(MqttMessage m) {
+  /** An audit record about {@code who} (null: not known yet) on this connection. */
+  void audit(ClientIdentity who, AuditLog.Event event, String outcome, Map<String, Object> fields) {
+    broker.security().audit().record(event, listener, ctx.channel().remoteAddress(),
+        who == null ? null : who.clientId(), who == null ? null : who.username(), outcome, fields);
+  }
+
+  private void pubrec(Processors p, MqttMessage m) {
     int id = packetId(m);
     byte rc = m.variableHeader() instanceof MqttPubReplyMessageVariableHeader h ? h.reasonCode() : 0;
     boolean failed = (rc & 0x80) != 0;
-    if (!session.received(this, id, failed)) {
+    if (!p.session().received(this, id, failed)) {
       writePubrel(id, ReasonCode.PACKET_ID_NOT_FOUND);
     } else if (failed) {
       windowFreed = true;
@@ -237,7 +248,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   void ack(MqttMessageType type, int packetId, byte reason) {
     MqttFixedHeader fh = new MqttFixedHeader(type, false,
         type == MqttMessageType.PUBREL ? MqttQoS.AT_LEAST_ONCE : MqttQoS.AT_MOST_ONCE, false, 0);
-    Object vh = v5 && reason != 0
+    Object vh = connected.negotiated().v5() && reason != 0
         ? new MqttPubReplyMessageVariableHeader(packetId, reason, MqttProperties.NO_PROPERTIES)
         : MqttMessageIdVariableHeader.from(packetId);
     ctx.write(new MqttMessage(fh, vh), ctx.voidPromise());
@@ -245,18 +256,19 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
 
   // ---- DISCONNECT, AUTH, errors ----------------------------------------------------------------
 
-  private void disconnect(MqttMessage m) {
+  private void disconnect(Processors p, MqttMessage m) {
     byte reason = 0;
     if (m.variableHeader() instanceof MqttReasonCodeAndPropertiesVariableHeader h) {
       reason = h.reasonCode();
       MqttProperties.MqttProperty<?> expiry = h.properties().getProperty(MqttProperties.SESSION_EXPIRY_INTERVAL);
       if (expiry != null) {
         long requested = (Integer) expiry.value() & 0xFFFFFFFFL;
-        if (sessionExpiryWasZero && requested != 0) {
+        if (p.negotiated().sessionExpiryWasZero() && requested != 0) {
           protocolError("DISCONNECT sets a session expiry after CONNECT set 0"); // [MQTT-3.14.2-2]
           return;
         }
-        session.expiryIntervalSeconds(Math.min(requested, broker.config().persistentClientExpiration().toSeconds()));
+        p.session()
+            .expiryIntervalSeconds(Math.min(requested, broker.config().persistentClientExpiration().toSeconds()));
       }
     }
     normalDisconnect = reason != ReasonCode.DISCONNECT_WITH_WILL; // [MQTT-3.14.4-3]
@@ -289,11 +301,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
       }
     }
     String what = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-    if (what.startsWith("invalid publish topic name")) {
-      disconnect(ReasonCode.TOPIC_NAME_INVALID, what);
-    } else {
-      disconnect(ReasonCode.MALFORMED_PACKET, "malformed packet: " + what);
-    }
+    disconnect(ReasonCode.MALFORMED_PACKET, "malformed packet: " + what); // for the log: nothing decided by it
   }
 
   void protocolError(String why) {
@@ -308,7 +316,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     if (state == State.CLOSING) {
       return;
     }
-    if (v5 && state == State.CONNECTED) {
+    if (state == State.CONNECTED && connected.negotiated().v5()) {
       if (reason == ReasonCode.SERVER_SHUTTING_DOWN) {
         LOG.debug("client {}: {}", clientId(), why); // one line per client at shutdown would flood the log
       } else {
@@ -336,10 +344,16 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
 
   MqttProperties reasonString(String why) {
     MqttProperties p = new MqttProperties();
-    if (requestProblemInformation) {
+    if (connected == null || connected.negotiated().requestProblemInformation()) {
       p.add(new MqttProperties.StringProperty(MqttProperties.REASON_STRING, why));
     }
     return p;
+  }
+
+  /** Closes without a log line: the caller logged the incident. */
+  void closeQuietly() {
+    state = State.CLOSING;
+    close(null);
   }
 
   void close(String why) {
@@ -353,7 +367,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   }
 
   String clientId() {
-    return identity == null ? "(before CONNECT)" : identity.clientId();
+    return connected == null ? "(before CONNECT)" : connected.negotiated().clientId();
   }
 
   @Override
@@ -373,6 +387,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     } else if (evt instanceof MqttFrameDecoder.DuplicateProperty d) {
       protocolError("property 0x" + Integer.toHexString(d.property()) + " appears more than once in a packet of type "
           + d.type());
+    } else if (evt instanceof MqttFrameDecoder.InvalidTopicName t) {
+      disconnect(ReasonCode.TOPIC_NAME_INVALID, "PUBLISH topic \"" + t.topic() + "\": " + t.reason());
     } else if (evt instanceof MqttFrameDecoder.Overrun o) {
       disconnect(ReasonCode.MALFORMED_PACKET, "malformed packet: a length inside a packet of type " + o.type()
           + " runs past its end (" + o.size() + " bytes)");
@@ -395,7 +411,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     if (windowFreed) {
       windowFreed = false;
       if (state == State.CONNECTED) {
-        session.sendMore(this); // one drain for the whole batch of acknowledgements
+        connected.session().sendMore(this); // one drain for the whole batch of acknowledgements
       }
     }
     ctx.flush();
@@ -427,16 +443,17 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     ended = true;
     early.forEach(ReferenceCountUtil::release); // refused or closed while authenticating
     early.clear();
-    if (rateGate != null) {
-      rateGate.close();
+    Processors p = connected;
+    if (p != null && p.rateGate() != null) {
+      p.rateGate().close();
     }
     if (connectTimeout != null) {
       connectTimeout.cancel(false);
     }
-    if (session != null) {
+    if (p != null) {
       denials.close();
-      quotas.close();
-      broker.sessions().disconnected(session, this, normalDisconnect ? null : will);
+      p.quotas().close();
+      broker.sessions().disconnected(p.session(), this, normalDisconnect ? null : p.negotiated().will());
       broker.metrics().clientDisconnected();
     }
   }
@@ -476,17 +493,17 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
 
   @Override
   public int protocolVersion() {
-    return v5 ? 5 : 4;
+    return connected == null ? connects.protocolVersion() : connected.negotiated().protocolVersion();
   }
 
   @Override
   public int receiveMaximum() {
-    return Math.min(clientReceiveMaximum, limits.maxInflightMessages());
+    return connected.negotiated().outboundWindow();
   }
 
   @Override
   public boolean writePublish(Delivery d, int packetId, boolean dup) {
-    return publishWriter.write(d, packetId, dup);
+    return connected.writer().write(d, packetId, dup);
   }
 
   @Override

@@ -1,8 +1,10 @@
 package io.openegiz.flux.broker.protocol;
 
+import io.openegiz.flux.broker.message.Topics;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -47,6 +49,17 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
    * @param size the packet's size in bytes, fixed header included
    */
   public record Overrun(int type, int size) {}
+
+  /**
+   * Fired when a PUBLISH names a topic that {@link Topics#validateTopicName} refuses (a wildcard in it):
+   * the broker's own check, made before Netty's codec, which would refuse the packet with nothing but an
+   * exception message. The stream is then discarded.
+   *
+   * @param reason what is wrong with it
+   */
+  public record InvalidTopicName(String topic, String reason) {}
+
+  private static final int PUBLISH = 3;
 
   private final int maxPacketSize;
   private final int maxConnectSize;
@@ -110,6 +123,11 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
         fail(ctx, in, new DuplicateProperty(type, duplicate));
         return;
       }
+      String badTopic = type == PUBLISH ? invalidTopic(in, start + headerLength, remaining) : null;
+      if (badTopic != null) {
+        fail(ctx, in, new InvalidTopicName(topic(in, start + headerLength), badTopic));
+        return;
+      }
       if (passOn(ctx, in.readRetainedSlice((int) total)) != total) {
         fail(ctx, in, new Overrun(type, (int) total));
         return;
@@ -137,6 +155,25 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
    */
   void discard() {
     failed = true;
+  }
+
+  /**
+   * Why the topic name of a PUBLISH whose body starts at {@code body} is invalid, or null: valid, empty
+   * (a topic alias stands for it, checked after decoding), or cut short (the codec refuses that).
+   */
+  private static String invalidTopic(ByteBuf in, int body, int remaining) {
+    if (remaining < 2) {
+      return null;
+    }
+    int length = in.getUnsignedShort(body);
+    if (length == 0 || length + 2 > remaining) {
+      return null;
+    }
+    return Topics.validateTopicName(topic(in, body));
+  }
+
+  private static String topic(ByteBuf in, int body) {
+    return in.toString(body + 2, in.getUnsignedShort(body), StandardCharsets.UTF_8);
   }
 
   /** The protocol level of a CONNECT whose body starts at {@code body}, or -1 when it is cut short. */

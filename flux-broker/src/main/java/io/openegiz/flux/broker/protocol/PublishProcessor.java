@@ -1,12 +1,14 @@
 package io.openegiz.flux.broker.protocol;
 
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.openegiz.flux.broker.metrics.DropReason;
 import io.openegiz.flux.broker.message.Message;
 import io.openegiz.flux.broker.message.Topics;
+import io.openegiz.flux.broker.session.Session;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -17,13 +19,22 @@ import java.util.Map;
  */
 final class PublishProcessor {
   private final MqttConnectionHandler c;
+  private final BrokerContext broker;
+  private final Negotiated n;
+  private final Session session;
+  private final QuotaGate quotas;
   private final Map<Integer, String> inboundAliases = new HashMap<>();
   /** Inbound QoS 1/2 acknowledgements that wait for the store (persistence true). */
   private final DurableAcks durableAcks;
 
-  PublishProcessor(MqttConnectionHandler c) {
+  PublishProcessor(MqttConnectionHandler c, ChannelHandlerContext ctx, BrokerContext broker, Negotiated n,
+      Session session, QuotaGate quotas) {
     this.c = c;
-    this.durableAcks = new DurableAcks(c);
+    this.broker = broker;
+    this.n = n;
+    this.session = session;
+    this.quotas = quotas;
+    this.durableAcks = new DurableAcks(c, ctx, broker, n, session);
   }
 
   void publish(MqttPublishMessage p) {
@@ -35,7 +46,7 @@ final class PublishProcessor {
       return;
     }
     byte[] payload = ByteBufUtil.getBytes(p.payload());
-    c.broker.metrics().messageReceived(payload.length);
+    broker.metrics().messageReceived(payload.length);
     if (qos > 0 && overReceiveMaximum(qos, id)) {
       return;
     }
@@ -44,13 +55,13 @@ final class PublishProcessor {
       c.disconnect(ReasonCode.PAYLOAD_FORMAT_INVALID, "payload is not valid UTF-8 but its format indicator says so");
       return;
     }
-    if (qos == 2 && !c.session.beginInboundQos2(id)) {
+    if (qos == 2 && !session.beginInboundQos2(id)) {
       ackInOrder(MqttMessageType.PUBREC, id, ReasonCode.SUCCESS); // a resend before PUBREL: never routed twice
       return;
     }
     Message m = refusal == ReasonCode.SUCCESS ? toMessage(topic, payload, p, props) : null;
     if (m != null && m.retain()) {
-      refusal = c.quotas.retained(m); // refused: neither retained nor delivered (docs/decisions.md)
+      refusal = quotas.retained(m); // refused: neither retained nor delivered (docs/decisions.md)
     }
     if (refusal == ReasonCode.SUCCESS && qos > 0 && durable()) {
       durableAcks.publish(m, id); // acknowledged once stored
@@ -58,13 +69,13 @@ final class PublishProcessor {
     }
     byte reason = refusal;
     if (refusal == ReasonCode.SUCCESS) {
-      int delivered = c.broker.router().publish(m, c::pauseFor);
+      int delivered = broker.router().publish(m, c::pauseFor);
       reason = delivered == 0 ? ReasonCode.NO_MATCHING_SUBSCRIBERS : ReasonCode.SUCCESS;
     } else if (qos == 2) {
-      c.session.releaseInboundQos2(id); // a refused QoS 2 exchange ends at its PUBREC (reason >= 0x80)
+      session.releaseInboundQos2(id); // a refused QoS 2 exchange ends at its PUBREC (reason >= 0x80)
     }
     if (qos > 0) {
-      ackInOrder(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC, id, c.v5 ? reason : 0);
+      ackInOrder(qos == 1 ? MqttMessageType.PUBACK : MqttMessageType.PUBREC, id, n.v5() ? reason : 0);
     }
   }
 
@@ -75,12 +86,12 @@ final class PublishProcessor {
    * socket is not read while its window is full instead (see {@link DurableAcks}).
    */
   private boolean overReceiveMaximum(int qos, int id) {
-    if (qos == 2 && c.session.awaitingRelease(id)) {
+    if (qos == 2 && session.awaitingRelease(id)) {
       return false; // a resend of one already counted
     }
-    int max = c.limits.maxInflightMessages();
-    int unacknowledged = c.session.inboundQos2Count() + (c.v5 ? durableAcks.waitingPubacks() : 0);
-    if (unacknowledged < max || (qos == 1 && !c.v5)) {
+    int max = n.limits().maxInflightMessages();
+    int unacknowledged = session.inboundQos2Count() + (n.v5() ? durableAcks.waitingPubacks() : 0);
+    if (unacknowledged < max || (qos == 1 && !n.v5())) {
       return false;
     }
     c.disconnect(ReasonCode.RECEIVE_MAXIMUM_EXCEEDED, "more than " + max
@@ -95,7 +106,7 @@ final class PublishProcessor {
 
   /** True with persistence on: inbound acknowledgements then wait for the store, in order. */
   private boolean durable() {
-    return c.broker.sessions().persistence().enabled();
+    return broker.sessions().persistence().enabled();
   }
 
   /** An acknowledgement that must not overtake those still waiting for the store. */
@@ -136,18 +147,18 @@ final class PublishProcessor {
 
   /** Why a PUBLISH is refused without closing the connection, or SUCCESS. */
   private byte refusal(String topic, byte[] payload, MqttProperties props) {
-    if (payload.length > c.limits.messageSizeLimit()) {
-      c.broker.metrics().messageDropped(DropReason.OVERSIZE_PAYLOAD);
+    if (payload.length > n.limits().messageSizeLimit()) {
+      broker.metrics().messageDropped(DropReason.OVERSIZE_PAYLOAD);
       MqttConnectionHandler.LOG.info("client {}: PUBLISH to {} dropped: payload {} bytes exceeds message_size_limit {}",
-          c.identity.clientId(), topic, payload.length, c.limits.messageSizeLimit());
+          n.identity().clientId(), topic, payload.length, n.limits().messageSizeLimit());
       return ReasonCode.PACKET_TOO_LARGE;
     }
     MqttProperties.MqttProperty<?> format = props.getProperty(MqttProperties.PAYLOAD_FORMAT_INDICATOR);
     if (format != null && Integer.valueOf(1).equals(format.value()) && !Utf8.isWellFormed(payload)) {
       return ReasonCode.PAYLOAD_FORMAT_INVALID; // [MQTT-3.3.2-4]
     }
-    if (!c.broker.authorizer().canPublish(c.identity, topic)) {
-      c.broker.metrics().messageDropped(DropReason.NOT_AUTHORIZED);
+    if (!broker.authorizer().canPublish(n.identity(), topic)) {
+      broker.metrics().messageDropped(DropReason.NOT_AUTHORIZED);
       c.denied("publish", topic);
       return ReasonCode.NOT_AUTHORIZED;
     }
@@ -158,18 +169,18 @@ final class PublishProcessor {
     long expiresAt = 0;
     MqttProperties.MqttProperty<?> expiry = props.getProperty(MqttProperties.PUBLICATION_EXPIRY_INTERVAL);
     if (expiry != null) {
-      expiresAt = c.broker.clock().millis() + ((Integer) expiry.value() & 0xFFFFFFFFL) * 1000;
+      expiresAt = broker.clock().millis() + ((Integer) expiry.value() & 0xFFFFFFFFL) * 1000;
     }
     return new Message(topic, payload, p.fixedHeader().qosLevel().value(), p.fixedHeader().isRetain(),
-        c.identity.clientId(), expiresAt, c.v5 ? PropertiesMapper.fromPublish(props) : Message.Properties.NONE);
+        n.identity().clientId(), expiresAt, n.v5() ? PropertiesMapper.fromPublish(props) : Message.Properties.NONE);
   }
 
   void pubrel(int id) {
-    boolean known = c.session.releaseInboundQos2(id);
+    boolean known = session.releaseInboundQos2(id);
     if (durable()) {
       durableAcks.pubrel(id, known);
       return;
     }
-    c.ack(MqttMessageType.PUBCOMP, id, known || !c.v5 ? ReasonCode.SUCCESS : ReasonCode.PACKET_ID_NOT_FOUND);
+    c.ack(MqttMessageType.PUBCOMP, id, known || !n.v5() ? ReasonCode.SUCCESS : ReasonCode.PACKET_ID_NOT_FOUND);
   }
 }

@@ -1,8 +1,10 @@
 package io.openegiz.flux.broker.protocol;
 
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageType;
 import io.netty.util.ReferenceCountUtil;
+import io.openegiz.flux.broker.config.ClientLimits;
 import io.openegiz.flux.broker.config.SecurityConfig;
 import io.openegiz.flux.broker.security.AuditLog;
 import io.openegiz.flux.broker.security.TokenBucket;
@@ -19,6 +21,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class PublishRateGate {
   private final MqttConnectionHandler c;
+  private final ChannelHandlerContext ctx;
+  private final BrokerContext broker;
+  private final ClientLimits limits;
   private final String owner;
   /** Shared with the identity's other connections, and kept for a while after they end. */
   private final TokenBucket bucket;
@@ -27,15 +32,19 @@ final class PublishRateGate {
   private int slowdowns;
 
   /** The gate of a connection whose identity ({@code ClientIdentity.quotaOwner()}) is {@code owner}. */
-  PublishRateGate(MqttConnectionHandler c, String owner) {
+  PublishRateGate(MqttConnectionHandler c, ChannelHandlerContext ctx, BrokerContext broker, ClientLimits limits,
+      String owner) {
     this.c = c;
+    this.ctx = ctx;
+    this.broker = broker;
+    this.limits = limits;
     this.owner = owner;
-    this.bucket = c.broker.quotas().publishRates().acquire(owner, c.limits.maxPublishRate(), c.limits.publishBurst());
+    this.bucket = broker.quotas().publishRates().acquire(owner, limits.maxPublishRate(), limits.publishBurst());
   }
 
   /** True when the packet was held back; the caller must then not handle it. */
   boolean holdBack(MqttMessage m) {
-    if (!held.isEmpty() || (overRate(m) && c.state != MqttConnectionHandler.State.CLOSING)) {
+    if (!held.isEmpty() || (overRate(m) && !c.closing())) {
       held.add(m); // kept in order behind the PUBLISH that is over the rate
       return true;
     }
@@ -56,14 +65,14 @@ final class PublishRateGate {
     if (!isPublish(m) || bucket.tryTake(System.nanoTime())) {
       return false;
     }
-    int rate = c.limits.maxPublishRate();
-    if (c.broker.config().security().rateAction() == SecurityConfig.RateAction.DISCONNECT) {
+    int rate = limits.maxPublishRate();
+    if (broker.config().security().rateAction() == SecurityConfig.RateAction.DISCONNECT) {
       c.audit(AuditLog.Event.RATE_LIMITED, "disconnected", Map.of("rate", rate));
       c.disconnect(ReasonCode.MESSAGE_RATE_TOO_HIGH, "more than " + rate + " PUBLISH per second");
       return false; // the connection is closing: the packet is released unprocessed
     }
     paused = true;
-    c.ctx.channel().config().setAutoRead(false);
+    ctx.channel().config().setAutoRead(false);
     if (slowdowns++ == 0) { // once per connection; the count is reported when it closes
       c.audit(AuditLog.Event.RATE_LIMITED, "slowed", Map.of("rate", rate));
     }
@@ -72,7 +81,7 @@ final class PublishRateGate {
   }
 
   private void schedule() {
-    c.ctx.executor().schedule(this::resume, Math.max(1, bucket.nanosUntilToken(System.nanoTime())),
+    ctx.executor().schedule(this::resume, Math.max(1, bucket.nanosUntilToken(System.nanoTime())),
         TimeUnit.NANOSECONDS);
   }
 
@@ -80,7 +89,7 @@ final class PublishRateGate {
   private void resume() {
     MqttMessage m;
     while ((m = held.peek()) != null) {
-      if (isPublish(m) && c.state != MqttConnectionHandler.State.CLOSING && !bucket.tryTake(System.nanoTime())) {
+      if (isPublish(m) && !c.closing() && !bucket.tryTake(System.nanoTime())) {
         schedule();
         c.endOfBatch();
         return;
@@ -94,14 +103,14 @@ final class PublishRateGate {
 
   /** The connection ended: releases what is still held back and the bucket, and reports repeated slow-downs. */
   void close() {
-    c.broker.quotas().publishRates().release(owner, c.limits.maxPublishRate(), c.limits.publishBurst());
+    broker.quotas().publishRates().release(owner, limits.maxPublishRate(), limits.publishBurst());
     MqttMessage m;
     while ((m = held.poll()) != null) {
       ReferenceCountUtil.release(m);
     }
     if (slowdowns > 1) {
       c.audit(AuditLog.Event.RATE_LIMITED, "slowed",
-          Map.of("rate", c.limits.maxPublishRate(), "repeated", slowdowns - 1));
+          Map.of("rate", limits.maxPublishRate(), "repeated", slowdowns - 1));
     }
   }
 }

@@ -19,11 +19,15 @@ import io.openegiz.flux.broker.message.Delivery;
  * maximum packet size [MQTT-3.1.2-25] and its topic alias maximum [MQTT-3.3.2-8]. Event loop only.
  */
 final class PublishWriter {
-  private final MqttConnectionHandler c;
+  private final ChannelHandlerContext ctx;
+  private final BrokerContext broker;
+  private final Negotiated n;
   private final Map<String, Integer> aliases = new HashMap<>();
 
-  PublishWriter(MqttConnectionHandler c) {
-    this.c = c;
+  PublishWriter(ChannelHandlerContext ctx, BrokerContext broker, Negotiated n) {
+    this.ctx = ctx;
+    this.broker = broker;
+    this.n = n;
   }
 
   /** Writes (without flushing) a PUBLISH; false when it is larger than the client accepts. */
@@ -32,22 +36,22 @@ final class PublishWriter {
     String topic = m.topic();
     MqttProperties props = MqttProperties.NO_PROPERTIES;
     int propertiesLength = -1; // MQTT 3.1.1: no property block
-    if (c.v5) {
-      props = PropertiesMapper.toPublish(m, d.subscriptionIds(), c.broker.clock().millis());
+    if (n.v5()) {
+      props = PropertiesMapper.toPublish(m, d.subscriptionIds(), broker.clock().millis());
       propertiesLength = PublishSize.properties(props);
     }
-    long limit = c.clientMaximumPacketSize;
+    long limit = n.clientMaximumPacketSize();
     int payload = m.payload().length;
-    Integer alias = c.v5 ? aliases.get(topic) : null;
+    Integer alias = n.v5() ? aliases.get(topic) : null;
     if (alias != null) {
       topic = ""; // the alias stands for the topic
     }
     // a new alias only on a packet that fits with it: the client must see every alias it is to resolve
-    boolean newAlias = alias == null && c.v5 && aliases.size() < c.clientTopicAliasMaximum
+    boolean newAlias = alias == null && n.v5() && aliases.size() < n.clientTopicAliasMaximum()
         && PublishSize.packet(topic, d.qos(), propertiesLength + PublishSize.TOPIC_ALIAS_BYTES, payload) <= limit;
     int aliasBytes = alias != null || newAlias ? PublishSize.TOPIC_ALIAS_BYTES : 0;
     if (PublishSize.packet(topic, d.qos(), propertiesLength + aliasBytes, payload) > limit) {
-      c.broker.metrics().messageDropped(DropReason.TOO_LARGE_FOR_CLIENT); // [MQTT-3.1.2-25]
+      broker.metrics().messageDropped(DropReason.TOO_LARGE_FOR_CLIENT); // [MQTT-3.1.2-25]
       return false;
     }
     if (newAlias) {
@@ -59,10 +63,9 @@ final class PublishWriter {
     }
     MqttFixedHeader fh = new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(d.qos()),
         d.retain(), 0);
-    ChannelHandlerContext ctx = c.ctx;
     ctx.write(new MqttPublishMessage(fh, new MqttPublishVariableHeader(topic, d.qos() == 0 ? -1 : packetId, props),
         Unpooled.wrappedBuffer(m.payload())), ctx.voidPromise());
-    c.broker.metrics().messageSent(m.payload().length);
+    broker.metrics().messageSent(m.payload().length);
     return true;
   }
 }

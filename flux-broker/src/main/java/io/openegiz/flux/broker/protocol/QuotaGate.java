@@ -6,6 +6,7 @@ import io.openegiz.flux.broker.message.Message;
 import io.openegiz.flux.broker.routing.RetainedQuota;
 import io.openegiz.flux.broker.security.AuditLog;
 import io.openegiz.flux.broker.security.ClientIdentity;
+import io.openegiz.flux.broker.session.Session;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -18,20 +19,26 @@ import java.util.Map;
  */
 final class QuotaGate {
   private final MqttConnectionHandler c;
+  private final BrokerContext broker;
+  private final ClientIdentity identity;
+  private final ClientLimits limits;
   /** Refusals per quota key, for the summary when the connection ends. */
   private final Map<String, Integer> refusals = new LinkedHashMap<>();
 
-  QuotaGate(MqttConnectionHandler c) {
+  QuotaGate(MqttConnectionHandler c, BrokerContext broker, ClientIdentity identity, ClientLimits limits) {
     this.c = c;
+    this.broker = broker;
+    this.identity = identity;
+    this.limits = limits;
   }
 
   /**
    * Whether a CONNECT may open or keep a persistent session (expiry above 0) under this client id;
    * null when it may, else why not. Counted against the identity's other persistent sessions.
    */
-  String persistentSession(ClientIdentity identity, long expirySeconds) {
-    int max = c.limits.maxPersistentSessions();
-    if (expirySeconds <= 0 || c.broker.quotas().persistentSessions().admit(identity.quotaOwner(),
+  String persistentSession(long expirySeconds) {
+    int max = limits.maxPersistentSessions();
+    if (expirySeconds <= 0 || broker.quotas().persistentSessions().admit(identity.quotaOwner(),
         identity.clientId(), max)) {
       return null;
     }
@@ -41,9 +48,9 @@ final class QuotaGate {
   }
 
   /** True when the session may not take one more subscription ({@code key} is not one it has). */
-  boolean subscriptionRefused(String key, String filter) {
-    int max = c.limits.maxSubscriptions();
-    if (max <= 0 || c.session.subscriptions().containsKey(key) || c.session.subscriptions().size() < max) {
+  boolean subscriptionRefused(Session session, String key, String filter) {
+    int max = limits.maxSubscriptions();
+    if (max <= 0 || session.subscriptions().containsKey(key) || session.subscriptions().size() < max) {
       return false;
     }
     refused("max_subscriptions_per_session", max, "filter", filter);
@@ -52,21 +59,21 @@ final class QuotaGate {
 
   /** SUCCESS, or QUOTA_EXCEEDED when storing this retained message would exceed a retained quota. */
   byte retained(Message m) {
-    ClientLimits l = c.limits;
-    RetainedQuota.Refusal r = c.broker.quotas().retained().admit(c.identity.quotaOwner(), m, l.maxRetainedMessages(),
+    ClientLimits l = limits;
+    RetainedQuota.Refusal r = broker.quotas().retained().admit(identity.quotaOwner(), m, l.maxRetainedMessages(),
         l.maxRetainedBytes());
     if (r == RetainedQuota.Refusal.NONE) {
       return ReasonCode.SUCCESS;
     }
-    c.broker.metrics().messageDropped(DropReason.QUOTA_EXCEEDED);
+    broker.metrics().messageDropped(DropReason.QUOTA_EXCEEDED);
     long limit = switch (r) {
-      case TOTAL_MESSAGES -> c.broker.config().security().retainedTotals().maxMessages();
-      case TOTAL_BYTES -> c.broker.config().security().retainedTotals().maxBytes();
+      case TOTAL_MESSAGES -> broker.config().security().retainedTotals().maxMessages();
+      case TOTAL_BYTES -> broker.config().security().retainedTotals().maxBytes();
       case IDENTITY_MESSAGES -> l.maxRetainedMessages();
       default -> l.maxRetainedBytes();
     };
     if (refused(r.key(), limit, "topic", m.topic())) {
-      MqttConnectionHandler.LOG.info("client {}: retained PUBLISH to {} refused: {} {} reached", c.clientId(),
+      MqttConnectionHandler.LOG.info("client {}: retained PUBLISH to {} refused: {} {} reached", identity.clientId(),
           m.topic(), r.key(), limit);
     }
     return ReasonCode.QUOTA_EXCEEDED;
@@ -76,7 +83,7 @@ final class QuotaGate {
   private boolean refused(String quota, long limit, String what, String value) {
     Integer n = refusals.merge(quota, 1, Integer::sum);
     if (n == 1) {
-      c.audit(AuditLog.Event.QUOTA_EXCEEDED, "refused", Map.of("quota", quota, "limit", limit, what, value));
+      c.audit(identity, AuditLog.Event.QUOTA_EXCEEDED, "refused", Map.of("quota", quota, "limit", limit, what, value));
     }
     return n == 1;
   }
@@ -85,7 +92,7 @@ final class QuotaGate {
   void close() {
     refusals.forEach((quota, n) -> {
       if (n > 1) {
-        c.audit(AuditLog.Event.QUOTA_EXCEEDED, "refused", Map.of("quota", quota, "repeated", n - 1));
+        c.audit(identity, AuditLog.Event.QUOTA_EXCEEDED, "refused", Map.of("quota", quota, "repeated", n - 1));
       }
     });
   }

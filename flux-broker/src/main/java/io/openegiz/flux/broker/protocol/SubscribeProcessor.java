@@ -1,5 +1,6 @@
 package io.openegiz.flux.broker.protocol;
 
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessageIdAndPropertiesVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
@@ -20,18 +21,35 @@ import io.openegiz.flux.broker.message.SharedFilter;
 import io.openegiz.flux.broker.message.Topics;
 import io.openegiz.flux.broker.security.AuditLog;
 import io.openegiz.flux.broker.security.TokenBucket;
+import io.openegiz.flux.broker.session.Session;
+import io.openegiz.flux.broker.session.SessionPersistence;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Consumer;
 
 /** SUBSCRIBE and UNSUBSCRIBE: validation, authorisation, the topic tree, SUBACK/UNSUBACK, retained messages. */
 final class SubscribeProcessor {
   private final MqttConnectionHandler c;
+  private final ChannelHandlerContext ctx;
+  private final BrokerContext broker;
+  private final Negotiated n;
+  private final Session session;
+  private final QuotaGate quotas;
   /** Topic filters per second in SUBSCRIBE and UNSUBSCRIBE (max_subscribe_rate), or null: no limit. */
   private final TokenBucket filterBucket;
 
-  SubscribeProcessor(MqttConnectionHandler c, SubscribeRate rate) {
+  SubscribeProcessor(MqttConnectionHandler c, ChannelHandlerContext ctx, BrokerContext broker, Negotiated n,
+      Session session, QuotaGate quotas) {
     this.c = c;
+    this.ctx = ctx;
+    this.broker = broker;
+    this.n = n;
+    this.session = session;
+    this.quotas = quotas;
+    SubscribeRate rate = broker.config().security().subscribeRate();
     this.filterBucket = rate.perSecond() > 0
         ? new TokenBucket(rate.perSecond(), rate.burst(), System.nanoTime())
         : null;
@@ -46,7 +64,7 @@ final class SubscribeProcessor {
     long now = System.nanoTime();
     for (int i = 0; filterBucket != null && i < n; i++) {
       if (!filterBucket.tryTake(now)) {
-        int rate = c.broker.config().security().subscribeRate().perSecond();
+        int rate = broker.config().security().subscribeRate().perSecond();
         c.audit(AuditLog.Event.RATE_LIMITED, "disconnected", Map.of("packet", packet, "filter_rate", rate));
         c.disconnect(ReasonCode.MESSAGE_RATE_TOO_HIGH, "more than " + rate + " topic filters per second in"
             + " SUBSCRIBE and UNSUBSCRIBE");
@@ -56,8 +74,17 @@ final class SubscribeProcessor {
     return true;
   }
 
-  /** A subscription accepted by this SUBSCRIBE, kept to send its retained messages after the SUBACK. */
-  private record Accepted(Subscription subscription, boolean existed) {}
+  /**
+   * A subscription accepted by this SUBSCRIBE, kept to send its retained messages after the SUBACK, or
+   * to restore what it replaced when the store cannot write it.
+   *
+   * @param previous the subscription it replaced, or null
+   */
+  private record Accepted(String key, Subscription subscription, Subscription previous) {
+    boolean existed() {
+      return previous != null;
+    }
+  }
 
   void subscribe(MqttSubscribeMessage m) {
     List<MqttTopicSubscription> topics = m.payload().topicSubscriptions();
@@ -88,38 +115,81 @@ final class SubscribeProcessor {
       codes.add(code);
     }
     int packetId = m.variableHeader().messageId();
-    afterStored(() -> subAck(packetId, codes, accepted));
+    afterStored(failure -> {
+      if (failure == null) {
+        subAck(packetId, codes, accepted);
+        return;
+      }
+      storeFailed("SUBSCRIBE", failure);
+      rollBack(accepted);
+      int refused = n.v5()
+          ? (SessionPersistence.diskFull(failure)
+              ? ReasonCode.QUOTA_EXCEEDED
+              : ReasonCode.UNSPECIFIED_ERROR) & 0xFF
+          : 0x80;
+      subAck(packetId, codes.stream().map(code -> code < 0x80 ? refused : code).toList(), List.of());
+    });
+  }
+
+  /**
+   * The store could not write the new subscription list: the client is told the filters failed, so
+   * they are undone in memory too (a replaced subscription comes back), and memory and disk agree.
+   */
+  private void rollBack(List<Accepted> accepted) {
+    synchronized (session) { // as in subscribeOne
+      if (!session.attachedTo(c)) {
+        return;
+      }
+      for (Accepted a : accepted) {
+        Subscription s = a.subscription();
+        if (a.previous() != null) {
+          broker.subscriptions().subscribe(a.previous());
+          session.subscriptions().put(a.key(), a.previous());
+        } else {
+          broker.subscriptions().unsubscribe(s.clientId(), s.shareGroup(), s.filter());
+          session.subscriptions().remove(a.key());
+        }
+      }
+    }
+  }
+
+  private void storeFailed(String packet, Throwable failure) {
+    MqttConnectionHandler.LOG.warn("client {}: {} not stored, the store cannot write: {}", c.clientId(), packet,
+        String.valueOf(failure.getMessage()));
   }
 
   /**
    * Runs the reply now, or, for a persistent session with persistence on, once the new subscription
-   * list is on disk (on the event loop, flushed). The subscriptions already work in memory meanwhile;
-   * if the store fails they are kept in memory only (logged by the store).
+   * list is on disk (on the event loop, flushed). The subscriptions already work in memory meanwhile.
+   * The reply is given the store's failure, or null when the list was stored.
    */
-  private void afterStored(Runnable reply) {
-    java.util.concurrent.CompletableFuture<Void> stored = c.broker.sessions().persistence()
-        .subscriptionsChanged(c.session);
+  private void afterStored(Consumer<Throwable> reply) {
+    CompletableFuture<Void> stored = broker.sessions().persistence().subscriptionsChanged(session);
     if (stored.isDone()) {
-      reply.run();
+      reply.accept(stored.isCompletedExceptionally() ? cause(stored.exceptionNow()) : null);
       return;
     }
-    stored.whenComplete((v, e) -> c.ctx.executor().execute(() -> {
-      if (c.state != MqttConnectionHandler.State.CLOSING) {
-        reply.run();
-        c.ctx.flush();
+    stored.whenComplete((v, e) -> ctx.executor().execute(() -> {
+      if (!c.closing()) {
+        reply.accept(e == null ? null : cause(e));
+        ctx.flush();
       }
     }));
   }
 
+  private static Throwable cause(Throwable e) {
+    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+  }
+
   private void subAck(int packetId, List<Integer> codes, List<Accepted> accepted) {
     MqttFixedHeader fh = new MqttFixedHeader(MqttMessageType.SUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0);
-    c.ctx.write(new MqttSubAckMessage(fh,
+    ctx.write(new MqttSubAckMessage(fh,
         new MqttMessageIdAndPropertiesVariableHeader(packetId, MqttProperties.NO_PROPERTIES),
-        new MqttSubAckPayload(codes)), c.ctx.voidPromise());
+        new MqttSubAckPayload(codes)), ctx.voidPromise());
     for (Accepted a : accepted) {
       int rh = a.subscription().retainHandling();
       if (a.subscription().shareGroup() == null && (rh == 0 || (rh == 1 && !a.existed()))) { // [MQTT-3.3.1-9..11]
-        c.broker.router().deliverRetained(c.session, a.subscription(), c.ctx.executor());
+        broker.router().deliverRetained(session, a.subscription(), ctx.executor());
       }
     }
   }
@@ -147,32 +217,32 @@ final class SubscribeProcessor {
       c.protocolError("no local on shared subscription " + raw); // [MQTT-3.8.3-4]
       return null;
     }
-    if (!c.broker.authorizer().canSubscribe(c.identity, raw)) {
+    if (!broker.authorizer().canSubscribe(n.identity(), raw)) {
       c.denied("subscribe", raw);
       return failure(ReasonCode.NOT_AUTHORIZED);
     }
     String key = key(shared.group(), shared.filter());
-    if (c.quotas.subscriptionRefused(key, raw)) {
+    if (quotas.subscriptionRefused(session, key, raw)) {
       return failure(ReasonCode.QUOTA_EXCEEDED); // 3.1.1: 0x80
     }
     int qos = o.qos().value();
-    Subscription s = new Subscription(c.identity.clientId(), shared.filter(), shared.group(), qos,
-        c.v5 && o.isNoLocal(), c.v5 && o.isRetainAsPublished(), c.v5 ? o.retainHandling().value() : 0,
+    Subscription s = new Subscription(n.identity().clientId(), shared.filter(), shared.group(), qos,
+        n.v5() && o.isNoLocal(), n.v5() && o.isRetainAsPublished(), n.v5() ? o.retainHandling().value() : 0,
         subscriptionId);
     Subscription previous;
-    synchronized (c.session) { // the lock detach takes: a takeover cannot end the session in between
-      if (!c.session.attachedTo(c)) {
+    synchronized (session) { // the lock detach takes: a takeover cannot end the session in between
+      if (!session.attachedTo(c)) {
         return null; // taken over on another loop: this connection is being closed, its filters go nowhere
       }
-      previous = c.broker.subscriptions().subscribe(s); // replaces: [MQTT-3.8.4-3]
-      c.session.subscriptions().put(key, s);
+      previous = broker.subscriptions().subscribe(s); // replaces: [MQTT-3.8.4-3]
+      session.subscriptions().put(key, s);
     }
-    accepted.add(new Accepted(s, previous != null));
+    accepted.add(new Accepted(key, s, previous));
     return qos;
   }
 
   private int failure(byte v5Reason) {
-    return c.v5 ? v5Reason & 0xFF : 0x80;
+    return n.v5() ? v5Reason & 0xFF : 0x80;
   }
 
   void unsubscribe(MqttUnsubscribeMessage m) {
@@ -190,12 +260,12 @@ final class SubscribeProcessor {
       try {
         SharedFilter shared = Topics.parseShared(raw);
         boolean removed;
-        synchronized (c.session) { // as in subscribeOne: never the subscriptions of the session that took over
-          if (!c.session.attachedTo(c)) {
+        synchronized (session) { // as in subscribeOne: never the subscriptions of the session that took over
+          if (!session.attachedTo(c)) {
             return;
           }
-          removed = c.broker.subscriptions().unsubscribe(c.identity.clientId(), shared.group(), shared.filter());
-          c.session.subscriptions().remove(key(shared.group(), shared.filter()));
+          removed = broker.subscriptions().unsubscribe(n.identity().clientId(), shared.group(), shared.filter());
+          session.subscriptions().remove(key(shared.group(), shared.filter()));
         }
         code = removed ? ReasonCode.SUCCESS : ReasonCode.NO_SUBSCRIPTION_EXISTED;
       } catch (IllegalArgumentException e) {
@@ -204,11 +274,16 @@ final class SubscribeProcessor {
       codes.add(code);
     }
     MqttFixedHeader fh = new MqttFixedHeader(MqttMessageType.UNSUBACK, false, MqttQoS.AT_MOST_ONCE, false, 0);
-    Object vh = c.v5
+    Object vh = n.v5()
         ? new MqttMessageIdAndPropertiesVariableHeader(m.variableHeader().messageId(), MqttProperties.NO_PROPERTIES)
         : MqttMessageIdVariableHeader.from(m.variableHeader().messageId());
-    afterStored(() -> c.ctx.write(new MqttUnsubAckMessage(fh, (MqttMessageIdVariableHeader) vh,
-        c.v5 ? new MqttUnsubAckPayload(codes) : null), c.ctx.voidPromise()));
+    afterStored(failure -> {
+      if (failure != null) {
+        storeFailed("UNSUBSCRIBE", failure); // unsubscribed in memory: nothing is delivered until a restart
+      }
+      ctx.write(new MqttUnsubAckMessage(fh, (MqttMessageIdVariableHeader) vh,
+          n.v5() ? new MqttUnsubAckPayload(codes) : null), ctx.voidPromise());
+    });
   }
 
   static String key(String group, String filter) {
