@@ -65,6 +65,7 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
   private final int maxConnectSize;
   private boolean first = true;
   private boolean failed;
+  private boolean passedFrames; // since the last channelReadComplete
   private boolean v5; // the CONNECT said MQTT 5: property blocks are scanned for duplicates
 
   /**
@@ -128,11 +129,29 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
         fail(ctx, in, new InvalidTopicName(topic(in, start + headerLength), badTopic));
         return;
       }
+      passedFrames = true;
       if (passOn(ctx, in.readRetainedSlice((int) total)) != total) {
         fail(ctx, in, new Overrun(type, (int) total));
         return;
       }
     }
+  }
+
+  /**
+   * Frames go to the codec through {@link #passOn}, not through {@code out}, so ByteToMessageDecoder believes
+   * this read decoded nothing and, with auto-read off, asks for another read: that would defeat backpressure
+   * (a publisher paused because a subscriber's queue is full would go on being read). After a read that passed
+   * frames on, this does what ByteToMessageDecoder does minus that read.
+   */
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    if (!passedFrames) {
+      super.channelReadComplete(ctx);
+      return;
+    }
+    passedFrames = false;
+    discardSomeReadBytes();
+    ctx.fireChannelReadComplete();
   }
 
   /**

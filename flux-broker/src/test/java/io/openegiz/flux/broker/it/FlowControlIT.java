@@ -4,13 +4,17 @@ import static io.openegiz.flux.broker.it.Clients.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.message.connect.Mqtt5Connect;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.openegiz.flux.broker.metrics.DropReason;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -275,6 +279,37 @@ class FlowControlIT {
       pub.publish("rm/a", 2, false, false, 5, null, bytes("5")); // third unreleased: over the limit
       MqttPacket d = pub.expect(MqttWire.DISCONNECT);
       assertThat(d.reasonCode()).isEqualTo(0x93);
+    }
+  }
+
+  /**
+   * Backpressure, not loss: a connected subscriber that acknowledges nothing fills its queue, and the broker stops
+   * reading the publisher instead of dropping: no more than the window it had already read (100) is acknowledged.
+   * Guards MqttFrameDecoder.channelReadComplete: without it the paused socket went on being read and all 300 were
+   * acknowledged while the queue was full. (Reading again once the subscriber leaves: see docs/durability.md,
+   * Known issues.)
+   */
+  @Test
+  void aPublisherFeedingAFullQueueIsNoLongerRead() {
+    try (TestBroker broker = TestBroker.start(b -> b.maxQueuedMessages(10).maxPublishRate(0))) {
+      Mqtt5AsyncClient stalled = Clients.builder5(broker, "stalled").buildAsync();
+      stalled.publishes(MqttGlobalPublishFilter.ALL, p -> {}, true); // never acknowledged
+      stalled.connect(Mqtt5Connect.builder().restrictions().receiveMaximum(1).applyRestrictions().build()).join();
+      stalled.subscribeWith().topicFilter("bp/#").qos(MqttQos.AT_LEAST_ONCE).send().join();
+      Mqtt5AsyncClient pub = Clients.builder5(broker, "bp-pub").buildAsync();
+      pub.connect().join();
+      AtomicInteger acked = new AtomicInteger();
+      for (int i = 0; i < 300; i++) {
+        pub.publishWith().topic("bp/t").qos(MqttQos.AT_LEAST_ONCE).payload(bytes("m" + i)).send()
+            .thenRun(acked::incrementAndGet);
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> acked.get() >= 100);
+      await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+      assertThat(acked.get()).as("PUBACKs while the subscriber's queue is full: at most the window read before the"
+          + " pause").isLessThanOrEqualTo(100);
+      assertThat(broker.broker().metrics().dropped(DropReason.QUEUE_FULL)).isZero();
+      pub.disconnect();
+      stalled.disconnect();
     }
   }
 }
