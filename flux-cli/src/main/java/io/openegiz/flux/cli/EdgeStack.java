@@ -9,7 +9,6 @@ import io.openegiz.flux.broker.config.BrokerConfig;
 import io.openegiz.flux.broker.config.ListenerConfig;
 import io.openegiz.flux.fleet.sim.FleetConfig;
 import io.openegiz.flux.fleet.sim.FleetRunner;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -183,10 +182,6 @@ final class EdgeStack implements AutoCloseable {
     return mqtt;
   }
 
-  FluxBroker broker() {
-    return broker;
-  }
-
   Archiver archiver() {
     return archiver;
   }
@@ -208,10 +203,5 @@ final class EdgeStack implements AutoCloseable {
     archiver.close();
     broker.close();
     questdb.close();
-  }
-
-  /** A stream that drops what is written: the fleet's progress when it is not wanted. */
-  static PrintStream quiet() {
-    return new PrintStream(OutputStream.nullOutputStream());
   }
 }
