@@ -27,7 +27,7 @@ import sun.misc.Signal;
     description = {"Runs the whole edge stack in one process until Ctrl-C or SIGTERM: the MQTT broker (persistent),",
         "the embedded QuestDB and the archiver that writes every OpenEgiz reading into it, acknowledging each",
         "message only once it is stored. All state lives under --data; a second `flux up` on it carries on.",
-        "Without -c: MQTT on 127.0.0.1:1883, anonymous clients allowed. See docs/archive.md."})
+        "Without -c: MQTT on 127.0.0.1:1883, anonymous clients allowed. See docs/up.md."})
 final class UpCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
