@@ -110,7 +110,7 @@ public final class FluxBroker implements AutoCloseable {
     SessionRegistry sessions = new SessionRegistry(tree,
         new SessionLimits(config.maxQueuedMessages(), config.maxQueuedBytes()), metrics, clock, scheduler,
         wills, security.authorizer(), config.sessionOwnership());
-    Router router = new Router(tree, retained, security.authorizer(), sessions);
+    Router router = new Router(tree, retained, sessions);
     SecurityConfig.RetainedTotals totals = config.security().retainedTotals();
     BrokerQuotas quotas = new BrokerQuotas(new RetainedQuota(totals.maxMessages(), totals.maxBytes()),
         new PersistentSessionQuota(sessions), new PublishBuckets());

@@ -8,6 +8,7 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.openegiz.flux.broker.metrics.DropReason;
 import io.openegiz.flux.broker.message.Message;
 import io.openegiz.flux.broker.message.Topics;
+import io.openegiz.flux.broker.security.AclCache;
 import io.openegiz.flux.broker.session.Session;
 import java.util.HashMap;
 import java.util.Map;
@@ -24,6 +25,7 @@ final class PublishProcessor {
   private final Session session;
   private final QuotaGate quotas;
   private final Map<Integer, String> inboundAliases = new HashMap<>();
+  private final AclCache acl; // this connection's publish decisions
   /** Inbound QoS 1/2 acknowledgements that wait for the store (persistence true). */
   private final DurableAcks durableAcks;
 
@@ -34,6 +36,7 @@ final class PublishProcessor {
     this.n = n;
     this.session = session;
     this.quotas = quotas;
+    this.acl = new AclCache(broker.authorizer());
     this.durableAcks = new DurableAcks(c, ctx, broker, n, session);
   }
 
@@ -157,7 +160,7 @@ final class PublishProcessor {
     if (format != null && Integer.valueOf(1).equals(format.value()) && !Utf8.isWellFormed(payload)) {
       return ReasonCode.PAYLOAD_FORMAT_INVALID; // [MQTT-3.3.2-4]
     }
-    if (!broker.authorizer().canPublish(n.identity(), topic)) {
+    if (!acl.canPublish(n.identity(), topic)) {
       broker.metrics().messageDropped(DropReason.NOT_AUTHORIZED);
       c.denied("publish", topic);
       return ReasonCode.NOT_AUTHORIZED;

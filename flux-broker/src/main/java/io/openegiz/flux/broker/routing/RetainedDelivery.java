@@ -1,6 +1,5 @@
 package io.openegiz.flux.broker.routing;
 
-import io.openegiz.flux.broker.security.Authorizer;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,7 +28,6 @@ final class RetainedDelivery implements Runnable {
   private final RetainedCursor cursor;
   private final Subscriber session;
   private final Subscription subscription;
-  private final Authorizer authorizer;
   private final ScheduledExecutorService loop;
   private final List<Integer> subscriptionIds;
   /** A delivery that found no room, sent first when the slice resumes. */
@@ -37,12 +35,11 @@ final class RetainedDelivery implements Runnable {
   /** Woken without room since the last queued message: the byte bound holds it, so poll. */
   private boolean stalled;
 
-  RetainedDelivery(RetainedCursor cursor, Subscriber session, Subscription subscription, Authorizer authorizer,
+  RetainedDelivery(RetainedCursor cursor, Subscriber session, Subscription subscription,
       ScheduledExecutorService loop) {
     this.cursor = cursor;
     this.session = session;
     this.subscription = subscription;
-    this.authorizer = authorizer;
     this.loop = loop;
     this.subscriptionIds = subscription.subscriptionId() == 0 ? List.of() : List.of(subscription.subscriptionId());
   }
@@ -101,7 +98,7 @@ final class RetainedDelivery implements Runnable {
       if (m == null) {
         return null;
       }
-      if (authorizer.canReceive(session.identity(), m.topic())) {
+      if (session.mayReceive(m.topic())) {
         // [MQTT-3.3.1-8] retained flag set on a delivery caused by a new subscription
         return new Delivery(m, Math.min(m.qos(), subscription.qos()), true, subscriptionIds);
       }

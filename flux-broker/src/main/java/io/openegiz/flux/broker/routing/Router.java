@@ -1,6 +1,5 @@
 package io.openegiz.flux.broker.routing;
 
-import io.openegiz.flux.broker.security.Authorizer;
 import io.openegiz.flux.broker.store.QueueTarget;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,13 +21,11 @@ public final class Router {
 
   private final SubscriptionTree tree;
   private final RetainedStore retained;
-  private final Authorizer authorizer;
   private final Subscribers sessions;
 
-  public Router(SubscriptionTree tree, RetainedStore retained, Authorizer authorizer, Subscribers sessions) {
+  public Router(SubscriptionTree tree, RetainedStore retained, Subscribers sessions) {
     this.tree = tree;
     this.retained = retained;
-    this.authorizer = authorizer;
     this.sessions = sessions;
   }
 
@@ -100,7 +97,7 @@ public final class Router {
    * rest as tasks on {@code loop}, the subscriber's event loop (see {@link RetainedDelivery}).
    */
   public void deliverRetained(Subscriber s, Subscription sub, ScheduledExecutorService loop) {
-    new RetainedDelivery(retained.matching(sub.filter()), s, sub, authorizer, loop).run();
+    new RetainedDelivery(retained.matching(sub.filter()), s, sub, loop).run();
   }
 
   /** Gathers the matches of one publish, one delivery per client with the highest QoS [MQTT-3.3.4-2]. */
@@ -164,7 +161,7 @@ public final class Router {
 
     private boolean deliver(String clientId, List<Subscription> subs) {
       Subscriber session = sessions.get(clientId);
-      if (session == null || !authorizer.canReceive(session.identity(), message.topic())) {
+      if (session == null || !session.mayReceive(message.topic())) {
         return false;
       }
       int qos = 0;

@@ -2,7 +2,6 @@ package io.openegiz.flux.broker.routing;
 
 import io.openegiz.flux.broker.message.Delivery;
 import io.openegiz.flux.broker.message.Subscription;
-import io.openegiz.flux.broker.security.ClientIdentity;
 import java.util.Map;
 
 /**
@@ -24,8 +23,11 @@ public interface Subscriber {
   /** The client id. */
   String clientId();
 
-  /** The identity every delivery's read right is checked against. */
-  ClientIdentity identity();
+  /**
+   * May the session's identity read a message on {@code topic}: the ACL's answer, remembered per session and topic
+   * until the ACL is reloaded or another identity takes the session over (security.AclCache).
+   */
+  boolean mayReceive(String topic);
 
   /** True while a connection is attached. */
   boolean online();

@@ -18,6 +18,7 @@ public final class AclAuthorizer implements Authorizer {
 
   private final Path file;
   private volatile AclFile rules;
+  private volatile long generation;
 
   /** Loads {@code file}; a broker must not start with an ACL it cannot read, hence the exception. */
   public AclAuthorizer(Path file) throws ConfigException {
@@ -35,6 +36,7 @@ public final class AclAuthorizer implements Authorizer {
     try {
       AclFile next = AclFile.load(file);
       rules = next;
+      generation++; // after the new rules: whoever sees the new generation decides with them
       LOG.info("ACL file {} reloaded: {} rules", file, next.ruleCount());
       return List.of();
     } catch (ConfigException e) {
@@ -43,6 +45,11 @@ public final class AclAuthorizer implements Authorizer {
       }
       return e.errors();
     }
+  }
+
+  @Override
+  public long generation() {
+    return generation;
   }
 
   /** The rules in force now. */

@@ -9,6 +9,14 @@ public interface Authorizer {
 
   boolean canReceive(ClientIdentity client, String topic);
 
+  /**
+   * Changes whenever the rules change (an ACL reload), so that decisions remembered by {@link AclCache} are dropped;
+   * constant for rules that never change.
+   */
+  default long generation() {
+    return 0;
+  }
+
   /** Allows everything: the behaviour without an ACL file, as Mosquitto. */
   Authorizer ALLOW_ALL = new Authorizer() {
     @Override

@@ -5,6 +5,7 @@ import io.openegiz.flux.broker.metrics.DropReason;
 import io.openegiz.flux.broker.message.Delivery;
 import io.openegiz.flux.broker.message.Subscription;
 import io.openegiz.flux.broker.routing.Subscriber;
+import io.openegiz.flux.broker.security.AclCache;
 import io.openegiz.flux.broker.security.Authorizer;
 import io.openegiz.flux.broker.security.ClientIdentity;
 import java.time.Clock;
@@ -62,7 +63,7 @@ public final class Session implements Subscriber {
   private volatile boolean ended;
   private final SessionTimers timers = new SessionTimers();
   private final SessionPersistence persistence;
-  private final Authorizer authorizer;
+  private final AclCache acl;
   /** A drain batch waits for its QoS 2 packet ids to be stored; nothing else is written meanwhile. */
   private boolean awaitingMarks;
   /**
@@ -83,11 +84,13 @@ public final class Session implements Subscriber {
     this.metrics = metrics;
     this.clock = clock;
     this.persistence = persistence;
-    this.authorizer = authorizer;
+    this.acl = new AclCache(authorizer);
   }
 
   public String clientId() { return clientId; }
   public ClientIdentity identity() { return identity; }
+  @Override
+  public boolean mayReceive(String topic) { return acl.canReceive(identity, topic); }
   void identity(ClientIdentity id) { identity = id; }
   public boolean online() { return connection != null; }
   public long expiryIntervalSeconds() { return expiryIntervalSeconds; }
@@ -304,11 +307,9 @@ public final class Session implements Subscriber {
 
   /** The reader may still read it (the ACL reloaded, the session taken over since); if not, a counted drop. */
   private boolean mayRead(Delivery d) {
-    if (authorizer.canReceive(identity, d.message().topic())) {
-      return true;
-    }
-    metrics.messageDropped(DropReason.READ_NOT_AUTHORIZED);
-    return false;
+    boolean allowed = mayReceive(d.message().topic()); // remembered per topic until a reload or a takeover
+    if (!allowed) metrics.messageDropped(DropReason.READ_NOT_AUTHORIZED);
+    return allowed;
   }
 
   /** A delivery is done with (acknowledged, expired, not sendable): the store forgets it. */

@@ -335,4 +335,40 @@ class AclIT {
       }
     }
   }
+
+  /**
+   * Decisions are remembered per connection and topic (AclCache), and a reload must still reach connections that
+   * stay: the writer's publish right and the reader's read right are each used before the reload, then refused on
+   * the same connections after it. Fails if a remembered decision outlived the reload.
+   */
+  @Test
+  void aReloadReachesConnectionsThatStay(@TempDir Path dir) throws Exception {
+    String rules = """
+        user writer
+        topic readwrite openegiz/#
+        user reader
+        topic read openegiz/#
+        """;
+    Path acl = Files.writeString(dir.resolve("acl.conf"), rules);
+    AclAuthorizer authorizer = new AclAuthorizer(acl);
+    try (TestBroker b = TestBroker.start(FluxBroker.builder(BrokerConfig.builder().listener(0, "127.0.0.1").build())
+        .authorizer(authorizer));
+        AclClient writer = AclClient.connect(b, "writer");
+        AclClient reader = AclClient.connect(b, "reader")) {
+      assertThat(reader.subscribe("openegiz/#")).containsExactly(GRANTED_QOS_1);
+      String before = payload();
+      assertThat(writer.publish(MIXER_CMD, before)).isEqualTo(SUCCESS);
+      assertThat(writer.publish(OVEN_CMD, before)).isEqualTo(SUCCESS);
+      reader.awaitReceived(MIXER_CMD + "=" + before);
+      reader.awaitReceived(OVEN_CMD + "=" + before);
+      Files.writeString(acl, rules + "topic deny " + MIXER_CMD + "\nuser writer\ntopic deny " + OVEN_CMD + "\n");
+      assertThat(authorizer.reload()).isEmpty();
+      String after = payload();
+      assertThat(writer.publish(OVEN_CMD, after)).as("the writer's remembered publish right").isEqualTo(NOT_AUTHORIZED);
+      assertThat(writer.publish(MIXER_CMD, after)).as("accepted, but the reader, its only subscriber, may no longer"
+          + " read it").isEqualTo(NO_MATCHING_SUBSCRIBERS);
+      assertThat(receivedUpToMarker(reader, writer, OVEN_ELEC + "telemetry")).as("the reader's remembered read right")
+          .doesNotContain(MIXER_CMD + "=" + after, OVEN_CMD + "=" + after);
+    }
+  }
 }
