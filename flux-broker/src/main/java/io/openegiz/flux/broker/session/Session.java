@@ -90,6 +90,7 @@ public final class Session implements Subscriber {
   public ClientIdentity identity() { return identity; }
   void identity(ClientIdentity id) { identity = id; }
   public boolean online() { return connection != null; }
+  public long queuedBytes() { return queuedBytes.get(); } // as max_queued_bytes counts them
   public long expiryIntervalSeconds() { return expiryIntervalSeconds; }
   public void expiryIntervalSeconds(long s) { expiryIntervalSeconds = s; }
   public boolean ended() { return ended; }
