@@ -170,6 +170,29 @@ class SysIT {
     }
   }
 
+  /** The tree describes the running process: it is never written to the store, so a restart forgets it. */
+  @Test
+  void sysIsNotWrittenToTheStore() {
+    Path store = tmp.resolve("store");
+    try (TestBroker broker = TestBroker.start(b -> b.sysInterval(1).persistence(true).persistenceLocation(store))) {
+      Mqtt5BlockingClient c = Clients.v5(broker, "sys-store");
+      c.publishWith().topic("plant/kept").qos(MqttQos.AT_LEAST_ONCE).retain(true).payload(Clients.bytes("k")).send();
+      List<Mqtt5Publish> got = Clients.collect(c);
+      c.subscribeWith().topicFilter("$SYS/broker/uptime").send();
+      await().atMost(Duration.ofSeconds(5)).until(() -> !got.isEmpty());
+      c.disconnect();
+    }
+    try (TestBroker broker = TestBroker.start(b -> b.sysInterval(0).persistence(true).persistenceLocation(store))) {
+      Mqtt5BlockingClient c = Clients.v5(broker, "sys-store");
+      List<Mqtt5Publish> got = Clients.collect(c);
+      c.subscribeWith().topicFilter("$SYS/#").send();
+      c.subscribeWith().topicFilter("plant/#").send(); // its retained message comes after any of $SYS/#
+      await().atMost(Duration.ofSeconds(5)).until(() -> !got.isEmpty());
+      assertThat(got).extracting(p -> p.getTopic() + "=" + Clients.text(p)).containsExactly("plant/kept=k");
+      c.disconnect();
+    }
+  }
+
   /** The last value mosquitto_sub printed for {@code $SYS/broker/NAME}, when it is a whole number. */
   static OptionalLong last(Path out, String name) throws IOException {
     Pattern p = Pattern.compile(Pattern.quote("$SYS/broker/" + name) + " (\\d+)");
