@@ -9,7 +9,9 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
 import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -167,6 +169,22 @@ class SysIT {
       assertThat(got).extracting(p -> p.getTopic() + "=" + Clients.text(p)).containsExactly("$app/config=kept");
       writer.disconnect();
       reader.disconnect();
+    }
+  }
+
+  /** A will is a PUBLISH made later: under $SYS it is refused at CONNECT, as a PUBLISH there is. */
+  @Test
+  void aWillUnderSysIsRefused() {
+    try (TestBroker broker = TestBroker.start(b -> b.sysInterval(0))) {
+      Mqtt5BlockingClient c = Clients.builder5(broker, "sys-will").willPublish()
+          .topic("$SYS/broker/clients/connected").payload(Clients.bytes("0")).retain(true).applyWillPublish()
+          .buildBlocking();
+      try {
+        c.connect();
+        throw new AssertionError("a CONNECT with a will under $SYS was accepted");
+      } catch (Mqtt5ConnAckException e) {
+        assertThat(e.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.NOT_AUTHORIZED);
+      }
     }
   }
 
