@@ -310,8 +310,8 @@ class FlowControlIT {
       // read and acknowledged; how many more depends on how TCP cut the client's window of 100 into reads.
       await().atMost(Duration.ofSeconds(10)).until(() -> acked.get() >= 11);
       AtomicInteger seen = new AtomicInteger(-1);
-      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> seen.getAndSet(acked.get())
-          == acked.get());
+      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+          .until(() -> seen.getAndSet(acked.get()) == acked.get());
       assertThat(acked.get()).as("PUBACKs while the subscriber's queue is full: at most the window read before the"
           + " pause").isLessThanOrEqualTo(100);
       assertThat(broker.broker().metrics().dropped(DropReason.QUEUE_FULL)).isZero();
