@@ -45,6 +45,11 @@ import io.openegiz.flux.broker.security.ConnectionCaps;
 import io.openegiz.flux.broker.transport.AcceptGuard;
 import io.openegiz.flux.broker.transport.DescriptorBudget;
 import io.openegiz.flux.broker.transport.MqttChannelInitializer;
+import io.openegiz.flux.broker.transport.PacketCounter;
+import io.openegiz.flux.broker.sys.SysSources;
+import io.openegiz.flux.broker.sys.SysTree;
+import java.util.Map;
+import java.util.function.Supplier;
 import io.openegiz.flux.broker.transport.TlsContextLoader;
 import io.openegiz.flux.broker.transport.TlsMaterial;
 import java.net.InetSocketAddress;
@@ -68,6 +73,9 @@ public final class FluxBroker implements AutoCloseable {
 
   private final BrokerConfig config;
   private final CountingMetrics metrics = new CountingMetrics();
+  private final PacketCounter packets = new PacketCounter();
+  private final Supplier<Map<String, String>> sysFigures;
+  private SysTree sys;
   private final Authenticator givenAuthenticator;
   private final Authorizer givenAuthorizer;
   private RetainedStore retained;
@@ -94,6 +102,7 @@ public final class FluxBroker implements AutoCloseable {
     this.retained = b.retained; // null: in memory, or durable with persistence true (chosen at start)
     this.clock = b.clock;
     this.workerThreads = b.workerThreads;
+    this.sysFigures = b.sysFigures;
   }
 
   /**
@@ -173,9 +182,21 @@ public final class FluxBroker implements AutoCloseable {
       close();
       throw e;
     }
+    startSys();
     long every = FILE_CHECK.toMillis();
     scheduler.scheduleWithFixedDelay(this::reloadChangedFiles, every, every, TimeUnit.MILLISECONDS);
     return this;
+  }
+
+  /** The $SYS tree, once the listeners are bound: its first figures describe the broker as it serves. */
+  private void startSys() {
+    SysSources sources = new SysSources(metrics, context.sessions(), context.subscriptions(), retained,
+        context.quotas().retained(),
+        new SysSources.Packets(packets::received, packets::sent, packets::connects, packets::sockets),
+        store == null ? null : store.stats(), store == null ? null : config.persistenceLocation(), sysFigures);
+    String v = FluxBroker.class.getPackage().getImplementationVersion();
+    sys = SysTree.start(config.sysInterval(), sources, context.router(), clock,
+        "flux version " + (v == null ? "development build" : v), scheduler);
   }
 
   private RecoveredState openStore() {
@@ -242,7 +263,7 @@ public final class FluxBroker implements AutoCloseable {
         .option(ChannelOption.SO_BACKLOG, 4096)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new MqttChannelInitializer(context, name, l.port(), tls, connections));
+        .childHandler(new MqttChannelInitializer(context, name, l.port(), tls, connections, packets));
     try {
       Channel ch = b.bind(l.bindAddress(), l.port()).syncUninterruptibly().channel();
       serverChannels.add(ch);
@@ -288,6 +309,9 @@ public final class FluxBroker implements AutoCloseable {
       return;
     }
     stopped = true;
+    if (sys != null) {
+      sys.close();
+    }
     for (Channel ch : serverChannels) {
       ch.close().syncUninterruptibly();
     }
@@ -322,6 +346,7 @@ public final class FluxBroker implements AutoCloseable {
     private RetainedStore retained;
     private Clock clock = Clock.systemUTC();
     private int workerThreads;
+    private Supplier<Map<String, String>> sysFigures;
 
     private Builder(BrokerConfig config) {
       this.config = config;
@@ -331,6 +356,15 @@ public final class FluxBroker implements AutoCloseable {
     public Builder authorizer(Authorizer a) { this.authorizer = a; return this; }
     public Builder retainedStore(RetainedStore r) { this.retained = r; return this; }
     public Builder clock(Clock c) { this.clock = c; return this; }
+
+    /**
+     * More figures to publish under {@code $SYS/broker/flux/}, by topic below it, read at every
+     * publication (e.g. the archiver's when it runs in the same process).
+     */
+    public Builder sysFigures(Supplier<Map<String, String>> figures) {
+      this.sysFigures = figures;
+      return this;
+    }
 
     /** Event loops serving the connections; 0 (the default) lets Netty choose, twice the cores. */
     public Builder workerThreads(int n) {

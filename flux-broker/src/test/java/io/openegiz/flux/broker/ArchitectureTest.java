@@ -12,7 +12,8 @@ import com.tngtech.archunit.lang.ArchRule;
  * Keeps the broker's package layering as docs/architecture.md draws it: no cycle between any two
  * packages, and every dependency pointing down (transport → protocol → session → routing → message;
  * store and security beside, used from above, using only message and config; config and metrics
- * leaves; the root package, {@link FluxBroker}, assembles everything and is used by nothing). A class
+ * leaves; {@code sys}, the $SYS tree, reads sessions, routing, store and metrics and is used by the root
+ * only; the root package, {@link FluxBroker}, assembles everything and is used by nothing). A class
  * in a package no layer names fails too, so that a new package is placed on purpose.
  */
 @AnalyzeClasses(packages = "io.openegiz.flux.broker", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -28,6 +29,7 @@ class ArchitectureTest {
   private static final String SECURITY = "Security";
   private static final String CONFIG = "Config";
   private static final String METRICS = "Metrics";
+  private static final String SYS = "Sys";
 
   /** Every package is a slice of its own (the root package too): none may depend on another in a cycle. */
   @ArchTest
@@ -45,8 +47,11 @@ class ArchitectureTest {
       .layer(SECURITY).definedBy("io.openegiz.flux.broker.security..")
       .layer(CONFIG).definedBy("io.openegiz.flux.broker.config..")
       .layer(METRICS).definedBy("io.openegiz.flux.broker.metrics..")
+      .layer(SYS).definedBy("io.openegiz.flux.broker.sys..")
       .ensureAllClassesAreContainedInArchitecture()
       .whereLayer(ROOT).mayNotBeAccessedByAnyLayer()
+      .whereLayer(SYS).mayOnlyBeAccessedByLayers(ROOT)
+      .whereLayer(SYS).mayOnlyAccessLayers(SESSION, ROUTING, MESSAGE, STORE, CONFIG, METRICS)
       .whereLayer(TRANSPORT).mayOnlyAccessLayers(PROTOCOL, SESSION, ROUTING, MESSAGE, STORE, SECURITY, CONFIG, METRICS)
       .whereLayer(PROTOCOL).mayOnlyAccessLayers(SESSION, ROUTING, MESSAGE, STORE, SECURITY, CONFIG, METRICS)
       .whereLayer(SESSION).mayOnlyAccessLayers(ROUTING, MESSAGE, STORE, SECURITY, CONFIG, METRICS)

@@ -2,6 +2,7 @@ package io.openegiz.flux.cli;
 
 import io.openegiz.flux.archiver.Archiver;
 import io.openegiz.flux.archiver.ArchiverConfig;
+import io.openegiz.flux.archiver.ArchiverMetrics;
 import io.openegiz.flux.archiver.Setting;
 import io.openegiz.flux.archiver.questdb.EmbeddedQuestDb;
 import io.openegiz.flux.broker.FluxBroker;
@@ -14,7 +15,10 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,13 +86,16 @@ final class EdgeStack implements AutoCloseable {
         plan.questdbPort());
     FluxBroker broker = null;
     Archiver archiver = null;
+    AtomicReference<Archiver> running = new AtomicReference<>();
     try {
-      broker = FluxBroker.builder(persistent(plan.broker(), plan.data())).build();
+      broker = FluxBroker.builder(persistent(plan.broker(), plan.data()))
+          .sysFigures(() -> running.get() == null ? Map.of() : archiverFigures(running.get().metrics())).build();
       broker.start();
       String url = plan.archiverUrl() != null
           ? plan.archiverUrl()
           : brokerUrl(plan.broker().listeners(), broker.boundAddresses());
       archiver = Archiver.start(ArchiverConfig.parse(archiverSettings(plan, url, questdb)));
+      running.set(archiver);
       awaitSubscribed(archiver);
       FleetRunner runner = null;
       Thread thread = null;
@@ -120,6 +127,20 @@ final class EdgeStack implements AutoCloseable {
       questdb.close();
       throw e;
     }
+  }
+
+  /** The archiver's figures under {@code $SYS/broker/flux/archiver/} (docs/sys.md), by topic below flux/. */
+  private static Map<String, String> archiverFigures(ArchiverMetrics m) {
+    Map<String, String> out = new LinkedHashMap<>();
+    out.put("archiver/messages/received", Long.toString(m.messagesReceived()));
+    out.put("archiver/messages/acknowledged", Long.toString(m.messagesAcked()));
+    out.put("archiver/messages/ignored", Long.toString(m.ignored()));
+    out.put("archiver/points/written", Long.toString(m.pointsWritten()));
+    out.put("archiver/points/in_flight", Long.toString(m.pointsInFlight()));
+    out.put("archiver/batches", Long.toString(m.batches()));
+    out.put("archiver/retries", Long.toString(m.retries()));
+    out.put("archiver/dead_letters", Long.toString(m.deadLetters()));
+    return out;
   }
 
   /**

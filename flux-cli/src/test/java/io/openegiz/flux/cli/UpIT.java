@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -109,6 +110,17 @@ class UpIT {
       subscriber.subscribeWith().topicFilter("openegiz/+/+/+/electrical/telemetry").qos(MqttQos.AT_LEAST_ONCE)
           .send().join();
       await().atMost(START).until(() -> storedOnce().size() >= 10);
+      // The archiver's figures in the broker's $SYS tree (docs/sys.md), published every 10 s by default.
+      Map<String, Long> sys = new ConcurrentHashMap<>();
+      Mqtt5AsyncClient monitor = Mqtt5Client.builder().identifier("it-sys").serverHost("127.0.0.1")
+          .serverPort(mqtt).buildAsync();
+      monitor.publishes(MqttGlobalPublishFilter.ALL, p -> sys.put(p.getTopic().toString(),
+          Long.parseLong(new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8))));
+      monitor.connect().join();
+      monitor.subscribeWith().topicFilter("$SYS/broker/flux/archiver/points/written").send().join();
+      await().atMost(Duration.ofSeconds(30))
+          .until(() -> sys.getOrDefault("$SYS/broker/flux/archiver/points/written", 0L) >= 10);
+      monitor.disconnect().join();
       subscriber.disconnect().join();
       assertThat(first.terminate(Duration.ofSeconds(60))).as(first.output()).isZero();
       assertThat(first.output()).contains("flux up: stopped");

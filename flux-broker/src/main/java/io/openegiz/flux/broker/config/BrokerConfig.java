@@ -29,6 +29,8 @@ import java.util.List;
  *     presenting its client id (Mosquitto)
  * @param security password and ACL files, per-client limits and their overrides, audit
  * @param connectionLimits connections per identity, CONNECT size, unauthenticated connections per address
+ * @param sysInterval seconds between two publications of the {@code $SYS} tree (Mosquitto's sys_interval,
+ *     default 10); 0 publishes nothing
  */
 public record BrokerConfig(
     List<ListenerConfig> listeners,
@@ -47,7 +49,8 @@ public record BrokerConfig(
     Duration connectTimeout,
     SessionOwnership sessionOwnership,
     SecurityConfig security,
-    ConnectionLimits connectionLimits) {
+    ConnectionLimits connectionLimits,
+    int sysInterval) {
 
   public static final int DEFAULT_MAX_INFLIGHT = 100;
   public static final int DEFAULT_MAX_QUEUED_MESSAGES = 1000;
@@ -58,6 +61,9 @@ public record BrokerConfig(
   public static final int DEFAULT_MAX_KEEPALIVE = 65535;
   public static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofHours(24);
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  public static final int DEFAULT_SYS_INTERVAL = 10;
+  /** Mosquitto's upper bound for sys_interval. */
+  public static final int MAX_SYS_INTERVAL = 65535;
 
   public BrokerConfig {
     listeners = List.copyOf(listeners);
@@ -88,6 +94,7 @@ public record BrokerConfig(
     b.sessionOwnership = sessionOwnership;
     b.security = security;
     b.connectionLimits = connectionLimits;
+    b.sysInterval = sysInterval;
     return b;
   }
 
@@ -118,6 +125,7 @@ public record BrokerConfig(
     private Long maxRetainedBytes;
     private SecurityConfig.RetainedTotals retainedTotals;
     private ConnectionLimits connectionLimits = ConnectionLimits.DEFAULTS;
+    private int sysInterval = DEFAULT_SYS_INTERVAL;
 
     public Builder listeners(List<ListenerConfig> v) { listeners = v; return this; }
     public Builder listener(int port, String address) {
@@ -154,6 +162,11 @@ public record BrokerConfig(
     }
     public Builder publishBurst(int v) { publishBurst = v; return this; }
     public Builder connectionLimits(ConnectionLimits v) { connectionLimits = v; return this; }
+    /** Seconds between $SYS publications, 0 (off) to {@link #MAX_SYS_INTERVAL}. */
+    public Builder sysInterval(int v) {
+      sysInterval = v;
+      return this;
+    }
     /** Subscriptions per session; 0 = no limit. */
     public Builder maxSubscriptionsPerSession(int v) {
       maxSubscriptions = v;
@@ -201,13 +214,16 @@ public record BrokerConfig(
       if (listeners.isEmpty()) {
         throw new IllegalArgumentException("at least one listener is required");
       }
+      if (sysInterval < 0 || sysInterval > MAX_SYS_INTERVAL) {
+        throw new IllegalArgumentException("sys_interval must be from 0 to " + MAX_SYS_INTERVAL + ": " + sysInterval);
+      }
       int packet = maxPacketSize > 0
           ? maxPacketSize
           : (int) Math.min(268_435_455L, (long) messageSizeLimit + PACKET_OVERHEAD_ALLOWANCE);
       return new BrokerConfig(listeners, allowAnonymous, maxInflightMessages, maxQueuedMessages,
           maxQueuedBytes, messageSizeLimit, packet, maxKeepalive, persistentClientExpiration,
           allowZeroLengthClientid, persistence, persistenceLocation, persistenceSyncMillis, connectTimeout,
-          sessionOwnership, security(), connectionLimits);
+          sessionOwnership, security(), connectionLimits, sysInterval);
     }
   }
 }

@@ -43,7 +43,7 @@ public final class ConfigParser {
   /** Mosquitto keys that are read and ignored so that real mosquitto.conf files start unchanged. */
   private static final Set<String> COMPATIBILITY_ONLY = Set.of(
       "log_dest", "log_type", "log_timestamp", "log_timestamp_format", "connection_messages",
-      "autosave_interval", "autosave_on_changes", "persistence_file", "sys_interval", "user", "pid_file",
+      "autosave_interval", "autosave_on_changes", "persistence_file", "user", "pid_file",
       // Mosquitto 2 itself ignores these two obsolete keys.
       "store_clean_interval", "retry_interval");
 
@@ -243,6 +243,9 @@ public final class ConfigParser {
         }));
     k.put("max_packet_size", number("0 (no limit, taken as " + MQTT_MAX_SIZE + ") or an integer from "
         + MIN_PACKET_SIZE + " to " + MQTT_MAX_SIZE + " bytes", 0, MQTT_MAX_SIZE, ConfigParser::maxPacketSize));
+    k.put("sys_interval", number("an integer from 0 to " + BrokerConfig.MAX_SYS_INTERVAL + " seconds between two"
+        + " publications of the $SYS topics (0 = no $SYS topics)", 0, BrokerConfig.MAX_SYS_INTERVAL,
+        (s, n) -> s.builder.sysInterval(n.intValue())));
     k.put("max_keepalive", number("an integer from 0 to 65535 seconds (0 = no maximum)", 0, 65535,
         (s, n) -> s.builder.maxKeepalive(n.intValue())));
   }

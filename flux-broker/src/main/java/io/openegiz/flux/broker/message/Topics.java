@@ -15,7 +15,18 @@ public final class Topics {
 
   static final String SHARE_PREFIX = "$share/";
 
+  /** The first level of the topics only the broker publishes (Mosquitto's {@code $SYS} tree). */
+  public static final String SYS = "$SYS";
+
   private Topics() {}
+
+  /**
+   * True for {@code $SYS} and the topics below it: the broker's own, which no client may publish to, as
+   * in Mosquitto (a client's PUBLISH there is refused as not authorized).
+   */
+  public static boolean isSys(String topic) {
+    return topic.startsWith(SYS) && (topic.length() == SYS.length() || topic.charAt(SYS.length()) == '/');
+  }
 
   /** Returns null when {@code t} is a valid topic name (as used in PUBLISH), else the reason. */
   public static String validateTopicName(String t) {

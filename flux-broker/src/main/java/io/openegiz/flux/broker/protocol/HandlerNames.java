@@ -4,7 +4,8 @@ package io.openegiz.flux.broker.protocol;
  * Names of the pipeline's handlers, in pipeline order. The order is the design:
  * a connection over its address's rate is refused first, bytes are counted (as they are on the wire), TLS
  * removed, flushes consolidated, then packets framed (with the size limit) before the
- * codec decodes them, and the connection handler sees whole packets only. Before any of these, the
+ * codec decodes them, packets are counted (every type, both ways, for {@code $SYS}), and the connection
+ * handler sees whole packets only. Before any of these, the
  * listener's server channel runs the transport's {@code AcceptGuard}, which closes a connection beyond a
  * connection cap before it gets a pipeline at all. The names live here, beside the connection handler,
  * because protocol adds a handler by name (keep alive) and never imports the transport.
@@ -21,6 +22,7 @@ public final class HandlerNames {
   public static final String FRAME_DECODER = "frameDecoder";
   public static final String MQTT_DECODER = "mqttDecoder";
   public static final String MQTT_ENCODER = "mqttEncoder";
+  public static final String PACKET_COUNTER = "packetCounter";
   /** Added after CONNECT when the client has a keep alive. */
   public static final String KEEP_ALIVE = "keepAlive";
   public static final String CONNECTION = "connection";

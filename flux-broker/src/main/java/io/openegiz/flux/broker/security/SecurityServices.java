@@ -20,6 +20,7 @@ public final class SecurityServices implements AutoCloseable {
 
   private final Authenticator authenticator;
   private final Authorizer authorizer;
+  private final Authorizer guarded;
   private final AuditLog audit;
   private final AuthThrottle authThrottle;
   private final SecurityConfig config;
@@ -30,6 +31,7 @@ public final class SecurityServices implements AutoCloseable {
       AuthThrottle authThrottle, SecurityConfig config) {
     this.authenticator = authenticator;
     this.authorizer = authorizer;
+    this.guarded = new SysWriteGuard(authorizer);
     this.audit = audit;
     this.authThrottle = authThrottle;
     this.config = config;
@@ -64,7 +66,10 @@ public final class SecurityServices implements AutoCloseable {
   }
 
   public Authenticator authenticator() { return authenticator; }
-  public Authorizer authorizer() { return authorizer; }
+  /** The authorizer in force, with {@code $SYS} closed to client publishes whatever the ACL grants. */
+  public Authorizer authorizer() {
+    return guarded;
+  }
   public AuditLog audit() { return audit; }
   public AuthThrottle authThrottle() { return authThrottle; }
   public SecurityConfig config() { return config; }

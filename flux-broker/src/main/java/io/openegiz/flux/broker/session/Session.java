@@ -93,6 +93,7 @@ public final class Session implements Subscriber {
   public boolean mayReceive(String topic) { return acl.canReceive(identity, topic); }
   void identity(ClientIdentity id) { identity = id; }
   public boolean online() { return connection != null; }
+  public long queuedBytes() { return queuedBytes.get(); } // as max_queued_bytes counts them
   public long expiryIntervalSeconds() { return expiryIntervalSeconds; }
   public void expiryIntervalSeconds(long s) { expiryIntervalSeconds = s; }
   public boolean ended() { return ended; }

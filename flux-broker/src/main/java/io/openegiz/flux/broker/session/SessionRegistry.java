@@ -18,6 +18,7 @@ import io.openegiz.flux.broker.store.InMemorySessionStore;
 import io.openegiz.flux.broker.store.SessionStore;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,6 +81,7 @@ public final class SessionRegistry implements Subscribers {
   private final Consumer<Will> willSink;
   private final Authorizer authorizer;
   private final SessionOwnership ownership;
+  private final LongAdder expired = new LongAdder();
   private volatile SessionPersistence persistence = SessionPersistence.NONE;
   private final Object[] locks = new Object[LOCKS];
 
@@ -316,6 +318,7 @@ public final class SessionRegistry implements Subscribers {
         return;
       }
       LOG.debug("session {} expired", s.clientId());
+      expired.increment();
       // a delayed will still pending is due now that the session ends [MQTT-3.1.3-9]: its timer may
       // fall due in the same millisecond and run after this one (restored from the store)
       Will pendingWill = s.timers().pendingWill();
@@ -348,5 +351,10 @@ public final class SessionRegistry implements Subscribers {
   /** Number of sessions, online and offline. */
   public int size() {
     return sessions.size();
+  }
+
+  /** Persistent sessions removed because their expiry interval passed while offline, since start. */
+  public long expiredCount() {
+    return expired.sum();
   }
 }

@@ -27,12 +27,15 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
   private final TlsMaterial tls;
   private final int listenerPort;
   private final ConnectRateGuard connectGuard;
+  private final PacketCounter packetCounter;
 
   /**
    * @param tls the listener's TLS material, or null for plain MQTT
+   * @param packetCounter counts packets and sockets for {@code $SYS}; shared by every listener
    */
   public MqttChannelInitializer(BrokerContext broker, String listener, int listenerPort, TlsMaterial tls,
-      ChannelGroup connections) {
+      ChannelGroup connections, PacketCounter packetCounter) {
+    this.packetCounter = packetCounter;
     this.broker = broker;
     this.listener = listener;
     this.listenerPort = listenerPort;
@@ -60,6 +63,7 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
         broker.config().connectionLimits().maxConnectSize()));
     p.addLast(HandlerNames.MQTT_DECODER, new MqttDecoder(maxPacket, MAX_CLIENT_ID_LENGTH));
     p.addLast(HandlerNames.MQTT_ENCODER, MqttEncoder.INSTANCE);
+    p.addLast(HandlerNames.PACKET_COUNTER, packetCounter);
     p.addLast(HandlerNames.CONNECTION, new MqttConnectionHandler(broker, listenerName(ch), listenerPort,
         tls == null ? null : tls.config()));
   }

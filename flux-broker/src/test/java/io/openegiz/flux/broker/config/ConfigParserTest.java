@@ -99,9 +99,10 @@ class ConfigParserTest {
 
   @Test
   void compatibilityKeysAreWarnedAboutWithTheirLine() throws ConfigException {
-    ConfigParser.Result result = parse("allow_anonymous true", "sys_interval 10", "user mosquitto");
+    ConfigParser.Result result = parse("allow_anonymous true", "autosave_interval 10", "user mosquitto");
 
-    assertThat(result.warnings()).containsExactly("flux.conf:2: sys_interval" + COMPAT, "flux.conf:3: user" + COMPAT);
+    assertThat(result.warnings()).containsExactly("flux.conf:2: autosave_interval" + COMPAT,
+        "flux.conf:3: user" + COMPAT);
   }
 
   @Test

@@ -1,16 +1,15 @@
 package io.openegiz.flux.broker.it;
 
+import static io.openegiz.flux.broker.it.MosquittoCommands.PUB;
+import static io.openegiz.flux.broker.it.MosquittoCommands.SUB;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.openegiz.flux.broker.session.Session;
-import java.io.File;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,17 +22,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * mosquitto_sub receives what mosquitto_pub publishes, with MQTT 5 and 3.1.1.
  */
 class MosquittoClientsIT {
-  private static final String SUB = "/usr/bin/mosquitto_sub";
-  private static final String PUB = "/usr/bin/mosquitto_pub";
 
   @TempDir
   Path tmp;
 
   @BeforeAll
   static void clientsInstalled() {
-    // CI installs mosquitto-clients; fail loudly rather than skip if it is missing there.
-    assertThat(new File(SUB).canExecute()).as("mosquitto_sub (apt-get install mosquitto-clients)").isTrue();
-    assertThat(new File(PUB).canExecute()).as("mosquitto_pub (apt-get install mosquitto-clients)").isTrue();
+    MosquittoCommands.assertInstalled();
   }
 
   @ParameterizedTest
@@ -54,7 +49,8 @@ class MosquittoClientsIT {
           return s != null && !s.subscriptions().isEmpty();
         });
         for (int i = 1; i <= 3; i++) {
-          run(PUB, "-h", "127.0.0.1", "-p", port, "-V", version, "-i", "mpub-" + version + "-" + i,
+          MosquittoCommands.run(tmp, PUB, "-h", "127.0.0.1", "-p", port, "-V", version,
+              "-i", "mpub-" + version + "-" + i,
               "-t", "mosq/" + version + "/n" + i, "-q", Integer.toString(i % 2 + 1), "-m", "message " + i);
         }
         assertThat(sub.waitFor(10, TimeUnit.SECONDS)).as("mosquitto_sub exits after 3 messages").isTrue();
@@ -67,18 +63,6 @@ class MosquittoClientsIT {
       } finally {
         sub.destroyForcibly();
       }
-    }
-  }
-
-  private void run(String... command) throws IOException, InterruptedException {
-    Path err = tmp.resolve("pub.err");
-    Process p = new ProcessBuilder(new ArrayList<>(List.of(command))).redirectErrorStream(true)
-        .redirectOutput(err.toFile()).start();
-    try {
-      assertThat(p.waitFor(10, TimeUnit.SECONDS)).as("%s finishes", String.join(" ", command)).isTrue();
-      assertThat(p.exitValue()).as(Files.readString(err)).isZero();
-    } finally {
-      p.destroyForcibly();
     }
   }
 }
