@@ -28,4 +28,10 @@ final class SysWriteGuard implements Authorizer {
   public boolean canReceive(ClientIdentity client, String topic) {
     return acl.canReceive(client, topic);
   }
+
+  /** The ACL's: decisions remembered by {@link AclCache} must be dropped when it reloads. */
+  @Override
+  public long generation() {
+    return acl.generation();
+  }
 }

@@ -183,9 +183,8 @@ public final class Session implements Subscriber {
   }
 
   private void wakeWaiters() {
-    // Subscriber loop (drain) and publisher loops (awaitRoom) can wake at once and iterate the same
-    // waiter: only the thread whose remove succeeds runs it, so each pause is resumed exactly once.
-    // (Running one twice drove the publisher's pause count below zero: it then never read again.)
+    // The subscriber's loop (drain) and publishers' loops (awaitRoom) can wake one waiter at once: only the thread
+    // whose remove succeeds runs it (run twice, a publisher's pause count went below zero: it never read again).
     for (Runnable r : waiters) {
       if (waiters.remove(r)) {
         r.run();
