@@ -72,9 +72,9 @@ public class AclCheckBenchmark {
     egizCore = new ClientIdentity("egizcore", "egizcore", new InetSocketAddress("127.0.0.1", 9999), "0.0.0.0:8883");
     sensorCaches = new AclCache[SENSORS];
     for (int i = 0; i < SENSORS; i++) {
-      sensorCaches[i] = new AclCache(users);
+      sensorCaches[i] = AclCache.publishes(users);
     }
-    egizCoreCache = new AclCache(patterns);
+    egizCoreCache = AclCache.receives(patterns);
   }
 
   private static Path write(List<String> lines) throws IOException {
@@ -113,12 +113,12 @@ public class AclCheckBenchmark {
   @Benchmark
   public boolean publishUserSectionsCached() {
     int i = nextSensor();
-    return sensorCaches[i].canPublish(sensors[i], topics[i]);
+    return sensorCaches[i].allows(sensors[i], topics[i]);
   }
 
   /** {@link #deliverToSubscriber} through the session's {@link AclCache}, as the broker checks a delivery. */
   @Benchmark
   public boolean deliverToSubscriberCached() {
-    return egizCoreCache.canReceive(egizCore, topics[nextSensor()]);
+    return egizCoreCache.allows(egizCore, topics[nextSensor()]);
   }
 }

@@ -36,7 +36,7 @@ final class PublishProcessor {
     this.n = n;
     this.session = session;
     this.quotas = quotas;
-    this.acl = new AclCache(broker.authorizer());
+    this.acl = AclCache.publishes(broker.authorizer());
     this.durableAcks = new DurableAcks(c, ctx, broker, n, session);
   }
 
@@ -160,7 +160,7 @@ final class PublishProcessor {
     if (format != null && Integer.valueOf(1).equals(format.value()) && !Utf8.isWellFormed(payload)) {
       return ReasonCode.PAYLOAD_FORMAT_INVALID; // [MQTT-3.3.2-4]
     }
-    if (!acl.canPublish(n.identity(), topic)) {
+    if (!acl.allows(n.identity(), topic)) {
       broker.metrics().messageDropped(DropReason.NOT_AUTHORIZED);
       c.denied("publish", topic);
       return ReasonCode.NOT_AUTHORIZED;

@@ -3,50 +3,58 @@ package io.openegiz.flux.broker.security;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The ACL decisions of one connection or session, by topic, so that a message costs a hash lookup instead of a walk
- * of the ACL's patterns (issue 13). The decisions hold for one identity and one generation of the rules: an ACL
- * reload ({@link Authorizer#generation()}) or a new identity (a session taken over) drops them all before the next
- * check. At most {@link #CAPACITY} topics per kind are kept; checks of further topics are answered by the
- * authorizer each time (no eviction, so a client touching many topics never thrashes the cache). Thread-safe: a
- * session's read decisions are checked by every publisher's event loop.
+ * The ACL decisions of one kind (publish or receive) for one connection or session, by topic, so that a message
+ * costs a hash lookup instead of a walk of the ACL's patterns (issue 13). The decisions hold for one identity and
+ * one generation of the rules: an ACL reload ({@link Authorizer#generation()}) or a new identity (a session taken
+ * over) drops them all before the next check. At most {@link #CAPACITY} topics are kept; checks of further topics
+ * are answered by the authorizer each time (no eviction, so a client touching many topics never thrashes the
+ * cache). Thread-safe: a session's read decisions are checked by every publisher's event loop. One small map per
+ * instance, allocated on the first decision: 10,000 idle connections cost 10,000 empty caches of each kind.
  */
 public final class AclCache {
-  /** Topics kept per kind (publish, receive) and per connection or session. */
+  /** Topics kept per connection or session. */
   public static final int CAPACITY = 16_384;
 
   private final Authorizer authorizer;
-  private volatile Decisions decisions;
+  private final boolean reads;
+  private volatile Decisions decisions = new Decisions(-1, null, null);
 
-  private record Decisions(long generation, ClientIdentity identity, ConcurrentHashMap<String, Boolean> writes,
-      ConcurrentHashMap<String, Boolean> reads) {
-    Decisions(long generation, ClientIdentity identity) {
-      this(generation, identity, new ConcurrentHashMap<>(4), new ConcurrentHashMap<>(4));
-    }
+  private record Decisions(long generation, ClientIdentity identity, ConcurrentHashMap<String, Boolean> byTopic) {
   }
 
-  public AclCache(Authorizer authorizer) {
+  private AclCache(Authorizer authorizer, boolean reads) {
     this.authorizer = authorizer;
-    this.decisions = new Decisions(-1, null);
+    this.reads = reads;
   }
 
-  /** {@link Authorizer#canPublish}, remembered. */
-  public boolean canPublish(ClientIdentity client, String topic) {
+  /** A connection's publish rights: {@link Authorizer#canPublish}, remembered. */
+  public static AclCache publishes(Authorizer authorizer) {
+    return new AclCache(authorizer, false);
+  }
+
+  /** A session's read rights: {@link Authorizer#canReceive}, remembered. */
+  public static AclCache receives(Authorizer authorizer) {
+    return new AclCache(authorizer, true);
+  }
+
+  /** May {@code client} publish to (for {@link #publishes}) or receive from (for {@link #receives}) {@code topic}? */
+  public boolean allows(ClientIdentity client, String topic) {
     Decisions d = current(client);
-    Boolean known = d.writes().get(topic);
-    return known != null ? known : remember(d.writes(), topic, authorizer.canPublish(client, topic));
+    Boolean known = d.byTopic().get(topic);
+    if (known != null) {
+      return known;
+    }
+    boolean allowed = reads ? authorizer.canReceive(client, topic) : authorizer.canPublish(client, topic);
+    if (d.byTopic().size() < CAPACITY) {
+      d.byTopic().putIfAbsent(topic, allowed);
+    }
+    return allowed;
   }
 
-  /** {@link Authorizer#canReceive}, remembered. */
-  public boolean canReceive(ClientIdentity client, String topic) {
-    Decisions d = current(client);
-    Boolean known = d.reads().get(topic);
-    return known != null ? known : remember(d.reads(), topic, authorizer.canReceive(client, topic));
-  }
-
-  /** Topics remembered now, both kinds together (for tests and diagnostics). */
+  /** Topics remembered now (for tests and diagnostics). */
   public int size() {
-    Decisions d = decisions;
-    return d.writes().size() + d.reads().size();
+    ConcurrentHashMap<String, Boolean> map = decisions.byTopic();
+    return map == null ? 0 : map.size();
   }
 
   /**
@@ -57,16 +65,9 @@ public final class AclCache {
     long generation = authorizer.generation();
     Decisions d = decisions;
     if (d.generation() != generation || d.identity() != client) {
-      d = new Decisions(generation, client);
+      d = new Decisions(generation, client, new ConcurrentHashMap<>(4));
       decisions = d;
     }
     return d;
-  }
-
-  private static boolean remember(ConcurrentHashMap<String, Boolean> map, String topic, boolean allowed) {
-    if (map.size() < CAPACITY) {
-      map.putIfAbsent(topic, allowed);
-    }
-    return allowed;
   }
 }

@@ -84,13 +84,13 @@ public final class Session implements Subscriber {
     this.metrics = metrics;
     this.clock = clock;
     this.persistence = persistence;
-    this.acl = new AclCache(authorizer);
+    this.acl = AclCache.receives(authorizer);
   }
 
   public String clientId() { return clientId; }
   public ClientIdentity identity() { return identity; }
   @Override
-  public boolean mayReceive(String topic) { return acl.canReceive(identity, topic); }
+  public boolean mayReceive(String topic) { return acl.allows(identity, topic); }
   void identity(ClientIdentity id) { identity = id; }
   public boolean online() { return connection != null; }
   public long queuedBytes() { return queuedBytes.get(); } // as max_queued_bytes counts them
