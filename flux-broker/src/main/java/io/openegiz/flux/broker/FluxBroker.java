@@ -23,7 +23,10 @@ import io.openegiz.flux.broker.routing.RetainedQuota;
 import io.openegiz.flux.broker.security.PublishBuckets;
 import io.openegiz.flux.broker.session.PersistentSessionQuota;
 import io.openegiz.flux.broker.metrics.CountingMetrics;
+import io.openegiz.flux.broker.routing.RouteTap;
 import io.openegiz.flux.broker.routing.Router;
+import io.openegiz.flux.broker.status.FleetView;
+import io.openegiz.flux.broker.status.StatusFeed;
 import io.openegiz.flux.broker.routing.SubscriptionTree;
 import io.openegiz.flux.broker.security.Authenticator;
 import io.openegiz.flux.broker.security.Authorizer;
@@ -84,6 +87,9 @@ public final class FluxBroker implements AutoCloseable {
   private BrokerContext context;
   private DescriptorBudget descriptors;
   private SecurityServices security;
+  /** The status page's view of the fleet, fed by the router; null when status_max_devices is 0. */
+  private final FleetView fleet;
+  private StatusFeed statusFeed;
   private boolean started;
   private boolean stopped;
 
@@ -94,6 +100,7 @@ public final class FluxBroker implements AutoCloseable {
     this.retained = b.retained; // null: in memory, or durable with persistence true (chosen at start)
     this.clock = b.clock;
     this.workerThreads = b.workerThreads;
+    this.fleet = config.statusMaxDevices() > 0 ? new FleetView(config.statusMaxDevices(), clock) : null;
   }
 
   /**
@@ -105,12 +112,19 @@ public final class FluxBroker implements AutoCloseable {
    */
   public static BrokerContext context(BrokerConfig config, SecurityServices security, RetainedStore retained,
       BrokerMetrics metrics, Clock clock, ScheduledExecutorService scheduler, SessionPersistence persistence) {
+    return context(config, security, retained, metrics, clock, scheduler, persistence, RouteTap.NONE);
+  }
+
+  /** As above, with {@code tap} shown every message routed (the status page's fleet view). */
+  public static BrokerContext context(BrokerConfig config, SecurityServices security, RetainedStore retained,
+      BrokerMetrics metrics, Clock clock, ScheduledExecutorService scheduler, SessionPersistence persistence,
+      RouteTap tap) {
     SubscriptionTree tree = new SubscriptionTree();
     WillGate wills = new WillGate(security.authorizer(), config.security(), security.audit(), metrics, clock);
     SessionRegistry sessions = new SessionRegistry(tree,
         new SessionLimits(config.maxQueuedMessages(), config.maxQueuedBytes()), metrics, clock, scheduler,
         wills, security.authorizer(), config.sessionOwnership());
-    Router router = new Router(tree, retained, security.authorizer(), sessions);
+    Router router = new Router(tree, retained, security.authorizer(), sessions, tap);
     SecurityConfig.RetainedTotals totals = config.security().retainedTotals();
     BrokerQuotas quotas = new BrokerQuotas(new RetainedQuota(totals.maxMessages(), totals.maxBytes()),
         new PersistentSessionQuota(sessions), new PublishBuckets());
@@ -155,7 +169,10 @@ public final class FluxBroker implements AutoCloseable {
     });
     DurableSessionPersistence persistence = store == null ? null : new DurableSessionPersistence(store);
     context = context(config, security, retained, metrics, clock, scheduler,
-        persistence == null ? SessionPersistence.NONE : persistence);
+        persistence == null ? SessionPersistence.NONE : persistence, fleet == null ? RouteTap.NONE : fleet);
+    if (fleet != null) {
+      statusFeed = new StatusFeed(fleet, metrics, clock);
+    }
     if (persistence != null) {
       // The store does not record who set a retained message, so recovered ones count against
       // RetainedQuota.RESTORED: in the totals, not against any identity (docs/decisions.md).
@@ -269,6 +286,14 @@ public final class FluxBroker implements AutoCloseable {
     return metrics;
   }
 
+  /**
+   * The status page's feed (fleet, broker health, extra sections such as the archiver's); null before
+   * start or when status_max_devices is 0.
+   */
+  public synchronized StatusFeed statusFeed() {
+    return statusFeed;
+  }
+
   /** The running broker's services, for tests and exporters; null before start. */
   public synchronized BrokerContext context() {
     return context;
@@ -304,6 +329,9 @@ public final class FluxBroker implements AutoCloseable {
     }
     if (scheduler != null) {
       scheduler.shutdownNow();
+    }
+    if (statusFeed != null) {
+      statusFeed.close();
     }
     if (security != null) {
       security.close();

@@ -12,7 +12,8 @@ import com.tngtech.archunit.lang.ArchRule;
  * Keeps the broker's package layering as docs/architecture.md draws it: no cycle between any two
  * packages, and every dependency pointing down (transport → protocol → session → routing → message;
  * store and security beside, used from above, using only message and config; config and metrics
- * leaves; the root package, {@link FluxBroker}, assembles everything and is used by nothing). A class
+ * leaves; status, the status page, sees routed messages through routing's tap and reads metrics; the
+ * root package, {@link FluxBroker}, assembles everything and is used by nothing). A class
  * in a package no layer names fails too, so that a new package is placed on purpose.
  */
 @AnalyzeClasses(packages = "io.openegiz.flux.broker", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -28,6 +29,7 @@ class ArchitectureTest {
   private static final String SECURITY = "Security";
   private static final String CONFIG = "Config";
   private static final String METRICS = "Metrics";
+  private static final String STATUS = "Status";
 
   /** Every package is a slice of its own (the root package too): none may depend on another in a cycle. */
   @ArchTest
@@ -45,6 +47,7 @@ class ArchitectureTest {
       .layer(SECURITY).definedBy("io.openegiz.flux.broker.security..")
       .layer(CONFIG).definedBy("io.openegiz.flux.broker.config..")
       .layer(METRICS).definedBy("io.openegiz.flux.broker.metrics..")
+      .layer(STATUS).definedBy("io.openegiz.flux.broker.status..")
       .ensureAllClassesAreContainedInArchitecture()
       .whereLayer(ROOT).mayNotBeAccessedByAnyLayer()
       .whereLayer(TRANSPORT).mayOnlyAccessLayers(PROTOCOL, SESSION, ROUTING, MESSAGE, STORE, SECURITY, CONFIG, METRICS)
@@ -53,6 +56,7 @@ class ArchitectureTest {
       .whereLayer(ROUTING).mayOnlyAccessLayers(MESSAGE, STORE, SECURITY, CONFIG, METRICS)
       .whereLayer(STORE).mayOnlyAccessLayers(MESSAGE, CONFIG, METRICS)
       .whereLayer(SECURITY).mayOnlyAccessLayers(MESSAGE, CONFIG, METRICS)
+      .whereLayer(STATUS).mayOnlyAccessLayers(ROUTING, MESSAGE, CONFIG, METRICS)
       .whereLayer(MESSAGE).mayNotAccessAnyLayer()
       .whereLayer(CONFIG).mayNotAccessAnyLayer()
       .whereLayer(METRICS).mayNotAccessAnyLayer();

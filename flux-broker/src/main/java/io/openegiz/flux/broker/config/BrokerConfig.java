@@ -29,6 +29,8 @@ import java.util.List;
  *     presenting its client id (Mosquitto)
  * @param security password and ACL files, per-client limits and their overrides, audit
  * @param connectionLimits connections per identity, CONNECT size, unauthenticated connections per address
+ * @param statusMaxDevices devices the status page's fleet view tracks at most (default 10000); 0 turns
+ *     the fleet view off (docs/status-page.md)
  */
 public record BrokerConfig(
     List<ListenerConfig> listeners,
@@ -47,7 +49,8 @@ public record BrokerConfig(
     Duration connectTimeout,
     SessionOwnership sessionOwnership,
     SecurityConfig security,
-    ConnectionLimits connectionLimits) {
+    ConnectionLimits connectionLimits,
+    int statusMaxDevices) {
 
   public static final int DEFAULT_MAX_INFLIGHT = 100;
   public static final int DEFAULT_MAX_QUEUED_MESSAGES = 1000;
@@ -58,6 +61,8 @@ public record BrokerConfig(
   public static final int DEFAULT_MAX_KEEPALIVE = 65535;
   public static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofHours(24);
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  /** The spec's sensors per node (one factory, 10,000 sensors): each takes a few hundred bytes. */
+  public static final int DEFAULT_STATUS_MAX_DEVICES = 10_000;
 
   public BrokerConfig {
     listeners = List.copyOf(listeners);
@@ -88,6 +93,7 @@ public record BrokerConfig(
     b.sessionOwnership = sessionOwnership;
     b.security = security;
     b.connectionLimits = connectionLimits;
+    b.statusMaxDevices = statusMaxDevices;
     return b;
   }
 
@@ -118,6 +124,7 @@ public record BrokerConfig(
     private Long maxRetainedBytes;
     private SecurityConfig.RetainedTotals retainedTotals;
     private ConnectionLimits connectionLimits = ConnectionLimits.DEFAULTS;
+    private int statusMaxDevices = DEFAULT_STATUS_MAX_DEVICES;
 
     public Builder listeners(List<ListenerConfig> v) { listeners = v; return this; }
     public Builder listener(int port, String address) {
@@ -154,6 +161,11 @@ public record BrokerConfig(
     }
     public Builder publishBurst(int v) { publishBurst = v; return this; }
     public Builder connectionLimits(ConnectionLimits v) { connectionLimits = v; return this; }
+    /** Devices the status page tracks at most; 0 = no fleet view. */
+    public Builder statusMaxDevices(int v) {
+      statusMaxDevices = v;
+      return this;
+    }
     /** Subscriptions per session; 0 = no limit. */
     public Builder maxSubscriptionsPerSession(int v) {
       maxSubscriptions = v;
@@ -207,7 +219,7 @@ public record BrokerConfig(
       return new BrokerConfig(listeners, allowAnonymous, maxInflightMessages, maxQueuedMessages,
           maxQueuedBytes, messageSizeLimit, packet, maxKeepalive, persistentClientExpiration,
           allowZeroLengthClientid, persistence, persistenceLocation, persistenceSyncMillis, connectTimeout,
-          sessionOwnership, security(), connectionLimits);
+          sessionOwnership, security(), connectionLimits, statusMaxDevices);
     }
   }
 }

@@ -243,6 +243,8 @@ public final class ConfigParser {
         }));
     k.put("max_packet_size", number("0 (no limit, taken as " + MQTT_MAX_SIZE + ") or an integer from "
         + MIN_PACKET_SIZE + " to " + MQTT_MAX_SIZE + " bytes", 0, MQTT_MAX_SIZE, ConfigParser::maxPacketSize));
+    k.put("status_max_devices", number("an integer from 0 (no fleet view on the status page) to 1000000 devices",
+        0, 1_000_000, (s, n) -> s.builder.statusMaxDevices(n.intValue())));
     k.put("max_keepalive", number("an integer from 0 to 65535 seconds (0 = no maximum)", 0, 65535,
         (s, n) -> s.builder.maxKeepalive(n.intValue())));
   }

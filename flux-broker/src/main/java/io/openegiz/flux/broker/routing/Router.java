@@ -24,12 +24,20 @@ public final class Router {
   private final RetainedStore retained;
   private final Authorizer authorizer;
   private final Subscribers sessions;
+  private final RouteTap tap;
 
   public Router(SubscriptionTree tree, RetainedStore retained, Authorizer authorizer, Subscribers sessions) {
+    this(tree, retained, authorizer, sessions, RouteTap.NONE);
+  }
+
+  /** A router that also shows every message it routes to {@code tap} (the status page's fleet view). */
+  public Router(SubscriptionTree tree, RetainedStore retained, Authorizer authorizer, Subscribers sessions,
+      RouteTap tap) {
     this.tree = tree;
     this.retained = retained;
     this.authorizer = authorizer;
     this.sessions = sessions;
+    this.tap = tap;
   }
 
   /** Publishes a message: stores it if retained, and delivers it; returns how many sessions got it. */
@@ -52,6 +60,7 @@ public final class Router {
    * then offers it to every matching session at once; online delivery does not wait for the disk.
    */
   public Routed route(Message m, Consumer<Subscriber> pressure, int inboundQos2PacketId) {
+    tap.routed(m);
     CompletableFuture<Void> retainedDone = m.retain() ? retained.putDurably(m) : DONE;
     Collector c = new Collector(m, pressure);
     c.held = new ArrayList<>();
@@ -87,6 +96,7 @@ public final class Router {
    * its high watermark, so the publisher can pause reading until it drains.
    */
   public int publish(Message m, Consumer<Subscriber> pressure) {
+    tap.routed(m);
     if (m.retain()) {
       retained.put(m);
     }
