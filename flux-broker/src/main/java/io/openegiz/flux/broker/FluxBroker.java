@@ -18,6 +18,9 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.openegiz.flux.broker.config.BrokerConfig;
 import io.openegiz.flux.broker.config.ListenerConfig;
+import io.openegiz.flux.broker.http.Health;
+import io.openegiz.flux.broker.http.HealthHandler;
+import io.openegiz.flux.broker.http.HttpListener;
 import io.openegiz.flux.broker.config.SecurityConfig;
 import io.openegiz.flux.broker.routing.RetainedQuota;
 import io.openegiz.flux.broker.security.PublishBuckets;
@@ -50,7 +53,10 @@ import io.openegiz.flux.broker.transport.TlsMaterial;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -84,8 +90,10 @@ public final class FluxBroker implements AutoCloseable {
   private BrokerContext context;
   private DescriptorBudget descriptors;
   private SecurityServices security;
-  private boolean started;
-  private boolean stopped;
+  private final HttpListener http;
+  private volatile boolean started;
+  private volatile boolean stopped;
+  private volatile int listenersBound;
 
   private FluxBroker(Builder b) {
     this.config = b.config;
@@ -94,6 +102,10 @@ public final class FluxBroker implements AutoCloseable {
     this.retained = b.retained; // null: in memory, or durable with persistence true (chosen at start)
     this.clock = b.clock;
     this.workerThreads = b.workerThreads;
+    this.http = config.http().enabled() ? new HttpListener(config.http()) : null;
+    if (http != null) {
+      http.route(HealthHandler.PATH, new HealthHandler(this::health));
+    }
   }
 
   /**
@@ -168,6 +180,9 @@ public final class FluxBroker implements AutoCloseable {
     try {
       for (ListenerConfig l : config.listeners()) {
         bind(l, channelType);
+      }
+      if (http != null) {
+        http.start();
       }
     } catch (RuntimeException e) {
       close();
@@ -248,6 +263,7 @@ public final class FluxBroker implements AutoCloseable {
       serverChannels.add(ch);
       InetSocketAddress bound = (InetSocketAddress) ch.localAddress();
       boundAddresses.add(bound);
+      listenersBound = boundAddresses.size();
       LOG.info("listening for MQTT{} on {}:{} ({})", l.isTls() ? " over TLS (" + TlsContextLoader.provider() + ")" : "",
           l.bindAddress(), bound.getPort(), l.source());
     } catch (Exception e) {
@@ -269,6 +285,26 @@ public final class FluxBroker implements AutoCloseable {
     return metrics;
   }
 
+  /**
+   * The HTTP endpoint of {@code http_listener}, empty when none is configured. Other parts add their
+   * pages with {@link HttpListener#route}, before or after {@link #start()}.
+   */
+  public Optional<HttpListener> http() {
+    return Optional.ofNullable(http);
+  }
+
+  /** Readiness, as {@code /health} reports it: every MQTT listener bound, and not stopping. */
+  public Health health() {
+    Map<String, String> checks = new LinkedHashMap<>();
+    int bound = listenersBound; // volatile reads: /health never waits for a start or stop in progress
+    boolean running = started && !stopped;
+    checks.put("broker", running ? Health.OK : stopped ? "stopped" : "starting");
+    checks.put("listeners", bound == config.listeners().size()
+        ? Health.OK
+        : bound + " of " + config.listeners().size() + " bound");
+    return new Health(checks);
+  }
+
   /** The running broker's services, for tests and exporters; null before start. */
   public synchronized BrokerContext context() {
     return context;
@@ -288,6 +324,9 @@ public final class FluxBroker implements AutoCloseable {
       return;
     }
     stopped = true;
+    if (http != null) {
+      http.close();
+    }
     for (Channel ch : serverChannels) {
       ch.close().syncUninterruptibly();
     }

@@ -10,7 +10,8 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * Keeps the broker's package layering as docs/architecture.md draws it: no cycle between any two
- * packages, and every dependency pointing down (transport → protocol → session → routing → message;
+ * packages, and every dependency pointing down (transport and http, side by side at the top → protocol
+ * → session → routing → message;
  * store and security beside, used from above, using only message and config; config and metrics
  * leaves; the root package, {@link FluxBroker}, assembles everything and is used by nothing). A class
  * in a package no layer names fails too, so that a new package is placed on purpose.
@@ -20,6 +21,7 @@ class ArchitectureTest {
 
   private static final String ROOT = "Broker";
   private static final String TRANSPORT = "Transport";
+  private static final String HTTP = "Http";
   private static final String PROTOCOL = "Protocol";
   private static final String SESSION = "Session";
   private static final String ROUTING = "Routing";
@@ -37,6 +39,7 @@ class ArchitectureTest {
   static final ArchRule layersPointDown = layeredArchitecture().consideringOnlyDependenciesInLayers()
       .layer(ROOT).definedBy("io.openegiz.flux.broker")
       .layer(TRANSPORT).definedBy("io.openegiz.flux.broker.transport..")
+      .layer(HTTP).definedBy("io.openegiz.flux.broker.http..")
       .layer(PROTOCOL).definedBy("io.openegiz.flux.broker.protocol..")
       .layer(SESSION).definedBy("io.openegiz.flux.broker.session..")
       .layer(ROUTING).definedBy("io.openegiz.flux.broker.routing..")
@@ -48,6 +51,7 @@ class ArchitectureTest {
       .ensureAllClassesAreContainedInArchitecture()
       .whereLayer(ROOT).mayNotBeAccessedByAnyLayer()
       .whereLayer(TRANSPORT).mayOnlyAccessLayers(PROTOCOL, SESSION, ROUTING, MESSAGE, STORE, SECURITY, CONFIG, METRICS)
+      .whereLayer(HTTP).mayOnlyAccessLayers(PROTOCOL, SESSION, ROUTING, MESSAGE, STORE, SECURITY, CONFIG, METRICS)
       .whereLayer(PROTOCOL).mayOnlyAccessLayers(SESSION, ROUTING, MESSAGE, STORE, SECURITY, CONFIG, METRICS)
       .whereLayer(SESSION).mayOnlyAccessLayers(ROUTING, MESSAGE, STORE, SECURITY, CONFIG, METRICS)
       .whereLayer(ROUTING).mayOnlyAccessLayers(MESSAGE, STORE, SECURITY, CONFIG, METRICS)

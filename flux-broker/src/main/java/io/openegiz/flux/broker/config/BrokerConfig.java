@@ -29,6 +29,7 @@ import java.util.List;
  *     presenting its client id (Mosquitto)
  * @param security password and ACL files, per-client limits and their overrides, audit
  * @param connectionLimits connections per identity, CONNECT size, unauthenticated connections per address
+ * @param http the HTTP endpoint ({@code /metrics}, {@code /health}, status page); {@link HttpConfig#NONE} by default
  */
 public record BrokerConfig(
     List<ListenerConfig> listeners,
@@ -47,7 +48,8 @@ public record BrokerConfig(
     Duration connectTimeout,
     SessionOwnership sessionOwnership,
     SecurityConfig security,
-    ConnectionLimits connectionLimits) {
+    ConnectionLimits connectionLimits,
+    HttpConfig http) {
 
   public static final int DEFAULT_MAX_INFLIGHT = 100;
   public static final int DEFAULT_MAX_QUEUED_MESSAGES = 1000;
@@ -88,6 +90,7 @@ public record BrokerConfig(
     b.sessionOwnership = sessionOwnership;
     b.security = security;
     b.connectionLimits = connectionLimits;
+    b.http = http;
     return b;
   }
 
@@ -118,6 +121,7 @@ public record BrokerConfig(
     private Long maxRetainedBytes;
     private SecurityConfig.RetainedTotals retainedTotals;
     private ConnectionLimits connectionLimits = ConnectionLimits.DEFAULTS;
+    private HttpConfig http = HttpConfig.NONE;
 
     public Builder listeners(List<ListenerConfig> v) { listeners = v; return this; }
     public Builder listener(int port, String address) {
@@ -154,6 +158,11 @@ public record BrokerConfig(
     }
     public Builder publishBurst(int v) { publishBurst = v; return this; }
     public Builder connectionLimits(ConnectionLimits v) { connectionLimits = v; return this; }
+    /** The HTTP endpoint; {@link HttpConfig#NONE} (the default) opens none. */
+    public Builder http(HttpConfig v) {
+      http = v;
+      return this;
+    }
     /** Subscriptions per session; 0 = no limit. */
     public Builder maxSubscriptionsPerSession(int v) {
       maxSubscriptions = v;
@@ -207,7 +216,7 @@ public record BrokerConfig(
       return new BrokerConfig(listeners, allowAnonymous, maxInflightMessages, maxQueuedMessages,
           maxQueuedBytes, messageSizeLimit, packet, maxKeepalive, persistentClientExpiration,
           allowZeroLengthClientid, persistence, persistenceLocation, persistenceSyncMillis, connectTimeout,
-          sessionOwnership, security(), connectionLimits);
+          sessionOwnership, security(), connectionLimits, http);
     }
   }
 }
