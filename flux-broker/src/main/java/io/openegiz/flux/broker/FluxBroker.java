@@ -18,6 +18,9 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.openegiz.flux.broker.config.BrokerConfig;
 import io.openegiz.flux.broker.config.ListenerConfig;
+import io.openegiz.flux.broker.http.Health;
+import io.openegiz.flux.broker.http.HealthHandler;
+import io.openegiz.flux.broker.http.HttpListener;
 import io.openegiz.flux.broker.config.SecurityConfig;
 import io.openegiz.flux.broker.routing.RetainedQuota;
 import io.openegiz.flux.broker.security.PublishBuckets;
@@ -27,6 +30,7 @@ import io.openegiz.flux.broker.routing.RouteTap;
 import io.openegiz.flux.broker.routing.Router;
 import io.openegiz.flux.broker.status.FleetView;
 import io.openegiz.flux.broker.status.StatusFeed;
+import io.openegiz.flux.broker.status.StatusPage;
 import io.openegiz.flux.broker.routing.SubscriptionTree;
 import io.openegiz.flux.broker.security.Authenticator;
 import io.openegiz.flux.broker.security.Authorizer;
@@ -53,7 +57,10 @@ import io.openegiz.flux.broker.transport.TlsMaterial;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -87,11 +94,13 @@ public final class FluxBroker implements AutoCloseable {
   private BrokerContext context;
   private DescriptorBudget descriptors;
   private SecurityServices security;
-  /** The status page's view of the fleet, fed by the router; null when status_max_devices is 0. */
+  /** The status page's view of the fleet, fed by the router; null without http_listener or status_max_devices 0. */
   private final FleetView fleet;
   private StatusFeed statusFeed;
-  private boolean started;
-  private boolean stopped;
+  private final HttpListener http;
+  private volatile boolean started;
+  private volatile boolean stopped;
+  private volatile int listenersBound;
 
   private FluxBroker(Builder b) {
     this.config = b.config;
@@ -100,7 +109,14 @@ public final class FluxBroker implements AutoCloseable {
     this.retained = b.retained; // null: in memory, or durable with persistence true (chosen at start)
     this.clock = b.clock;
     this.workerThreads = b.workerThreads;
-    this.fleet = config.statusMaxDevices() > 0 ? new FleetView(config.statusMaxDevices(), clock) : null;
+    this.http = config.http().enabled() ? new HttpListener(config.http()) : null;
+    if (http != null) {
+      http.route(HealthHandler.PATH, new HealthHandler(this::health));
+    }
+    // Without an HTTP endpoint nobody could see the fleet: the router then has no tap at all.
+    this.fleet = http != null && config.statusMaxDevices() > 0
+        ? new FleetView(config.statusMaxDevices(), clock)
+        : null;
   }
 
   /**
@@ -172,6 +188,10 @@ public final class FluxBroker implements AutoCloseable {
         persistence == null ? SessionPersistence.NONE : persistence, fleet == null ? RouteTap.NONE : fleet);
     if (fleet != null) {
       statusFeed = new StatusFeed(fleet, metrics, clock);
+      StatusPage page = new StatusPage(statusFeed);
+      for (String path : StatusPage.PATHS) {
+        http.route(path, page);
+      }
     }
     if (persistence != null) {
       // The store does not record who set a retained message, so recovered ones count against
@@ -185,6 +205,9 @@ public final class FluxBroker implements AutoCloseable {
     try {
       for (ListenerConfig l : config.listeners()) {
         bind(l, channelType);
+      }
+      if (http != null) {
+        http.start();
       }
     } catch (RuntimeException e) {
       close();
@@ -265,6 +288,7 @@ public final class FluxBroker implements AutoCloseable {
       serverChannels.add(ch);
       InetSocketAddress bound = (InetSocketAddress) ch.localAddress();
       boundAddresses.add(bound);
+      listenersBound = boundAddresses.size();
       LOG.info("listening for MQTT{} on {}:{} ({})", l.isTls() ? " over TLS (" + TlsContextLoader.provider() + ")" : "",
           l.bindAddress(), bound.getPort(), l.source());
     } catch (Exception e) {
@@ -288,10 +312,30 @@ public final class FluxBroker implements AutoCloseable {
 
   /**
    * The status page's feed (fleet, broker health, extra sections such as the archiver's); null before
-   * start or when status_max_devices is 0.
+   * start, without http_listener, or when status_max_devices is 0.
    */
   public synchronized StatusFeed statusFeed() {
     return statusFeed;
+  }
+
+  /**
+   * The HTTP endpoint of {@code http_listener}, empty when none is configured. Other parts add their
+   * pages with {@link HttpListener#route}, before or after {@link #start()}.
+   */
+  public Optional<HttpListener> http() {
+    return Optional.ofNullable(http);
+  }
+
+  /** Readiness, as {@code /health} reports it: every MQTT listener bound, and not stopping. */
+  public Health health() {
+    Map<String, String> checks = new LinkedHashMap<>();
+    int bound = listenersBound; // volatile reads: /health never waits for a start or stop in progress
+    boolean running = started && !stopped;
+    checks.put("broker", running ? Health.OK : stopped ? "stopped" : "starting");
+    checks.put("listeners", bound == config.listeners().size()
+        ? Health.OK
+        : bound + " of " + config.listeners().size() + " bound");
+    return new Health(checks);
   }
 
   /** The running broker's services, for tests and exporters; null before start. */
@@ -313,6 +357,9 @@ public final class FluxBroker implements AutoCloseable {
       return;
     }
     stopped = true;
+    if (http != null) {
+      http.close();
+    }
     for (Channel ch : serverChannels) {
       ch.close().syncUninterruptibly();
     }

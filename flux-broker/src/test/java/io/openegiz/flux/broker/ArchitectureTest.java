@@ -10,9 +10,11 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * Keeps the broker's package layering as docs/architecture.md draws it: no cycle between any two
- * packages, and every dependency pointing down (transport → protocol → session → routing → message;
+ * packages, and every dependency pointing down (transport and http, side by side at the top → protocol
+ * → session → routing → message;
  * store and security beside, used from above, using only message and config; config and metrics
- * leaves; status, the status page, sees routed messages through routing's tap and reads metrics; the
+ * leaves; status, the status page, sees routed messages through routing's tap, reads metrics and answers
+ * through http's helpers; the
  * root package, {@link FluxBroker}, assembles everything and is used by nothing). A class
  * in a package no layer names fails too, so that a new package is placed on purpose.
  */
@@ -21,6 +23,7 @@ class ArchitectureTest {
 
   private static final String ROOT = "Broker";
   private static final String TRANSPORT = "Transport";
+  private static final String HTTP = "Http";
   private static final String PROTOCOL = "Protocol";
   private static final String SESSION = "Session";
   private static final String ROUTING = "Routing";
@@ -39,6 +42,7 @@ class ArchitectureTest {
   static final ArchRule layersPointDown = layeredArchitecture().consideringOnlyDependenciesInLayers()
       .layer(ROOT).definedBy("io.openegiz.flux.broker")
       .layer(TRANSPORT).definedBy("io.openegiz.flux.broker.transport..")
+      .layer(HTTP).definedBy("io.openegiz.flux.broker.http..")
       .layer(PROTOCOL).definedBy("io.openegiz.flux.broker.protocol..")
       .layer(SESSION).definedBy("io.openegiz.flux.broker.session..")
       .layer(ROUTING).definedBy("io.openegiz.flux.broker.routing..")
@@ -51,12 +55,13 @@ class ArchitectureTest {
       .ensureAllClassesAreContainedInArchitecture()
       .whereLayer(ROOT).mayNotBeAccessedByAnyLayer()
       .whereLayer(TRANSPORT).mayOnlyAccessLayers(PROTOCOL, SESSION, ROUTING, MESSAGE, STORE, SECURITY, CONFIG, METRICS)
+      .whereLayer(HTTP).mayOnlyAccessLayers(PROTOCOL, SESSION, ROUTING, MESSAGE, STORE, SECURITY, CONFIG, METRICS)
       .whereLayer(PROTOCOL).mayOnlyAccessLayers(SESSION, ROUTING, MESSAGE, STORE, SECURITY, CONFIG, METRICS)
       .whereLayer(SESSION).mayOnlyAccessLayers(ROUTING, MESSAGE, STORE, SECURITY, CONFIG, METRICS)
       .whereLayer(ROUTING).mayOnlyAccessLayers(MESSAGE, STORE, SECURITY, CONFIG, METRICS)
       .whereLayer(STORE).mayOnlyAccessLayers(MESSAGE, CONFIG, METRICS)
       .whereLayer(SECURITY).mayOnlyAccessLayers(MESSAGE, CONFIG, METRICS)
-      .whereLayer(STATUS).mayOnlyAccessLayers(ROUTING, MESSAGE, CONFIG, METRICS)
+      .whereLayer(STATUS).mayOnlyAccessLayers(HTTP, ROUTING, MESSAGE, CONFIG, METRICS)
       .whereLayer(MESSAGE).mayNotAccessAnyLayer()
       .whereLayer(CONFIG).mayNotAccessAnyLayer()
       .whereLayer(METRICS).mayNotAccessAnyLayer();

@@ -29,6 +29,7 @@ import java.util.List;
  *     presenting its client id (Mosquitto)
  * @param security password and ACL files, per-client limits and their overrides, audit
  * @param connectionLimits connections per identity, CONNECT size, unauthenticated connections per address
+ * @param http the HTTP endpoint ({@code /metrics}, {@code /health}, status page); {@link HttpConfig#NONE} by default
  * @param statusMaxDevices devices the status page's fleet view tracks at most (default 10000); 0 turns
  *     the fleet view off (docs/status-page.md)
  */
@@ -50,6 +51,7 @@ public record BrokerConfig(
     SessionOwnership sessionOwnership,
     SecurityConfig security,
     ConnectionLimits connectionLimits,
+    HttpConfig http,
     int statusMaxDevices) {
 
   public static final int DEFAULT_MAX_INFLIGHT = 100;
@@ -93,6 +95,7 @@ public record BrokerConfig(
     b.sessionOwnership = sessionOwnership;
     b.security = security;
     b.connectionLimits = connectionLimits;
+    b.http = http;
     b.statusMaxDevices = statusMaxDevices;
     return b;
   }
@@ -124,6 +127,7 @@ public record BrokerConfig(
     private Long maxRetainedBytes;
     private SecurityConfig.RetainedTotals retainedTotals;
     private ConnectionLimits connectionLimits = ConnectionLimits.DEFAULTS;
+    private HttpConfig http = HttpConfig.NONE;
     private int statusMaxDevices = DEFAULT_STATUS_MAX_DEVICES;
 
     public Builder listeners(List<ListenerConfig> v) { listeners = v; return this; }
@@ -161,6 +165,11 @@ public record BrokerConfig(
     }
     public Builder publishBurst(int v) { publishBurst = v; return this; }
     public Builder connectionLimits(ConnectionLimits v) { connectionLimits = v; return this; }
+    /** The HTTP endpoint; {@link HttpConfig#NONE} (the default) opens none. */
+    public Builder http(HttpConfig v) {
+      http = v;
+      return this;
+    }
     /** Devices the status page tracks at most; 0 = no fleet view. */
     public Builder statusMaxDevices(int v) {
       statusMaxDevices = v;
@@ -219,7 +228,7 @@ public record BrokerConfig(
       return new BrokerConfig(listeners, allowAnonymous, maxInflightMessages, maxQueuedMessages,
           maxQueuedBytes, messageSizeLimit, packet, maxKeepalive, persistentClientExpiration,
           allowZeroLengthClientid, persistence, persistenceLocation, persistenceSyncMillis, connectTimeout,
-          sessionOwnership, security(), connectionLimits, statusMaxDevices);
+          sessionOwnership, security(), connectionLimits, http, statusMaxDevices);
     }
   }
 }

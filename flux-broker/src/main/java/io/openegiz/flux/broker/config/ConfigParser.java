@@ -220,6 +220,7 @@ public final class ConfigParser {
     ListenerKeys.register(k);
     SecurityKeys.register(k);
     ConnectionKeys.register(k);
+    HttpKeys.register(k);
     return Collections.unmodifiableMap(k);
   }
 
@@ -397,6 +398,9 @@ public final class ConfigParser {
     checkListenerClashes(s, declared);
     checkPacketSize(s);
     checkPerListenerSettings(s, declared);
+    HttpKeys.checkClash(s, declared.isEmpty()
+        ? s.builder.build().listeners()
+        : declared.stream().map(Declared::listener).toList());
     List<Declared> built = ListenerKeys.finish(s, declared);
     if (s.queuedMessagesUnlimited && s.queuedBytesUnlimited) {
       Directive d = s.last.get("max_queued_messages");

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import io.openegiz.flux.broker.http.Responses;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The live status page: {@code /} and {@code /status} serve the page (HTML, JS and CSS from the jar, no
  * CDN), {@code /status/fleet.json} the current snapshot, {@code /status/events} a server-sent event
- * stream of snapshots, one a tick. Each event stream is written by a virtual thread of its own, so the
- * HTTP server's threads are never held and a slow browser only delays itself.
+ * stream of snapshots, one a tick. {@code HttpListener} runs each request on a virtual thread of its
+ * own, so an open stream holds no other request up and a slow browser only delays itself.
  */
 public final class StatusPage implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(StatusPage.class);
@@ -27,10 +28,11 @@ public final class StatusPage implements HttpHandler {
 
   private static final String EVENTS = "/status/events";
   private static final String JSON = "/status/fleet.json";
+  private static final Asset PAGE = new Asset("index.html", "text/html; charset=utf-8");
   private static final Map<String, Asset> ASSETS = Map.of(
-      "/", new Asset("index.html", "text/html; charset=utf-8"),
-      "/status", new Asset("index.html", "text/html; charset=utf-8"),
-      "/status/", new Asset("index.html", "text/html; charset=utf-8"),
+      "/", PAGE,
+      "/status", PAGE,
+      "/status/", PAGE,
       "/status/app.js", new Asset("app.js", "text/javascript; charset=utf-8"),
       "/status/style.css", new Asset("style.css", "text/css; charset=utf-8"));
   /** The page loads nothing from elsewhere, and runs no inline script. */
@@ -64,78 +66,64 @@ public final class StatusPage implements HttpHandler {
   @Override
   public void handle(HttpExchange ex) throws IOException {
     String path = ex.getRequestURI().getPath();
-    String method = ex.getRequestMethod();
-    if (!method.equals("GET") && !method.equals("HEAD")) {
-      ex.getResponseHeaders().set("Allow", "GET, HEAD");
-      send(ex, 405, "text/plain; charset=utf-8",
-          (method + " not allowed; GET or HEAD\n").getBytes(StandardCharsets.UTF_8));
+    if (path.equals(EVENTS) && ex.getRequestMethod().equals("GET")) {
+      stream(ex);
       return;
     }
-    Asset asset = ASSETS.get(path);
-    if (asset != null) {
-      send(ex, 200, asset.type(), asset.bytes());
-    } else if (path.equals(JSON)) {
-      send(ex, 200, "application/json", feed.current().json());
-    } else if (path.equals(EVENTS)) {
-      stream(ex);
-    } else {
-      send(ex, 404, "text/plain; charset=utf-8", ("no such page: " + path + "; the status page is at / or"
-          + " /status\n").getBytes(StandardCharsets.UTF_8));
-    }
-  }
-
-  private static void send(HttpExchange ex, int code, String type, byte[] body) throws IOException {
-    ex.getResponseHeaders().set("Content-Type", type);
-    headers(ex);
-    boolean head = ex.getRequestMethod().equals("HEAD");
-    ex.sendResponseHeaders(code, head ? -1 : body.length);
-    if (!head) {
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(body);
+    try (ex) {
+      if (!Responses.allowGetOrHead(ex)) {
+        return;
+      }
+      Asset asset = ASSETS.get(path);
+      headers(ex);
+      if (asset != null) {
+        Responses.send(ex, 200, asset.type(), asset.bytes());
+      } else if (path.equals(JSON)) {
+        Responses.send(ex, 200, "application/json", feed.current().json());
+      } else {
+        Responses.text(ex, 404, "no such page: " + path + "; the status page is at / or /status\n");
       }
     }
-    ex.close();
   }
 
   private static void headers(HttpExchange ex) {
-    ex.getResponseHeaders().set("Cache-Control", "no-store");
     ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
     ex.getResponseHeaders().set("Content-Security-Policy", CSP);
   }
 
-  /** Starts an event stream: the snapshot now, then one a tick until the browser goes or the feed closes. */
+  /** An event stream: the snapshot now, then one a tick until the browser goes or the endpoint stops. */
   private void stream(HttpExchange ex) throws IOException {
     if (streams.incrementAndGet() > MAX_STREAMS) {
       streams.decrementAndGet();
       ex.getResponseHeaders().set("Retry-After", "10");
-      send(ex, 503, "text/plain; charset=utf-8", ("too many status pages open (" + MAX_STREAMS
-          + " event streams at most); close one or use /status/fleet.json\n").getBytes(StandardCharsets.UTF_8));
+      Responses.text(ex, 503, "too many status pages open (" + MAX_STREAMS
+          + " event streams at most); close one or use /status/fleet.json\n");
+      ex.close();
       return;
     }
-    ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
     headers(ex);
+    ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+    ex.getResponseHeaders().set("Cache-Control", "no-store");
     ex.sendResponseHeaders(200, 0);
-    Thread.ofVirtual().name("flux-status-stream").start(() -> {
-      try (OutputStream out = ex.getResponseBody()) {
-        // EventSource reconnects by itself after this long when the stream breaks (broker restart).
-        out.write("retry: 2000\n\n".getBytes(StandardCharsets.UTF_8));
-        StatusFeed.Snapshot s = feed.current();
-        while (s != null) {
-          out.write(DATA);
-          out.write(s.json());
-          out.write(END);
-          out.flush();
-          s = feed.next(s.seq(), StatusFeed.TICK_MILLIS * 30);
-        }
-      } catch (IOException e) {
-        LOG.debug("status event stream to {} ended: {}", ex.getRemoteAddress(), e.toString());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } finally {
-        streams.decrementAndGet();
-        ex.close();
+    try (OutputStream out = ex.getResponseBody()) {
+      // EventSource reconnects by itself after this long when the stream breaks (broker restart).
+      out.write("retry: 2000\n\n".getBytes(StandardCharsets.UTF_8));
+      StatusFeed.Snapshot s = feed.current();
+      while (s != null) {
+        out.write(DATA);
+        out.write(s.json());
+        out.write(END);
+        out.flush();
+        s = feed.next(s.seq(), StatusFeed.TICK_MILLIS * 30);
       }
-    });
+    } catch (IOException e) {
+      LOG.debug("status event stream to {} ended: {}", ex.getRemoteAddress(), e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the endpoint is stopping
+    } finally {
+      streams.decrementAndGet();
+      ex.close();
+    }
   }
 
   private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
