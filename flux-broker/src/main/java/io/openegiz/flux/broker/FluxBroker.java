@@ -40,6 +40,7 @@ import io.openegiz.flux.broker.session.SessionLimits;
 import io.openegiz.flux.broker.session.SessionPersistence;
 import io.openegiz.flux.broker.metrics.BrokerMetrics;
 import io.openegiz.flux.broker.session.SessionRecovery;
+import io.openegiz.flux.broker.session.Session;
 import io.openegiz.flux.broker.session.SessionRegistry;
 import io.openegiz.flux.broker.routing.DurableRetainedStore;
 import io.openegiz.flux.broker.store.DurableStore;
@@ -336,6 +337,13 @@ public final class FluxBroker implements AutoCloseable {
         ? Health.OK
         : bound + " of " + config.listeners().size() + " bound");
     return new Health(checks);
+  }
+
+  /** Messages queued for a client's session (beyond those in flight); 0 when it has none or before start. */
+  public int queuedMessages(String clientId) {
+    BrokerContext c = context();
+    Session s = c == null ? null : c.sessions().get(clientId);
+    return s == null ? 0 : s.queuedMessages();
   }
 
   /** The running broker's services, for tests and exporters; null before start. */
