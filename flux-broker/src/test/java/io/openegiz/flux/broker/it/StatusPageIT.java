@@ -23,15 +23,16 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The status page in a real browser: a small fleet (HiveMQ clients, and one real {@code mosquitto_pub}
  * with an LWT) publishes status and telemetry, headless Chromium opens the page of {@code http_listener},
- * the DOM shows every device; {@code kill -9} of mosquitto_pub makes the broker publish its LWT and the
- * page turns that device offline within seconds (the spec allows 30). Screenshots go to
- * target/status-page/.
+ * the DOM shows every device (a topic level that looks like HTML as text); {@code kill -9} of mosquitto_pub
+ * makes the broker publish its LWT and the page turns that device offline within seconds (the spec allows
+ * 30). Screenshots go to target/status-page/.
  */
 class StatusPageIT {
   private static final Path SCREENSHOTS = Path.of("target", "status-page");
   private static final String PUB = "/usr/bin/mosquitto_pub";
   private static final String KILLED = "factory-b/press/press-01/thermal";
   private static final Duration SPEC_OFFLINE = Duration.ofSeconds(30);
+  private static final String HOSTILE = "<img src=x onerror=document.title='pwned'>";
 
   @TempDir
   Path tmp;
@@ -48,10 +49,15 @@ class StatusPageIT {
       devices.add(device(broker, "factory-a", "oven", "oven-001", "thermal", "1.2.3", -58));
       devices.add(device(broker, "factory-a", "compressor", "comp-7", "electrical", "1.1.0", -77));
       mosquitto = mosquittoDevice(broker, KILLED);
+      // Topic levels are the devices' to choose: one that looks like HTML must show as text.
+      Mqtt5BlockingClient hostile = Clients.v5(broker, "hostile");
+      devices.add(hostile);
+      hostile.publishWith().topic(prefix("factory-a", "oven", HOSTILE, "electrical") + "/telemetry")
+          .payload(Clients.bytes("{\"metadata\":{\"firmware_version\":\"<b>1</b>\",\"rssi\":-1}}")).send();
 
       chromium.navigate(HttpEndpointIT.base(broker) + "/");
       await("every device on the page, online").atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-        assertThat(chromium.eval("document.querySelectorAll('tr[data-device]').length")).isEqualTo("4");
+        assertThat(chromium.eval("document.querySelectorAll('tr[data-device]').length")).isEqualTo("5");
         assertThat(chromium.eval("document.querySelectorAll('tr[data-state=\"online\"]').length")).isEqualTo("4");
       });
       String oven = "document.querySelector('tr[data-device=\"factory-a/oven/oven-001/electrical\"]')";
@@ -62,8 +68,14 @@ class StatusPageIT {
             .isEqualTo("esp32-oven-001-electrical");
       });
       assertThat(chromium.eval("document.querySelectorAll('section[data-factory]').length")).isEqualTo("2");
+      assertThat(chromium.eval("document.querySelectorAll('main img, main b').length")).isEqualTo("0");
+      assertThat(chromium.eval("[...document.querySelectorAll('h3')].map(h => h.textContent).join('|')"))
+          .contains("oven " + HOSTILE);
+      assertThat(chromium.eval("document.querySelector('tr[data-state=\"unknown\"] td.firmware').textContent"))
+          .isEqualTo("<b>1</b>");
       assertThat(chromium.eval("document.getElementById('online').textContent")).isEqualTo("4");
       assertThat(chromium.eval("document.getElementById('link').dataset.state")).isEqualTo("live");
+      assertThat(chromium.eval("document.title")).isEqualTo("Flux status");
       chromium.screenshot(SCREENSHOTS.resolve("fleet-online.png"));
 
       String killed = "document.querySelector('tr[data-device=\"" + KILLED + "\"]').dataset.state";
