@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /** {@code status_max_devices N}: the status page's cap on devices, 10000 by default, 0 = no fleet view. */
 class StatusKeysTest {
-  private static final String ACCEPTED = "; accepted: an integer from 0 (no fleet view on the status page) to 1000000 devices";
+  private static final String ACCEPTED = "; accepted: an integer from 0 (no fleet view on the status page)"
+      + " to 1000000 devices";
 
   @Test
   void defaultZeroAndAValue() throws ConfigException {
