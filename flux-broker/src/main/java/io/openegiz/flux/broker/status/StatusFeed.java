@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Takes a snapshot of the broker and its fleet every {@link #TICK_MILLIS} on a thread of its own and
@@ -18,6 +20,7 @@ import java.util.function.Supplier;
  * the JSON is built only when someone reads it, once per tick however many read it.
  */
 public final class StatusFeed implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StatusFeed.class);
   /** How often the page is updated: an LWT shows within this of the broker routing it. */
   public static final long TICK_MILLIS = 1_000;
 
@@ -63,12 +66,12 @@ public final class StatusFeed implements AutoCloseable {
     try {
       long now = clock.millis();
       broker.tick(now);
-      for (Device d : fleet.devices()) {
+      for (Device d : fleet.unordered()) {
         d.rate(now);
       }
     } catch (RuntimeException e) {
-      // A section that throws must not stop the ticker: the next tick tries again.
-      org.slf4j.LoggerFactory.getLogger(StatusFeed.class).warn("status snapshot failed", e);
+      // A scheduled task that throws is never run again: log, and tick on.
+      LOG.warn("status page: taking the rates failed", e);
     }
     lock.lock();
     try {

@@ -23,7 +23,13 @@ final class StatusSnapshot {
     json.open().field("time", now);
     broker.write(json, now);
     for (Map.Entry<String, Supplier<Map<String, ?>>> s : sections.entrySet()) {
-      json.object(s.getKey(), s.getValue().get());
+      Map<String, ?> values;
+      try {
+        values = s.getValue().get();
+      } catch (RuntimeException e) {
+        values = Map.of("error", String.valueOf(e)); // the rest of the page still shows
+      }
+      json.object(s.getKey(), values);
     }
     int online = 0;
     int offline = 0;

@@ -104,10 +104,14 @@ class FleetViewTest {
     StatusFeed feed = new StatusFeed(fleet, new CountingMetrics(), clock);
     try {
       feed.section("archiver", () -> Map.of("in_flight", 7));
+      feed.section("broken", () -> {
+        throw new IllegalStateException("gone");
+      });
       String json = new String(feed.current().json(), StandardCharsets.UTF_8);
       assertThat(json)
           .contains("\"fleet\":{\"devices\":3,\"online\":1,\"offline\":1,\"max_devices\":3,\"untracked_messages\":0}")
           .contains("\"archiver\":{\"in_flight\":7}")
+          .contains("\"broken\":{\"error\":\"java.lang.IllegalStateException: gone\"}")
           .contains("\"factories\":[{\"id\":\"factory-a\",\"equipment\":[{\"type\":\"oven\","
               + "\"id\":\"\\u003cb\\u003e\\\"x\"")
           .contains("{\"type\":\"oven\",\"id\":\"oven-002\",\"devices\":[{\"key\":\"factory-a/oven/oven-002/thermal\","
