@@ -26,11 +26,7 @@ public final class Router {
   private final Subscribers sessions;
   private final RouteTap tap;
 
-  public Router(SubscriptionTree tree, RetainedStore retained, Authorizer authorizer, Subscribers sessions) {
-    this(tree, retained, authorizer, sessions, RouteTap.NONE);
-  }
-
-  /** A router that also shows every message it routes to {@code tap} (the status page's fleet view). */
+  /** A router; {@code tap} sees every message it routes ({@link RouteTap#NONE}, or the status page's fleet view). */
   public Router(SubscriptionTree tree, RetainedStore retained, Authorizer authorizer, Subscribers sessions,
       RouteTap tap) {
     this.tree = tree;
