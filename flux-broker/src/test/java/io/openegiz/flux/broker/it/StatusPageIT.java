@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import io.openegiz.flux.broker.status.StatusPage;
 import java.io.File;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -123,6 +125,52 @@ class StatusPageIT {
       assertThat(missing.body()).contains("/nothing").contains("/status");
       d.disconnect();
     }
+  }
+
+  @Test
+  void eventStreamsAreCappedAndAClosedOneFreesItsPlace() throws Exception {
+    try (TestBroker broker = TestBroker.start(HttpEndpointIT::withHttp)) {
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      URI events = URI.create(HttpEndpointIT.base(broker) + "/status/events");
+      List<InputStream> open = new ArrayList<>();
+      try {
+        for (int i = 0; i < StatusPage.MAX_STREAMS; i++) {
+          HttpResponse<InputStream> r = stream(client, events);
+          assertThat(r.statusCode()).isEqualTo(200);
+          assertThat(r.headers().firstValue("Content-Type")).hasValue("text/event-stream; charset=utf-8");
+          open.add(r.body());
+        }
+        String first = new String(open.get(0).readNBytes(64), StandardCharsets.UTF_8);
+        assertThat(first).startsWith("retry: 2000\n\ndata: {\"time\":");
+        HttpResponse<InputStream> refused = stream(client, events);
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Retry-After")).hasValue("10");
+        assertThat(new String(refused.body().readAllBytes(), StandardCharsets.UTF_8))
+            .contains("too many status pages open");
+        open.remove(0).close();
+        // The broker notices the closed stream at its next write, within a tick.
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+          HttpResponse<InputStream> r = stream(client, events);
+          if (r.statusCode() == 200) {
+            open.add(r.body());
+            return true;
+          }
+          r.body().close();
+          return false;
+        });
+      } finally {
+        for (InputStream in : open) {
+          in.close();
+        }
+      }
+      HttpResponse<String> post = client.send(HttpRequest.newBuilder(events)
+          .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(post.statusCode()).isEqualTo(405);
+    }
+  }
+
+  private static HttpResponse<InputStream> stream(HttpClient client, URI uri) throws Exception {
+    return client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofInputStream());
   }
 
   private static HttpResponse<String> get(HttpClient client, String url) throws Exception {
