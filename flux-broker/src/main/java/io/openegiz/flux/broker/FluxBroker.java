@@ -189,6 +189,7 @@ public final class FluxBroker implements AutoCloseable {
         persistence == null ? SessionPersistence.NONE : persistence, fleet == null ? RouteTap.NONE : fleet);
     if (fleet != null) {
       statusFeed = new StatusFeed(fleet, metrics, clock);
+      statusFeed.section("health", () -> health().checks()); // what /health says, on the page
       StatusPage page = new StatusPage(statusFeed);
       for (String path : StatusPage.PATHS) {
         http.route(path, page);

@@ -93,7 +93,7 @@ function render(s) {
   text('dropped', b.messages_dropped.toLocaleString());
   text('heap', bytes(b.heap_used_bytes) + ' / ' + bytes(b.heap_max_bytes));
   text('uptime', duration(b.uptime_seconds));
-  renderArchiver(s.archiver);
+  renderSections(s);
   const f = s.fleet;
   text('devices', f.devices + (f.devices >= f.max_devices ? ' (cap reached)' : ''));
   text('online', f.online);
@@ -121,20 +121,31 @@ function render(s) {
   text('updated', 'updated ' + new Date(s.time).toLocaleTimeString());
 }
 
-function renderArchiver(a) {
-  const box = document.getElementById('archiver');
-  box.hidden = !a;
-  if (!a) return;
-  for (const [k, v] of Object.entries(a)) {
-    let card = box.querySelector('[data-field="' + CSS.escape(k) + '"]');
-    if (!card) {
-      card = el('div', { class: 'card', 'data-field': k },
-        el('div', { class: 'label' }, 'Archiver ' + k.replaceAll('_', ' ')), el('div', { class: 'value' }));
-      box.append(card);
+// Sections beside the broker's own: health (as /health says it), archiver (under flux up), any other.
+const CORE = new Set(['time', 'broker', 'fleet', 'factories']);
+
+function renderSections(s) {
+  const box = document.getElementById('sections');
+  for (const [name, values] of Object.entries(s)) {
+    if (CORE.has(name)) continue;
+    let group = box.querySelector('section[data-section="' + CSS.escape(name) + '"]');
+    if (!group) {
+      group = el('section', { class: 'cards', 'data-section': name, 'aria-label': name });
+      box.append(group);
     }
-    const v2 = typeof v === 'number' ? v.toLocaleString() : String(v);
-    const value = card.querySelector('.value');
-    if (value.textContent !== v2) value.textContent = v2;
+    for (const [k, v] of Object.entries(values)) {
+      let card = group.querySelector('[data-field="' + CSS.escape(k) + '"]');
+      if (!card) {
+        card = el('div', { class: 'card', 'data-field': k },
+          el('div', { class: 'label' }, name + ': ' + k.replaceAll('_', ' ')), el('div', { class: 'value' }));
+        group.append(card);
+      }
+      const text = typeof v === 'number' ? v.toLocaleString() : String(v);
+      const value = card.querySelector('.value');
+      if (value.textContent !== text) value.textContent = text;
+      card.classList.toggle('bad', name === 'health' && v !== 'ok');
+      card.classList.toggle('ok', name === 'health' && v === 'ok');
+    }
   }
 }
 

@@ -62,22 +62,7 @@ class StatusPageIT {
         assertThat(chromium.eval("document.querySelectorAll('tr[data-device]').length")).isEqualTo("5");
         assertThat(chromium.eval("document.querySelectorAll('tr[data-state=\"online\"]').length")).isEqualTo("4");
       });
-      String oven = "document.querySelector('tr[data-device=\"factory-a/oven/oven-001/electrical\"]')";
-      await("telemetry on the page").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-        assertThat(chromium.eval(oven + ".querySelector('td.firmware').textContent")).isEqualTo("1.2.3");
-        assertThat(chromium.eval(oven + ".querySelector('td.rssi').textContent")).isEqualTo("-61");
-        assertThat(chromium.eval(oven + ".querySelector('td.device').textContent"))
-            .isEqualTo("esp32-oven-001-electrical");
-      });
-      assertThat(chromium.eval("document.querySelectorAll('section[data-factory]').length")).isEqualTo("2");
-      assertThat(chromium.eval("document.querySelectorAll('main img, main b').length")).isEqualTo("0");
-      assertThat(chromium.eval("[...document.querySelectorAll('h3')].map(h => h.textContent).join('|')"))
-          .contains("oven " + HOSTILE);
-      assertThat(chromium.eval("document.querySelector('tr[data-state=\"unknown\"] td.firmware').textContent"))
-          .isEqualTo("<b>1</b>");
-      assertThat(chromium.eval("document.getElementById('online').textContent")).isEqualTo("4");
-      assertThat(chromium.eval("document.getElementById('link').dataset.state")).isEqualTo("live");
-      assertThat(chromium.eval("document.title")).isEqualTo("Flux status");
+      assertDetails(chromium);
       chromium.screenshot(SCREENSHOTS.resolve("fleet-online.png"));
 
       String killed = "document.querySelector('tr[data-device=\"" + KILLED + "\"]').dataset.state";
@@ -103,6 +88,28 @@ class StatusPageIT {
         mosquitto.destroyForcibly();
       }
     }
+  }
+
+  /** What the page shows of the fleet once every device is on it: telemetry, grouping, text only, health. */
+  private static void assertDetails(HeadlessChromium chromium) throws Exception {
+    String oven = "document.querySelector('tr[data-device=\"factory-a/oven/oven-001/electrical\"]')";
+    await("telemetry on the page").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(chromium.eval(oven + ".querySelector('td.firmware').textContent")).isEqualTo("1.2.3");
+      assertThat(chromium.eval(oven + ".querySelector('td.rssi').textContent")).isEqualTo("-61");
+      assertThat(chromium.eval(oven + ".querySelector('td.device').textContent"))
+          .isEqualTo("esp32-oven-001-electrical");
+    });
+    assertThat(chromium.eval("document.querySelectorAll('section[data-factory]').length")).isEqualTo("2");
+    assertThat(chromium.eval("document.querySelectorAll('main img, main b').length")).isEqualTo("0");
+    assertThat(chromium.eval("[...document.querySelectorAll('h3')].map(h => h.textContent).join('|')"))
+        .contains("oven " + HOSTILE);
+    assertThat(chromium.eval("document.querySelector('tr[data-state=\"unknown\"] td.firmware').textContent"))
+        .isEqualTo("<b>1</b>");
+    assertThat(chromium.eval("document.getElementById('online').textContent")).isEqualTo("4");
+    assertThat(chromium.eval("document.getElementById('link').dataset.state")).isEqualTo("live");
+    assertThat(chromium.eval("document.title")).isEqualTo("Flux status");
+    assertThat(chromium.eval("document.querySelector('[data-section=\"health\"] [data-field=\"listeners\"]')"
+        + ".textContent")).isEqualTo("health: listenersok");
   }
 
   @Test
