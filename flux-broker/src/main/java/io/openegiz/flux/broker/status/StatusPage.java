@@ -28,6 +28,7 @@ public final class StatusPage implements HttpHandler {
 
   private static final String EVENTS = "/status/events";
   private static final String JSON = "/status/fleet.json";
+  private static final String EVENT_STREAM = "text/event-stream; charset=utf-8";
   private static final Asset PAGE = new Asset("index.html", "text/html; charset=utf-8");
   private static final Map<String, Asset> ASSETS = Map.of(
       "/", PAGE,
@@ -80,6 +81,8 @@ public final class StatusPage implements HttpHandler {
         Responses.send(ex, 200, asset.type(), asset.bytes());
       } else if (path.equals(JSON)) {
         Responses.send(ex, 200, "application/json", feed.current().json());
+      } else if (path.equals(EVENTS)) { // HEAD: a stream's headers, no body
+        Responses.send(ex, 200, EVENT_STREAM, new byte[0]);
       } else {
         Responses.text(ex, 404, "no such page: " + path + "; the status page is at / or /status\n");
       }
@@ -102,7 +105,7 @@ public final class StatusPage implements HttpHandler {
       return;
     }
     headers(ex);
-    ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+    ex.getResponseHeaders().set("Content-Type", EVENT_STREAM);
     ex.getResponseHeaders().set("Cache-Control", "no-store");
     ex.sendResponseHeaders(200, 0);
     try (OutputStream out = ex.getResponseBody()) {

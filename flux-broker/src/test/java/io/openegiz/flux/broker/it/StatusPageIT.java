@@ -173,6 +173,10 @@ class StatusPageIT {
       HttpResponse<String> post = client.send(HttpRequest.newBuilder(events)
           .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(post.statusCode()).isEqualTo(405);
+      HttpResponse<String> head = client.send(HttpRequest.newBuilder(events)
+          .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(head.statusCode()).isEqualTo(200);
+      assertThat(head.headers().firstValue("Content-Type")).hasValue("text/event-stream; charset=utf-8");
     }
   }
 
