@@ -21,6 +21,10 @@ import io.openegiz.flux.broker.config.ListenerConfig;
 import io.openegiz.flux.broker.http.Health;
 import io.openegiz.flux.broker.http.HealthHandler;
 import io.openegiz.flux.broker.http.HttpListener;
+import io.openegiz.flux.broker.http.BrokerCollectors;
+import io.openegiz.flux.broker.http.MetricsHandler;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.openegiz.flux.broker.config.SecurityConfig;
 import io.openegiz.flux.broker.routing.RetainedQuota;
 import io.openegiz.flux.broker.security.PublishBuckets;
@@ -77,7 +81,7 @@ public final class FluxBroker implements AutoCloseable {
   private final Authenticator givenAuthenticator;
   private final Authorizer givenAuthorizer;
   private RetainedStore retained;
-  private DurableStore store;
+  private volatile DurableStore store;
   private final Clock clock;
   private final int workerThreads;
   private final List<Channel> serverChannels = new ArrayList<>();
@@ -91,6 +95,7 @@ public final class FluxBroker implements AutoCloseable {
   private DescriptorBudget descriptors;
   private SecurityServices security;
   private final HttpListener http;
+  private final PrometheusRegistry registry = new PrometheusRegistry();
   private volatile boolean started;
   private volatile boolean stopped;
   private volatile int listenersBound;
@@ -175,6 +180,9 @@ public final class FluxBroker implements AutoCloseable {
       SessionRecovery.restore(recovered, context.sessions(), persistence, clock);
       context.quotas().persistentSessions().seed(context.sessions().all());
     }
+    if (http != null) {
+      exportMetrics();
+    }
     descriptors = DescriptorBudget.measure(); // after the event loops and the store took theirs
     Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     try {
@@ -191,6 +199,14 @@ public final class FluxBroker implements AutoCloseable {
     long every = FILE_CHECK.toMillis();
     scheduler.scheduleWithFixedDelay(this::reloadChangedFiles, every, every, TimeUnit.MILLISECONDS);
     return this;
+  }
+
+  private void exportMetrics() {
+    String version = FluxBroker.class.getPackage().getImplementationVersion();
+    BrokerCollectors.register(registry, version == null ? "development" : version, metrics, context,
+        store == null ? null : store.stats(), config.persistenceLocation());
+    JvmMetrics.builder().register(registry);
+    http.route(MetricsHandler.PATH, new MetricsHandler(registry));
   }
 
   private RecoveredState openStore() {
@@ -264,6 +280,7 @@ public final class FluxBroker implements AutoCloseable {
       InetSocketAddress bound = (InetSocketAddress) ch.localAddress();
       boundAddresses.add(bound);
       listenersBound = boundAddresses.size();
+      metrics.listener(l.bindAddress() + ":" + bound.getPort()); // exported at 0 from the start
       LOG.info("listening for MQTT{} on {}:{} ({})", l.isTls() ? " over TLS (" + TlsContextLoader.provider() + ")" : "",
           l.bindAddress(), bound.getPort(), l.source());
     } catch (Exception e) {
@@ -286,6 +303,14 @@ public final class FluxBroker implements AutoCloseable {
   }
 
   /**
+   * The registry {@code /metrics} serves: the broker's metrics and the JVM's once started with an
+   * {@code http_listener}; the archiver of {@code flux up} adds its own here.
+   */
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  /**
    * The HTTP endpoint of {@code http_listener}, empty when none is configured. Other parts add their
    * pages with {@link HttpListener#route}, before or after {@link #start()}.
    */
@@ -302,6 +327,10 @@ public final class FluxBroker implements AutoCloseable {
     checks.put("listeners", bound == config.listeners().size()
         ? Health.OK
         : bound + " of " + config.listeners().size() + " bound");
+    DurableStore s = store;
+    if (config.persistence()) {
+      checks.put("store", s == null ? "closed" : s.stats().unavailable() ? "unavailable" : Health.OK);
+    }
     return new Health(checks);
   }
 
