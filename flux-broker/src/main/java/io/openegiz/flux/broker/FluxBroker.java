@@ -21,6 +21,10 @@ import io.openegiz.flux.broker.config.ListenerConfig;
 import io.openegiz.flux.broker.http.Health;
 import io.openegiz.flux.broker.http.HealthHandler;
 import io.openegiz.flux.broker.http.HttpListener;
+import io.openegiz.flux.broker.http.BrokerCollectors;
+import io.openegiz.flux.broker.http.MetricsHandler;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.openegiz.flux.broker.config.SecurityConfig;
 import io.openegiz.flux.broker.routing.RetainedQuota;
 import io.openegiz.flux.broker.security.PublishBuckets;
@@ -82,7 +86,7 @@ public final class FluxBroker implements AutoCloseable {
   private final Authenticator givenAuthenticator;
   private final Authorizer givenAuthorizer;
   private RetainedStore retained;
-  private DurableStore store;
+  private volatile DurableStore store;
   private final Clock clock;
   private final int workerThreads;
   private final List<Channel> serverChannels = new ArrayList<>();
@@ -95,10 +99,11 @@ public final class FluxBroker implements AutoCloseable {
   private BrokerContext context;
   private DescriptorBudget descriptors;
   private SecurityServices security;
-  /** The status page's view of the fleet, fed by the router; null without http_listener or status_max_devices 0. */
+  /** The status page's fleet view, fed by the router unless status_max_devices is 0; null without http_listener. */
   private final FleetView fleet;
   private StatusFeed statusFeed;
   private final HttpListener http;
+  private final PrometheusRegistry registry = new PrometheusRegistry();
   private volatile boolean started;
   private volatile boolean stopped;
   private volatile int listenersBound;
@@ -114,10 +119,7 @@ public final class FluxBroker implements AutoCloseable {
     if (http != null) {
       http.route(HealthHandler.PATH, new HealthHandler(this::health));
     }
-    // Without an HTTP endpoint nobody could see the fleet: the router then has no tap at all.
-    this.fleet = http != null && config.statusMaxDevices() > 0
-        ? new FleetView(config.statusMaxDevices(), clock)
-        : null;
+    this.fleet = http != null ? new FleetView(config.statusMaxDevices(), clock) : null;
   }
 
   /**
@@ -186,14 +188,9 @@ public final class FluxBroker implements AutoCloseable {
     });
     DurableSessionPersistence persistence = store == null ? null : new DurableSessionPersistence(store);
     context = context(config, security, retained, metrics, clock, scheduler,
-        persistence == null ? SessionPersistence.NONE : persistence, fleet == null ? RouteTap.NONE : fleet);
-    if (fleet != null) {
-      statusFeed = new StatusFeed(fleet, metrics, clock);
-      statusFeed.section("health", () -> health().checks()); // what /health says, on the page
-      StatusPage page = new StatusPage(statusFeed);
-      for (String path : StatusPage.PATHS) {
-        http.route(path, page);
-      }
+        persistence == null ? SessionPersistence.NONE : persistence, routeTap());
+    if (http != null) {
+      serveStatusPage();
     }
     if (persistence != null) {
       // The store does not record who set a retained message, so recovered ones count against
@@ -201,6 +198,9 @@ public final class FluxBroker implements AutoCloseable {
       recovered.retained().forEach(context.quotas().retained()::restored);
       SessionRecovery.restore(recovered, context.sessions(), persistence, clock);
       context.quotas().persistentSessions().seed(context.sessions().all());
+    }
+    if (http != null) {
+      exportMetrics();
     }
     descriptors = DescriptorBudget.measure(); // after the event loops and the store took theirs
     Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -218,6 +218,31 @@ public final class FluxBroker implements AutoCloseable {
     long every = FILE_CHECK.toMillis();
     scheduler.scheduleWithFixedDelay(this::reloadChangedFiles, every, every, TimeUnit.MILLISECONDS);
     return this;
+  }
+
+  private void exportMetrics() {
+    String version = FluxBroker.class.getPackage().getImplementationVersion();
+    BrokerCollectors.register(registry, version == null ? "development" : version, metrics, context,
+        store == null ? null : store.stats(), config.persistenceLocation());
+    JvmMetrics.builder().register(registry);
+    http.route(MetricsHandler.PATH, new MetricsHandler(registry));
+  }
+
+  private void serveStatusPage() {
+    statusFeed = new StatusFeed(fleet, metrics, clock);
+    statusFeed.section("health", () -> health().checks()); // what /health says, on the page
+    StatusPage page = new StatusPage(statusFeed);
+    for (String path : StatusPage.PATHS) {
+      http.route(path, page);
+    }
+  }
+
+  /**
+   * The fleet view, when it tracks devices; otherwise no tap at all (without an HTTP endpoint nobody could
+   * see the fleet, and status_max_devices 0 turns it off).
+   */
+  private RouteTap routeTap() {
+    return fleet != null && fleet.maxDevices() > 0 ? fleet : RouteTap.NONE;
   }
 
   private RecoveredState openStore() {
@@ -291,6 +316,7 @@ public final class FluxBroker implements AutoCloseable {
       InetSocketAddress bound = (InetSocketAddress) ch.localAddress();
       boundAddresses.add(bound);
       listenersBound = boundAddresses.size();
+      metrics.listener(l.bindAddress() + ":" + bound.getPort()); // exported at 0 from the start
       LOG.info("listening for MQTT{} on {}:{} ({})", l.isTls() ? " over TLS (" + TlsContextLoader.provider() + ")" : "",
           l.bindAddress(), bound.getPort(), l.source());
     } catch (Exception e) {
@@ -314,10 +340,18 @@ public final class FluxBroker implements AutoCloseable {
 
   /**
    * The status page's feed (fleet, broker health, extra sections such as the archiver's); null before
-   * start, without http_listener, or when status_max_devices is 0.
+   * start or without http_listener.
    */
   public synchronized StatusFeed statusFeed() {
     return statusFeed;
+  }
+
+  /**
+   * The registry {@code /metrics} serves: the broker's metrics and the JVM's once started with an
+   * {@code http_listener}; the archiver of {@code flux up} adds its own here.
+   */
+  public PrometheusRegistry registry() {
+    return registry;
   }
 
   /**
@@ -337,6 +371,10 @@ public final class FluxBroker implements AutoCloseable {
     checks.put("listeners", bound == config.listeners().size()
         ? Health.OK
         : bound + " of " + config.listeners().size() + " bound");
+    DurableStore s = store;
+    if (config.persistence()) {
+      checks.put("store", s == null ? "closed" : s.stats().unavailable() ? "unavailable" : Health.OK);
+    }
     return new Health(checks);
   }
 

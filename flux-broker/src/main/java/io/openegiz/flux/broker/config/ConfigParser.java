@@ -398,6 +398,7 @@ public final class ConfigParser {
     checkListenerClashes(s, declared);
     checkPacketSize(s);
     checkPerListenerSettings(s, declared);
+    HttpKeys.finish(s);
     HttpKeys.checkClash(s, declared.isEmpty()
         ? s.builder.build().listeners()
         : declared.stream().map(Declared::listener).toList());

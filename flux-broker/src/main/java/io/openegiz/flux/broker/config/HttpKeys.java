@@ -8,13 +8,63 @@ import java.util.List;
 import java.util.Map;
 
 /** Flux's HTTP endpoint keys ({@code http_listener}); Mosquitto has no such endpoint. */
-final class HttpKeys {
+public final class HttpKeys {
   private HttpKeys() {}
 
   static void register(Map<String, Key> k) {
     k.put("http_listener", new Key("http_listener PORT [ADDRESS], PORT an integer from 0 to 65535 (0 = any free"
         + " port), ADDRESS an IP address or host name (default: 127.0.0.1, this machine only)", 1, 2,
         HttpKeys::httpListener));
+    k.put("http_auth_token_file", new Key("a readable file whose first line is the token, at least "
+        + MIN_TOKEN + " characters", 1, Integer.MAX_VALUE, HttpKeys::tokenFile));
+    k.put("http_password_file", new Key("a readable Mosquitto password file (flux passwd) of the users allowed"
+        + " in with HTTP basic auth", 1, Integer.MAX_VALUE, (s, d) -> s.httpPasswordFile = s.readableFile(d)));
+  }
+
+  /** Shorter tokens can be guessed; 16 characters is what {@code openssl rand -hex 8} gives. */
+  static final int MIN_TOKEN = 16;
+
+  private static void tokenFile(ParseState s, Directive d) {
+    java.nio.file.Path file = s.readableFile(d);
+    if (file == null) {
+      return;
+    }
+    try {
+      String token = readToken(file);
+      if (token.length() < MIN_TOKEN) {
+        s.error(d, quote(d.rest()) + " holds a token of " + token.length() + " characters");
+        return;
+      }
+      s.httpTokenFile = file;
+    } catch (java.io.IOException e) {
+      s.error(d, quote(d.rest()) + " cannot be read: " + e.getMessage());
+    }
+  }
+
+  /** The token of a token file: its first line, without surrounding blanks. */
+  public static String readToken(java.nio.file.Path file) throws java.io.IOException {
+    List<String> lines = java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
+    return lines.isEmpty() ? "" : lines.get(0).strip();
+  }
+
+  /** Attaches the credentials to the endpoint; warns when a non-loopback endpoint has none. */
+  static void finish(ParseState s) {
+    HttpConfig http = s.builder.build().http();
+    if (!http.enabled()) {
+      for (String key : List.of("http_auth_token_file", "http_password_file")) {
+        Directive d = s.last.get(key);
+        if (d != null) {
+          s.report(d.where(), key, "there is no http_listener to protect; accepted: after an http_listener line");
+        }
+      }
+      return;
+    }
+    http = http.withAuth(s.httpTokenFile, s.httpPasswordFile);
+    s.builder.http(http);
+    if (!http.authenticated() && !http.loopbackOnly()) {
+      s.warnings.add(http.source() + ": http_listener: " + http.bindAddress() + " is not loopback and neither"
+          + " http_auth_token_file nor http_password_file is set: /metrics is open to that network");
+    }
   }
 
   private static void httpListener(ParseState s, Directive d) {

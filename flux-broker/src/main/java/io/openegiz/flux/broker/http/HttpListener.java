@@ -1,5 +1,6 @@
 package io.openegiz.flux.broker.http;
 
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.openegiz.flux.broker.config.HttpConfig;
@@ -23,6 +24,7 @@ public final class HttpListener implements AutoCloseable {
 
   private final HttpConfig config;
   private final Map<String, HttpHandler> routes = new LinkedHashMap<>();
+  private final HttpAuth auth;
   private HttpServer server;
   private ExecutorService executor;
   private boolean stopped;
@@ -32,6 +34,7 @@ public final class HttpListener implements AutoCloseable {
       throw new IllegalArgumentException("no http_listener configured");
     }
     this.config = config;
+    this.auth = HttpAuth.of(config);
   }
 
   /**
@@ -47,8 +50,21 @@ public final class HttpListener implements AutoCloseable {
       throw new IllegalArgumentException("HTTP path already routed: " + path);
     }
     if (server != null) {
-      server.createContext(path, handler);
+      context(path, handler);
     }
+  }
+
+  /** Every path but {@code /health} is behind the authentication, when one is configured. */
+  private void context(String path, HttpHandler handler) {
+    HttpContext context = server.createContext(path, handler);
+    if (auth != null && !path.equals(HealthHandler.PATH)) {
+      context.getFilters().add(auth);
+    }
+  }
+
+  /** Whether requests other than {@code /health} must authenticate (http_auth_token_file, http_password_file). */
+  public boolean authenticated() {
+    return auth != null;
   }
 
   /** Binds the port; fails with the address and the reason when it cannot. */
@@ -65,7 +81,7 @@ public final class HttpListener implements AutoCloseable {
     }
     executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("flux-http-", 0).factory());
     server.setExecutor(executor);
-    routes.forEach(server::createContext);
+    routes.forEach(this::context);
     server.start();
     LOG.info("listening for HTTP (/metrics, /health) on {}:{} ({})", config.bindAddress(), port(), config.source());
     return this;

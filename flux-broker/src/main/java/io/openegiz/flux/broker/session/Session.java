@@ -104,10 +104,9 @@ public final class Session implements Subscriber {
     return subscriptions;
   }
 
-  /** Messages waiting in the queue (not counting those in flight). */
-  public int queuedMessages() {
-    return queuedMessages.get();
-  }
+  public int queuedMessages() { return queuedMessages.get(); } // waiting, beyond those in flight
+  public long queuedBytes() { return queuedBytes.get(); } // as max_queued_bytes counts them
+  public int inflightMessages() { return inflight.size(); } // read without the lock: a scrape may lag a moment
 
   /**
    * Queues a message for the client. Called from any thread. A QoS 0 message is dropped (and counted)
@@ -307,7 +306,7 @@ public final class Session implements Subscriber {
     if (authorizer.canReceive(identity, d.message().topic())) {
       return true;
     }
-    metrics.messageDropped(DropReason.READ_NOT_AUTHORIZED);
+    metrics.messageDropped(DropReason.READ_NOT_AUTHORIZED); // also flux_acl_denied_total{action="read"}
     return false;
   }
 

@@ -34,12 +34,12 @@ public final class FleetView implements RouteTap {
   private final LongAdder untracked = new LongAdder();
 
   /**
-   * @param maxDevices devices tracked at most, 1 or more
+   * @param maxDevices devices tracked at most; 0 tracks none (the broker then does not feed it)
    * @param clock the broker's clock: last seen and rates
    */
   public FleetView(int maxDevices, Clock clock) {
-    if (maxDevices < 1) {
-      throw new IllegalArgumentException("maxDevices must be 1 or more: " + maxDevices);
+    if (maxDevices < 0) {
+      throw new IllegalArgumentException("maxDevices must be 0 or more: " + maxDevices);
     }
     this.maxDevices = maxDevices;
     this.clock = clock;

@@ -95,11 +95,13 @@ function render(s) {
   text('uptime', duration(b.uptime_seconds));
   renderSections(s);
   const f = s.fleet;
-  text('devices', f.devices + (f.devices >= f.max_devices ? ' (cap reached)' : ''));
+  text('devices', f.devices + (f.max_devices > 0 && f.devices >= f.max_devices ? ' (cap reached)' : ''));
   text('online', f.online);
   text('offline', f.offline);
   text('untracked', f.untracked_messages.toLocaleString());
-  document.getElementById('empty').hidden = f.devices > 0;
+  const empty = document.getElementById('empty');
+  empty.hidden = f.devices > 0;
+  if (f.max_devices === 0) text('empty', 'The fleet view is off (status_max_devices 0).');
   for (const factory of s.factories) {
     for (const eq of factory.equipment) {
       const body = equipmentBody(factory.id, eq);

@@ -45,4 +45,25 @@ class HttpKeysTest {
             + " a port no MQTT listener uses on that address, e.g. 9883");
     assertThat(errors("http_listener 1883")).hasSize(1); // the default MQTT listener, 127.0.0.1:1883
   }
+
+  @Test
+  void credentialsAreCheckedWhenTheFileIsRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path token = java.nio.file.Files.writeString(dir.resolve("token"), "0123456789abcdef\n");
+    java.nio.file.Path shortToken = java.nio.file.Files.writeString(dir.resolve("short"), "secret\n");
+    ConfigParser.Result r = ConfigLines.parse("http_listener 9883 0.0.0.0", "http_auth_token_file " + token);
+    assertThat(r.config().http().tokenFile()).isEqualTo(token);
+    assertThat(r.config().http().authenticated()).isTrue();
+    assertThat(ConfigLines.parse("http_listener 9883 0.0.0.0").warnings()).contains("flux.conf:1: http_listener:"
+        + " 0.0.0.0 is not loopback and neither http_auth_token_file nor http_password_file is set: /metrics is"
+        + " open to that network");
+    assertThat(errors("http_listener 9883", "http_auth_token_file " + shortToken,
+        "http_password_file " + dir.resolve("none"))).containsExactly(
+            "flux.conf:2: http_auth_token_file: \"" + shortToken + "\" holds a token of 6 characters; accepted: a"
+                + " readable file whose first line is the token, at least 16 characters",
+            "flux.conf:3: http_password_file: \"" + dir.resolve("none") + "\": no such file; accepted: a readable"
+                + " Mosquitto password file (flux passwd) of the users allowed in with HTTP basic auth");
+    assertThat(errors("http_auth_token_file " + token)).containsExactly("flux.conf:1: http_auth_token_file: there is"
+        + " no http_listener to protect; accepted: after an http_listener line");
+  }
 }

@@ -63,15 +63,18 @@ class HttpEndpointIT {
   void otherPartsAddRoutesBeforeOrAfterStart() throws Exception {
     try (TestBroker broker = TestBroker.start(HttpEndpointIT::withHttp)) {
       HttpListener http = broker.broker().http().orElseThrow();
-      http.route("/", exchange -> {
+      http.route("/other", exchange -> {
         byte[] body = "page".getBytes(StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(200, body.length);
         exchange.getResponseBody().write(body);
         exchange.close();
       });
-      assertThat(get(base(broker) + "/").body()).isEqualTo("page");
+      assertThat(get(base(broker) + "/other/x").body()).isEqualTo("page");
+      assertThat(get(base(broker) + "/").body()).contains("<title>Flux status</title>"); // "/" is the status page
       assertThat(get(base(broker) + "/health").statusCode()).isEqualTo(200); // the longer prefix still wins
       assertThatThrownBy(() -> http.route("/health", exchange -> {}))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already routed");
+      assertThatThrownBy(() -> http.route("/", exchange -> {}))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already routed");
     }
   }

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import io.openegiz.flux.broker.config.HttpConfig;
+import io.openegiz.flux.broker.security.PasswordHash;
 import io.openegiz.flux.broker.status.StatusPage;
 import java.io.File;
 import java.io.InputStream;
@@ -14,10 +16,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -130,6 +135,35 @@ class StatusPageIT {
       HttpResponse<String> missing = get(client, base + "/nothing");
       assertThat(missing.statusCode()).isEqualTo(404);
       assertThat(missing.body()).contains("/nothing").contains("/status");
+      d.disconnect();
+    }
+  }
+
+  @Test
+  void behindBasicAuthThePageAsksForCredentialsAndWorksWithThem() throws Exception {
+    Path passwd = Files.writeString(tmp.resolve("passwd"), "operator:" + PasswordHash.create(
+        "open-sesame".getBytes(StandardCharsets.UTF_8), 1000, new SecureRandom()).encoded() + "\n");
+    try (TestBroker broker = TestBroker.start(b -> b.http(new HttpConfig(0, "127.0.0.1", "test", null, passwd)));
+        HeadlessChromium chromium = HeadlessChromium.start(tmp)) {
+      Mqtt5BlockingClient d = device(broker, "f1", "oven", "o1", "electrical", "2.0.0", -40);
+      HttpClient client = HttpClient.newHttpClient();
+      String base = HttpEndpointIT.base(broker);
+      for (String path : new String[] {"/", "/status", "/status/app.js", "/status/events", "/status/fleet.json"}) {
+        HttpResponse<String> r = get(client, base + path);
+        assertThat(r.statusCode()).as(path).isEqualTo(401);
+        assertThat(r.headers().firstValue("WWW-Authenticate")).as(path).hasValueSatisfying(
+            h -> assertThat(h).startsWith("Basic")); // what makes a browser ask for a user and password
+      }
+      // What the browser sends once the operator has answered its prompt.
+      String credentials = Base64.getEncoder().encodeToString("operator:open-sesame".getBytes(StandardCharsets.UTF_8));
+      chromium.send("Network.enable", "{}");
+      chromium.send("Network.setExtraHTTPHeaders", "{\"headers\":{\"Authorization\":\"Basic " + credentials + "\"}}");
+      chromium.navigate(base + "/");
+      await("the page, live, behind basic auth").atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        assertThat(chromium.eval("document.getElementById('link').dataset.state")).isEqualTo("live");
+        assertThat(chromium.eval("document.querySelector('tr[data-device=\"f1/oven/o1/electrical\"]')"
+            + "?.dataset.state")).isEqualTo("online");
+      });
       d.disconnect();
     }
   }
