@@ -18,12 +18,23 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.openegiz.flux.broker.config.BrokerConfig;
 import io.openegiz.flux.broker.config.ListenerConfig;
+import io.openegiz.flux.broker.http.Health;
+import io.openegiz.flux.broker.http.HealthHandler;
+import io.openegiz.flux.broker.http.HttpListener;
+import io.openegiz.flux.broker.http.BrokerCollectors;
+import io.openegiz.flux.broker.http.MetricsHandler;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.openegiz.flux.broker.config.SecurityConfig;
 import io.openegiz.flux.broker.routing.RetainedQuota;
 import io.openegiz.flux.broker.security.PublishBuckets;
 import io.openegiz.flux.broker.session.PersistentSessionQuota;
 import io.openegiz.flux.broker.metrics.CountingMetrics;
+import io.openegiz.flux.broker.routing.RouteTap;
 import io.openegiz.flux.broker.routing.Router;
+import io.openegiz.flux.broker.status.FleetView;
+import io.openegiz.flux.broker.status.StatusFeed;
+import io.openegiz.flux.broker.status.StatusPage;
 import io.openegiz.flux.broker.routing.SubscriptionTree;
 import io.openegiz.flux.broker.security.Authenticator;
 import io.openegiz.flux.broker.security.Authorizer;
@@ -33,6 +44,7 @@ import io.openegiz.flux.broker.session.SessionLimits;
 import io.openegiz.flux.broker.session.SessionPersistence;
 import io.openegiz.flux.broker.metrics.BrokerMetrics;
 import io.openegiz.flux.broker.session.SessionRecovery;
+import io.openegiz.flux.broker.session.Session;
 import io.openegiz.flux.broker.session.SessionRegistry;
 import io.openegiz.flux.broker.routing.DurableRetainedStore;
 import io.openegiz.flux.broker.store.DurableStore;
@@ -55,7 +67,9 @@ import io.openegiz.flux.broker.transport.TlsMaterial;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -79,7 +93,7 @@ public final class FluxBroker implements AutoCloseable {
   private final Authenticator givenAuthenticator;
   private final Authorizer givenAuthorizer;
   private RetainedStore retained;
-  private DurableStore store;
+  private volatile DurableStore store;
   private final Clock clock;
   private final int workerThreads;
   private final List<Channel> serverChannels = new ArrayList<>();
@@ -92,8 +106,14 @@ public final class FluxBroker implements AutoCloseable {
   private BrokerContext context;
   private DescriptorBudget descriptors;
   private SecurityServices security;
-  private boolean started;
-  private boolean stopped;
+  /** The status page's fleet view, fed by the router unless status_max_devices is 0; null without http_listener. */
+  private final FleetView fleet;
+  private StatusFeed statusFeed;
+  private final HttpListener http;
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private volatile boolean started;
+  private volatile boolean stopped;
+  private volatile int listenersBound;
 
   private FluxBroker(Builder b) {
     this.config = b.config;
@@ -103,6 +123,11 @@ public final class FluxBroker implements AutoCloseable {
     this.clock = b.clock;
     this.workerThreads = b.workerThreads;
     this.sysFigures = b.sysFigures;
+    this.http = config.http().enabled() ? new HttpListener(config.http()) : null;
+    if (http != null) {
+      http.route(HealthHandler.PATH, new HealthHandler(this::health));
+    }
+    this.fleet = http != null ? new FleetView(config.statusMaxDevices(), clock) : null;
   }
 
   /**
@@ -114,12 +139,19 @@ public final class FluxBroker implements AutoCloseable {
    */
   public static BrokerContext context(BrokerConfig config, SecurityServices security, RetainedStore retained,
       BrokerMetrics metrics, Clock clock, ScheduledExecutorService scheduler, SessionPersistence persistence) {
+    return context(config, security, retained, metrics, clock, scheduler, persistence, RouteTap.NONE);
+  }
+
+  /** As above, with {@code tap} shown every message routed (the status page's fleet view). */
+  public static BrokerContext context(BrokerConfig config, SecurityServices security, RetainedStore retained,
+      BrokerMetrics metrics, Clock clock, ScheduledExecutorService scheduler, SessionPersistence persistence,
+      RouteTap tap) {
     SubscriptionTree tree = new SubscriptionTree();
     WillGate wills = new WillGate(security.authorizer(), config.security(), security.audit(), metrics, clock);
     SessionRegistry sessions = new SessionRegistry(tree,
         new SessionLimits(config.maxQueuedMessages(), config.maxQueuedBytes()), metrics, clock, scheduler,
         wills, security.authorizer(), config.sessionOwnership());
-    Router router = new Router(tree, retained, sessions);
+    Router router = new Router(tree, retained, sessions, tap);
     SecurityConfig.RetainedTotals totals = config.security().retainedTotals();
     BrokerQuotas quotas = new BrokerQuotas(new RetainedQuota(totals.maxMessages(), totals.maxBytes()),
         new PersistentSessionQuota(sessions), new PublishBuckets());
@@ -164,7 +196,10 @@ public final class FluxBroker implements AutoCloseable {
     });
     DurableSessionPersistence persistence = store == null ? null : new DurableSessionPersistence(store);
     context = context(config, security, retained, metrics, clock, scheduler,
-        persistence == null ? SessionPersistence.NONE : persistence);
+        persistence == null ? SessionPersistence.NONE : persistence, routeTap());
+    if (http != null) {
+      serveStatusPage();
+    }
     if (persistence != null) {
       // The store does not record who set a retained message, so recovered ones count against
       // RetainedQuota.RESTORED: in the totals, not against any identity (docs/decisions.md).
@@ -172,11 +207,17 @@ public final class FluxBroker implements AutoCloseable {
       SessionRecovery.restore(recovered, context.sessions(), persistence, clock);
       context.quotas().persistentSessions().seed(context.sessions().all());
     }
+    if (http != null) {
+      exportMetrics();
+    }
     descriptors = DescriptorBudget.measure(); // after the event loops and the store took theirs
     Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     try {
       for (ListenerConfig l : config.listeners()) {
         bind(l, channelType);
+      }
+      if (http != null) {
+        http.start();
       }
     } catch (RuntimeException e) {
       close();
@@ -197,6 +238,31 @@ public final class FluxBroker implements AutoCloseable {
     String v = FluxBroker.class.getPackage().getImplementationVersion();
     sys = SysTree.start(config.sysInterval(), sources, context.router(), clock,
         "flux version " + (v == null ? "development build" : v), scheduler);
+  }
+
+  private void exportMetrics() {
+    String version = FluxBroker.class.getPackage().getImplementationVersion();
+    BrokerCollectors.register(registry, version == null ? "development" : version, metrics, context,
+        store == null ? null : store.stats(), config.persistenceLocation());
+    JvmMetrics.builder().register(registry);
+    http.route(MetricsHandler.PATH, new MetricsHandler(registry));
+  }
+
+  private void serveStatusPage() {
+    statusFeed = new StatusFeed(fleet, metrics, clock);
+    statusFeed.section("health", () -> health().checks()); // what /health says, on the page
+    StatusPage page = new StatusPage(statusFeed);
+    for (String path : StatusPage.PATHS) {
+      http.route(path, page);
+    }
+  }
+
+  /**
+   * The fleet view, when it tracks devices; otherwise no tap at all (without an HTTP endpoint nobody could
+   * see the fleet, and status_max_devices 0 turns it off).
+   */
+  private RouteTap routeTap() {
+    return fleet != null && fleet.maxDevices() > 0 ? fleet : RouteTap.NONE;
   }
 
   private RecoveredState openStore() {
@@ -269,6 +335,8 @@ public final class FluxBroker implements AutoCloseable {
       serverChannels.add(ch);
       InetSocketAddress bound = (InetSocketAddress) ch.localAddress();
       boundAddresses.add(bound);
+      listenersBound = boundAddresses.size();
+      metrics.listener(l.bindAddress() + ":" + bound.getPort()); // exported at 0 from the start
       LOG.info("listening for MQTT{} on {}:{} ({})", l.isTls() ? " over TLS (" + TlsContextLoader.provider() + ")" : "",
           l.bindAddress(), bound.getPort(), l.source());
     } catch (Exception e) {
@@ -288,6 +356,53 @@ public final class FluxBroker implements AutoCloseable {
 
   public CountingMetrics metrics() {
     return metrics;
+  }
+
+  /**
+   * The status page's feed (fleet, broker health, extra sections such as the archiver's); null before
+   * start or without http_listener.
+   */
+  public synchronized StatusFeed statusFeed() {
+    return statusFeed;
+  }
+
+  /**
+   * The registry {@code /metrics} serves: the broker's metrics and the JVM's once started with an
+   * {@code http_listener}; the archiver of {@code flux up} adds its own here.
+   */
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * The HTTP endpoint of {@code http_listener}, empty when none is configured. Other parts add their
+   * pages with {@link HttpListener#route}, before or after {@link #start()}.
+   */
+  public Optional<HttpListener> http() {
+    return Optional.ofNullable(http);
+  }
+
+  /** Readiness, as {@code /health} reports it: every MQTT listener bound, and not stopping. */
+  public Health health() {
+    Map<String, String> checks = new LinkedHashMap<>();
+    int bound = listenersBound; // volatile reads: /health never waits for a start or stop in progress
+    boolean running = started && !stopped;
+    checks.put("broker", running ? Health.OK : stopped ? "stopped" : "starting");
+    checks.put("listeners", bound == config.listeners().size()
+        ? Health.OK
+        : bound + " of " + config.listeners().size() + " bound");
+    DurableStore s = store;
+    if (config.persistence()) {
+      checks.put("store", s == null ? "closed" : s.stats().unavailable() ? "unavailable" : Health.OK);
+    }
+    return new Health(checks);
+  }
+
+  /** Messages queued for a client's session (beyond those in flight); 0 when it has none or before start. */
+  public int queuedMessages(String clientId) {
+    BrokerContext c = context();
+    Session s = c == null ? null : c.sessions().get(clientId);
+    return s == null ? 0 : s.queuedMessages();
   }
 
   /** The running broker's services, for tests and exporters; null before start. */
@@ -312,6 +427,9 @@ public final class FluxBroker implements AutoCloseable {
     if (sys != null) {
       sys.close();
     }
+    if (http != null) {
+      http.close();
+    }
     for (Channel ch : serverChannels) {
       ch.close().syncUninterruptibly();
     }
@@ -328,6 +446,9 @@ public final class FluxBroker implements AutoCloseable {
     }
     if (scheduler != null) {
       scheduler.shutdownNow();
+    }
+    if (statusFeed != null) {
+      statusFeed.close();
     }
     if (security != null) {
       security.close();

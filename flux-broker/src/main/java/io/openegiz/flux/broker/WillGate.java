@@ -62,6 +62,7 @@ final class WillGate implements Consumer<SessionRegistry.Will> {
     Message m = will.publishedAt(clock.millis());
     if (!authorizer.canPublish(owner, m.topic())) {
       metrics.messageDropped(DropReason.NOT_AUTHORIZED);
+      metrics.aclDenied(BrokerMetrics.AclAction.WILL);
       LOG.info("client {}: will on {} dropped: its identity may no longer publish there", owner.clientId(),
           m.topic());
       refused(AuditLog.Event.ACL_DENIED, owner, "denied", Map.of("action", "will", "topic", m.topic(),
@@ -80,6 +81,7 @@ final class WillGate implements Consumer<SessionRegistry.Will> {
       return;
     }
     metrics.messageDropped(DropReason.QUOTA_EXCEEDED);
+    metrics.quotaExceeded(r.key());
     LOG.info("client {}: retained will to {} dropped: {} reached", owner.clientId(), m.topic(), r.key());
     refused(AuditLog.Event.QUOTA_EXCEEDED, owner, "refused", Map.of("quota", r.key(), "topic", m.topic(),
         "will", true));

@@ -10,10 +10,13 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * Keeps the broker's package layering as docs/architecture.md draws it: no cycle between any two
- * packages, and every dependency pointing down (transport → protocol → session → routing → message;
+ * packages, and every dependency pointing down (transport and http, side by side at the top → protocol
+ * → session → routing → message;
  * store and security beside, used from above, using only message and config; config and metrics
  * leaves; {@code sys}, the $SYS tree, reads sessions, routing, store and metrics and is used by the root
- * only; the root package, {@link FluxBroker}, assembles everything and is used by nothing). A class
+ * only; status, the status page, sees routed messages through routing's tap, reads metrics and answers
+ * through http's helpers; the root package, {@link FluxBroker}, assembles everything and is used by
+ * nothing). A class
  * in a package no layer names fails too, so that a new package is placed on purpose.
  */
 @AnalyzeClasses(packages = "io.openegiz.flux.broker", importOptions = ImportOption.DoNotIncludeTests.class)
@@ -21,6 +24,7 @@ class ArchitectureTest {
 
   private static final String ROOT = "Broker";
   private static final String TRANSPORT = "Transport";
+  private static final String HTTP = "Http";
   private static final String PROTOCOL = "Protocol";
   private static final String SESSION = "Session";
   private static final String ROUTING = "Routing";
@@ -30,6 +34,7 @@ class ArchitectureTest {
   private static final String CONFIG = "Config";
   private static final String METRICS = "Metrics";
   private static final String SYS = "Sys";
+  private static final String STATUS = "Status";
 
   /** Every package is a slice of its own (the root package too): none may depend on another in a cycle. */
   @ArchTest
@@ -39,6 +44,7 @@ class ArchitectureTest {
   static final ArchRule layersPointDown = layeredArchitecture().consideringOnlyDependenciesInLayers()
       .layer(ROOT).definedBy("io.openegiz.flux.broker")
       .layer(TRANSPORT).definedBy("io.openegiz.flux.broker.transport..")
+      .layer(HTTP).definedBy("io.openegiz.flux.broker.http..")
       .layer(PROTOCOL).definedBy("io.openegiz.flux.broker.protocol..")
       .layer(SESSION).definedBy("io.openegiz.flux.broker.session..")
       .layer(ROUTING).definedBy("io.openegiz.flux.broker.routing..")
@@ -48,16 +54,19 @@ class ArchitectureTest {
       .layer(CONFIG).definedBy("io.openegiz.flux.broker.config..")
       .layer(METRICS).definedBy("io.openegiz.flux.broker.metrics..")
       .layer(SYS).definedBy("io.openegiz.flux.broker.sys..")
+      .layer(STATUS).definedBy("io.openegiz.flux.broker.status..")
       .ensureAllClassesAreContainedInArchitecture()
       .whereLayer(ROOT).mayNotBeAccessedByAnyLayer()
       .whereLayer(SYS).mayOnlyBeAccessedByLayers(ROOT)
       .whereLayer(SYS).mayOnlyAccessLayers(SESSION, ROUTING, MESSAGE, STORE, CONFIG, METRICS)
       .whereLayer(TRANSPORT).mayOnlyAccessLayers(PROTOCOL, SESSION, ROUTING, MESSAGE, STORE, SECURITY, CONFIG, METRICS)
+      .whereLayer(HTTP).mayOnlyAccessLayers(PROTOCOL, SESSION, ROUTING, MESSAGE, STORE, SECURITY, CONFIG, METRICS)
       .whereLayer(PROTOCOL).mayOnlyAccessLayers(SESSION, ROUTING, MESSAGE, STORE, SECURITY, CONFIG, METRICS)
       .whereLayer(SESSION).mayOnlyAccessLayers(ROUTING, MESSAGE, STORE, SECURITY, CONFIG, METRICS)
       .whereLayer(ROUTING).mayOnlyAccessLayers(MESSAGE, STORE, SECURITY, CONFIG, METRICS)
       .whereLayer(STORE).mayOnlyAccessLayers(MESSAGE, CONFIG, METRICS)
       .whereLayer(SECURITY).mayOnlyAccessLayers(MESSAGE, CONFIG, METRICS)
+      .whereLayer(STATUS).mayOnlyAccessLayers(HTTP, ROUTING, MESSAGE, CONFIG, METRICS)
       .whereLayer(MESSAGE).mayNotAccessAnyLayer()
       .whereLayer(CONFIG).mayNotAccessAnyLayer()
       .whereLayer(METRICS).mayNotAccessAnyLayer();

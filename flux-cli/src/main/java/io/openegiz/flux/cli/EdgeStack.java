@@ -8,6 +8,7 @@ import io.openegiz.flux.archiver.questdb.EmbeddedQuestDb;
 import io.openegiz.flux.broker.FluxBroker;
 import io.openegiz.flux.broker.config.BrokerConfig;
 import io.openegiz.flux.broker.config.ListenerConfig;
+import io.openegiz.flux.broker.status.StatusFeed;
 import io.openegiz.flux.fleet.sim.FleetConfig;
 import io.openegiz.flux.fleet.sim.FleetRunner;
 import java.io.PrintStream;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,9 +96,11 @@ final class EdgeStack implements AutoCloseable {
       String url = plan.archiverUrl() != null
           ? plan.archiverUrl()
           : brokerUrl(plan.broker().listeners(), broker.boundAddresses());
-      archiver = Archiver.start(ArchiverConfig.parse(archiverSettings(plan, url, questdb)));
+      ArchiverConfig archiving = ArchiverConfig.parse(archiverSettings(plan, url, questdb));
+      archiver = Archiver.start(archiving);
       running.set(archiver);
       awaitSubscribed(archiver);
+      showOnStatusPage(broker, archiver, archiving.clientId());
       FleetRunner runner = null;
       Thread thread = null;
       if (plan.fleet() > 0) {
@@ -141,6 +145,28 @@ final class EdgeStack implements AutoCloseable {
     out.put("archiver/retries", Long.toString(m.retries()));
     out.put("archiver/dead_letters", Long.toString(m.deadLetters()));
     return out;
+  }
+
+  /**
+   * The archiver's backlog on the broker's status page (with http_listener): what the broker queues for its
+   * session, what it holds unwritten, and what it wrote or set aside.
+   */
+  private static void showOnStatusPage(FluxBroker broker, Archiver archiver, String clientId) {
+    StatusFeed feed = broker.statusFeed();
+    if (feed == null) {
+      return;
+    }
+    feed.section("archiver", () -> {
+      ArchiverMetrics m = archiver.metrics();
+      Map<String, Object> values = new LinkedHashMap<>();
+      values.put("connected", archiver.connected());
+      values.put("queued_in_broker", broker.queuedMessages(clientId));
+      values.put("points_in_flight", m.pointsInFlight());
+      values.put("points_written", m.pointsWritten());
+      values.put("retries", m.retries());
+      values.put("dead_letters", m.deadLetters());
+      return values;
+    });
   }
 
   /**
@@ -196,6 +222,17 @@ final class EdgeStack implements AutoCloseable {
   private static String host(ListenerConfig l) {
     String a = l.bindAddress();
     return a.equals("0.0.0.0") || a.equals("::") || a.isEmpty() ? "127.0.0.1" : a.contains(":") ? "[" + a + "]" : a;
+  }
+
+  /** The status page's address (http_listener), when there is one. */
+  Optional<String> statusPage() {
+    return broker.http().filter(h -> broker.statusFeed() != null).map(h -> "http://"
+        + hostOf(h.address()) + ":" + h.port() + "/");
+  }
+
+  private static String hostOf(InetSocketAddress a) {
+    String h = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
+    return h.contains(":") ? "[" + h + "]" : h;
   }
 
   /** Where MQTT clients connect: the first listener. */

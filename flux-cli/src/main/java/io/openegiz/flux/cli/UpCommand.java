@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -42,6 +43,10 @@ final class UpCommand implements Callable<Integer> {
   Path data;
   @Option(names = "--port", description = "MQTT port on 127.0.0.1 when there is no -c (default: 1883).")
   Integer port;
+  @Option(names = "--http-port", paramLabel = "N",
+      description = "The status page, /metrics and /health on 127.0.0.1:N when there is no -c (default: none;"
+          + " with -c, its http_listener).")
+  Integer httpPort;
   @Option(names = "--questdb-port", defaultValue = "9000",
       description = "QuestDB console, SQL and line protocol on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
   int questdbPort;
@@ -117,6 +122,7 @@ final class UpCommand implements Callable<Integer> {
         "  MQTT             " + stack.mqtt(),
         "  QuestDB console  " + console + "  (SQL over HTTP: " + console + "/exec?query=...)",
         "  archiver         openegiz/# -> QuestDB, dead letters in " + data.resolve("dead-letters"),
+        "  status page      " + stack.statusPage().orElse("none (--http-port N, or http_listener in -c)"),
         "  fleet            " + (fleet == 0
             ? "none (--fleet N starts simulated sensors)"
             : fleet
@@ -135,13 +141,17 @@ final class UpCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "--port must be 1..65535, not " + p);
       }
       archiverPort = freePort();
-      return ConfigParser.parse("flux up", List.of("listener " + p + " 127.0.0.1",
+      List<String> lines = new ArrayList<>(List.of("listener " + p + " 127.0.0.1",
           "listener " + archiverPort + " 127.0.0.1", "allow_anonymous true",
-          "limits_for_listener " + archiverPort + " max_inflight_messages=10000 max_publish_rate=0")).config();
+          "limits_for_listener " + archiverPort + " max_inflight_messages=10000 max_publish_rate=0"));
+      if (httpPort != null) {
+        lines.add("http_listener " + httpPort + " 127.0.0.1");
+      }
+      return ConfigParser.parse("flux up", lines).config();
     }
-    if (port != null) {
-      throw new ParameterException(spec.commandLine(),
-          "--port applies without -c only; with -c the listeners come from " + configFile);
+    if (port != null || httpPort != null) {
+      throw new ParameterException(spec.commandLine(), (port != null ? "--port" : "--http-port")
+          + " applies without -c only; with -c the listeners come from " + configFile);
     }
     ConfigParser.Result parsed = ConfigParser.parse(configFile);
     parsed.warnings().forEach(w -> System.err.println("warning: " + w));

@@ -137,6 +137,35 @@ class UpIT {
     }
   }
 
+  /** The status page of {@code flux up --http-port}: flux fleet's devices online, and the archiver's backlog. */
+  @Test
+  void theStatusPageShowsTheSimulatedFleetAndTheArchiver() throws Exception {
+    mqtt = FluxProcess.freePort();
+    questdb = FluxProcess.freePort();
+    int http = FluxProcess.freePort();
+    FluxProcess stack = up("--fleet", "3", "--http-port", String.valueOf(http));
+    try {
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(stack.output())
+          .contains("status page      http://127.0.0.1:" + http + "/"));
+      URI json = URI.create("http://127.0.0.1:" + http + "/status/fleet.json");
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        JsonNode status = JSON.readTree(HTTP.send(HttpRequest.newBuilder(json).build(),
+            HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(status.path("fleet").path("online").asInt()).isEqualTo(3);
+        assertThat(status.path("archiver").path("connected").asBoolean()).isTrue();
+        assertThat(status.path("archiver").path("points_written").asLong()).isPositive();
+        assertThat(status.path("archiver").has("queued_in_broker")).isTrue();
+        JsonNode device = status.path("factories").path(0).path("equipment").path(0).path("devices").path(0);
+        assertThat(device.path("firmware").asString()).matches("\\d+\\.\\d+\\.\\d+");
+        assertThat(device.path("rssi").asInt()).isBetween(-127, 0);
+        assertThat(device.path("messages").asLong()).isPositive();
+      });
+      assertThat(stack.terminate(Duration.ofSeconds(60))).isZero();
+    } finally {
+      stack.close();
+    }
+  }
+
   @Test
   void killMinusNineOfTheWholeStackLosesNothingAcknowledged() throws Exception {
     mqtt = FluxProcess.freePort();

@@ -31,6 +31,9 @@ import java.util.List;
  * @param connectionLimits connections per identity, CONNECT size, unauthenticated connections per address
  * @param sysInterval seconds between two publications of the {@code $SYS} tree (Mosquitto's sys_interval,
  *     default 10); 0 publishes nothing
+ * @param http the HTTP endpoint ({@code /metrics}, {@code /health}, status page); {@link HttpConfig#NONE} by default
+ * @param statusMaxDevices devices the status page's fleet view tracks at most (default 10000); 0 turns
+ *     the fleet view off (docs/status-page.md)
  */
 public record BrokerConfig(
     List<ListenerConfig> listeners,
@@ -50,7 +53,9 @@ public record BrokerConfig(
     SessionOwnership sessionOwnership,
     SecurityConfig security,
     ConnectionLimits connectionLimits,
-    int sysInterval) {
+    int sysInterval,
+    HttpConfig http,
+    int statusMaxDevices) {
 
   public static final int DEFAULT_MAX_INFLIGHT = 100;
   public static final int DEFAULT_MAX_QUEUED_MESSAGES = 1000;
@@ -64,6 +69,8 @@ public record BrokerConfig(
   public static final int DEFAULT_SYS_INTERVAL = 10;
   /** Mosquitto's upper bound for sys_interval. */
   public static final int MAX_SYS_INTERVAL = 65535;
+  /** The spec's sensors per node (one factory, 10,000 sensors): each takes a few hundred bytes. */
+  public static final int DEFAULT_STATUS_MAX_DEVICES = 10_000;
 
   public BrokerConfig {
     listeners = List.copyOf(listeners);
@@ -95,6 +102,8 @@ public record BrokerConfig(
     b.security = security;
     b.connectionLimits = connectionLimits;
     b.sysInterval = sysInterval;
+    b.http = http;
+    b.statusMaxDevices = statusMaxDevices;
     return b;
   }
 
@@ -126,6 +135,8 @@ public record BrokerConfig(
     private SecurityConfig.RetainedTotals retainedTotals;
     private ConnectionLimits connectionLimits = ConnectionLimits.DEFAULTS;
     private int sysInterval = DEFAULT_SYS_INTERVAL;
+    private HttpConfig http = HttpConfig.NONE;
+    private int statusMaxDevices = DEFAULT_STATUS_MAX_DEVICES;
 
     public Builder listeners(List<ListenerConfig> v) { listeners = v; return this; }
     public Builder listener(int port, String address) {
@@ -165,6 +176,16 @@ public record BrokerConfig(
     /** Seconds between $SYS publications, 0 (off) to {@link #MAX_SYS_INTERVAL}. */
     public Builder sysInterval(int v) {
       sysInterval = v;
+      return this;
+    }
+    /** The HTTP endpoint; {@link HttpConfig#NONE} (the default) opens none. */
+    public Builder http(HttpConfig v) {
+      http = v;
+      return this;
+    }
+    /** Devices the status page tracks at most; 0 = no fleet view. */
+    public Builder statusMaxDevices(int v) {
+      statusMaxDevices = v;
       return this;
     }
     /** Subscriptions per session; 0 = no limit. */
@@ -223,7 +244,7 @@ public record BrokerConfig(
       return new BrokerConfig(listeners, allowAnonymous, maxInflightMessages, maxQueuedMessages,
           maxQueuedBytes, messageSizeLimit, packet, maxKeepalive, persistentClientExpiration,
           allowZeroLengthClientid, persistence, persistenceLocation, persistenceSyncMillis, connectTimeout,
-          sessionOwnership, security(), connectionLimits, sysInterval);
+          sessionOwnership, security(), connectionLimits, sysInterval, http, statusMaxDevices);
     }
   }
 }

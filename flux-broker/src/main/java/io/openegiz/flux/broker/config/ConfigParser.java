@@ -220,6 +220,7 @@ public final class ConfigParser {
     ListenerKeys.register(k);
     SecurityKeys.register(k);
     ConnectionKeys.register(k);
+    HttpKeys.register(k);
     return Collections.unmodifiableMap(k);
   }
 
@@ -246,6 +247,8 @@ public final class ConfigParser {
     k.put("sys_interval", number("an integer from 0 to " + BrokerConfig.MAX_SYS_INTERVAL + " seconds between two"
         + " publications of the $SYS topics (0 = no $SYS topics)", 0, BrokerConfig.MAX_SYS_INTERVAL,
         (s, n) -> s.builder.sysInterval(n.intValue())));
+    k.put("status_max_devices", number("an integer from 0 (no fleet view on the status page) to 1000000 devices",
+        0, 1_000_000, (s, n) -> s.builder.statusMaxDevices(n.intValue())));
     k.put("max_keepalive", number("an integer from 0 to 65535 seconds (0 = no maximum)", 0, 65535,
         (s, n) -> s.builder.maxKeepalive(n.intValue())));
   }
@@ -398,6 +401,10 @@ public final class ConfigParser {
     checkListenerClashes(s, declared);
     checkPacketSize(s);
     checkPerListenerSettings(s, declared);
+    HttpKeys.finish(s);
+    HttpKeys.checkClash(s, declared.isEmpty()
+        ? s.builder.build().listeners()
+        : declared.stream().map(Declared::listener).toList());
     List<Declared> built = ListenerKeys.finish(s, declared);
     if (s.queuedMessagesUnlimited && s.queuedBytesUnlimited) {
       Directive d = s.last.get("max_queued_messages");

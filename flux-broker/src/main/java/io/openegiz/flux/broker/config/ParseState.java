@@ -39,6 +39,8 @@ final class ParseState {
   boolean queuedMessagesUnlimited;
   boolean queuedBytesUnlimited;
   boolean perListenerSettings;
+  java.nio.file.Path httpTokenFile;
+  java.nio.file.Path httpPasswordFile;
 
   ParseState(String fileName) {
     this.fileName = fileName;

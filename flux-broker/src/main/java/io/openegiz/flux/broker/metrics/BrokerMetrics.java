@@ -2,21 +2,41 @@ package io.openegiz.flux.broker.metrics;
 
 /**
  * Everything the broker counts, behind one interface so Prometheus and $SYS exporters can be plugged
- * in. Implementations must be cheap and thread-safe: they are called on event loops.
+ * in. Implementations must be cheap and thread-safe: they are called on event loops, the per-message
+ * methods once per message (no map lookup, no allocation there). The label values of docs/metrics.md
+ * are the enums below in lower case.
  */
 public interface BrokerMetrics {
 
-  /** A client completed CONNECT. */
-  void clientConnected();
+  /** How a login was accepted ({@code flux_auth_successes_total}). */
+  enum AuthMethod {
+    PASSWORD, CERTIFICATE, ANONYMOUS
+  }
 
-  /** A connected client went away, for any reason. */
-  void clientDisconnected();
+  /** Why a login was refused ({@code flux_auth_failures_total}). */
+  enum AuthFailure {
+    BAD_CREDENTIALS, NO_CREDENTIALS, LOCKED_OUT, SERVER_BUSY, INVALID_IDENTITY
+  }
+
+  /** What an ACL refused ({@code flux_acl_denied_total}). */
+  enum AclAction { PUBLISH, SUBSCRIBE, READ, WILL }
+
+  /** Which limit acted ({@code flux_rate_limited_total}). */
+  enum RateLimit {
+    PUBLISH_RATE, SUBSCRIBE_RATE, CONNECTS_PER_ADDRESS
+  }
+
+  /** A client completed CONNECT on {@code listener} ("ADDRESS:PORT"). */
+  void clientConnected(String listener);
+
+  /** A connected client of {@code listener} went away, for any reason. */
+  void clientDisconnected(String listener);
 
   /** A PUBLISH arrived from a client. */
-  void messageReceived(int payloadBytes);
+  void messageReceived(int qos, int payloadBytes);
 
-  /** A PUBLISH was written to a client. */
-  void messageSent(int payloadBytes);
+  /** A PUBLISH was written to a client, at the delivery QoS. */
+  void messageSent(int qos, int payloadBytes);
 
   /** A message was not delivered to one subscriber. */
   void messageDropped(DropReason reason);
@@ -29,16 +49,31 @@ public interface BrokerMetrics {
   /** An audit event was dropped because the audit writer could not keep up. */
   void auditEventDropped();
 
+  /** A login was accepted. */
+  default void authSucceeded(AuthMethod method) {}
+
+  /** A login was refused. */
+  default void authFailed(AuthFailure reason) {}
+
+  /** An ACL refused an action: every refusal, even those the audit log aggregates. */
+  default void aclDenied(AclAction action) {}
+
+  /** A rate limit acted. */
+  default void rateLimited(RateLimit limit) {}
+
+  /** A quota refused something; {@code quota} is the key of the limit, e.g. "max_retained_messages". */
+  default void quotaExceeded(String quota) {}
+
   /** A metrics sink that counts nothing. */
   BrokerMetrics NOOP = new BrokerMetrics() {
     @Override
-    public void clientConnected() {}
+    public void clientConnected(String listener) {}
     @Override
-    public void clientDisconnected() {}
+    public void clientDisconnected(String listener) {}
     @Override
-    public void messageReceived(int payloadBytes) {}
+    public void messageReceived(int qos, int payloadBytes) {}
     @Override
-    public void messageSent(int payloadBytes) {}
+    public void messageSent(int qos, int payloadBytes) {}
     @Override
     public void messageDropped(DropReason reason) {}
     @Override

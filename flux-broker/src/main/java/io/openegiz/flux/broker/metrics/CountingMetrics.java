@@ -1,64 +1,160 @@
 package io.openegiz.flux.broker.metrics;
 
-import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-/** In-process counters for every metric; the source the exporters read from. */
+/**
+ * In-process counters for every metric; the source the exporters ({@code /metrics}, $SYS) read from.
+ * Per-message counters are arrays of {@link LongAdder} indexed by QoS or by an enum's ordinal: an
+ * increment is one striped add, with no lookup and no allocation.
+ */
 public final class CountingMetrics implements BrokerMetrics {
+  /** The quota keys {@code flux_quota_exceeded_total} lists; others (connections) are counted elsewhere. */
+  public static final List<String> QUOTAS = List.of("max_retained_messages", "max_retained_bytes",
+      "max_retained_messages_per_identity", "max_retained_bytes_per_identity", "max_subscriptions_per_session",
+      "max_persistent_sessions_per_identity");
+
   private final LongAdder connected = new LongAdder();
   private final LongAdder connectionsTotal = new LongAdder();
-  private final LongAdder messagesReceived = new LongAdder();
-  private final LongAdder messagesSent = new LongAdder();
-  private final LongAdder payloadBytesReceived = new LongAdder();
-  private final LongAdder payloadBytesSent = new LongAdder();
+  private final Map<String, Listener> listeners = new ConcurrentHashMap<>();
+  private final LongAdder[] received = adders(3);
+  private final LongAdder[] receivedBytes = adders(3);
+  private final LongAdder[] sent = adders(3);
+  private final LongAdder[] sentBytes = adders(3);
   private final LongAdder bytesReceived = new LongAdder();
   private final LongAdder bytesSent = new LongAdder();
   private final LongAdder auditEventsDropped = new LongAdder();
-  private final Map<DropReason, LongAdder> drops = new EnumMap<>(DropReason.class);
+  private final LongAdder[] drops = adders(DropReason.values().length);
+  private final LongAdder[] authSuccesses = adders(AuthMethod.values().length);
+  private final LongAdder[] authFailures = adders(AuthFailure.values().length);
+  private final LongAdder[] aclDenials = adders(AclAction.values().length);
+  private final LongAdder[] rateLimits = adders(RateLimit.values().length);
+  private final LongAdder[] quotas = adders(QUOTAS.size());
 
-  public CountingMetrics() {
-    for (DropReason r : DropReason.values()) {
-      drops.put(r, new LongAdder());
+  /** The connection counters of one listener ("ADDRESS:PORT"). */
+  public static final class Listener {
+    private final LongAdder open = new LongAdder();
+    private final LongAdder opened = new LongAdder();
+
+    public long connections() { return open.sum(); }
+    public long opened() { return opened.sum(); }
+  }
+
+  private static LongAdder[] adders(int n) {
+    LongAdder[] a = new LongAdder[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = new LongAdder();
     }
+    return a;
+  }
+
+  /** The label value of an enum constant: its name in lower case, as docs/metrics.md lists them. */
+  public static String label(Enum<?> e) {
+    return e.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Creates the counters of a listener, so that it is exported at 0 before its first connection. */
+  public Listener listener(String name) {
+    return listeners.computeIfAbsent(name, n -> new Listener());
+  }
+
+  /** Every listener's counters, by name. */
+  public Map<String, Listener> listeners() {
+    return Map.copyOf(listeners);
   }
 
   @Override
-  public void clientConnected() { connected.increment(); connectionsTotal.increment(); }
+  public void clientConnected(String listener) {
+    connected.increment();
+    connectionsTotal.increment();
+    Listener l = listener(listener);
+    l.open.increment();
+    l.opened.increment();
+  }
+
   @Override
-  public void clientDisconnected() { connected.decrement(); }
+  public void clientDisconnected(String listener) {
+    connected.decrement();
+    listener(listener).open.decrement();
+  }
+
   @Override
-  public void messageReceived(int n) { messagesReceived.increment(); payloadBytesReceived.add(n); }
+  public void messageReceived(int qos, int n) {
+    received[qos].increment();
+    receivedBytes[qos].add(n);
+  }
+
   @Override
-  public void messageSent(int n) { messagesSent.increment(); payloadBytesSent.add(n); }
+  public void messageSent(int qos, int n) {
+    sent[qos].increment();
+    sentBytes[qos].add(n);
+  }
+
   @Override
-  public void messageDropped(DropReason reason) { drops.get(reason).increment(); }
+  public void messageDropped(DropReason reason) { drops[reason.ordinal()].increment(); }
   @Override
   public void bytesReceived(long n) { bytesReceived.add(n); }
   @Override
   public void bytesSent(long n) { bytesSent.add(n); }
   @Override
   public void auditEventDropped() { auditEventsDropped.increment(); }
+  @Override
+  public void authSucceeded(AuthMethod method) { authSuccesses[method.ordinal()].increment(); }
+  @Override
+  public void authFailed(AuthFailure reason) { authFailures[reason.ordinal()].increment(); }
+  @Override
+  public void aclDenied(AclAction action) { aclDenials[action.ordinal()].increment(); }
+  @Override
+  public void rateLimited(RateLimit limit) { rateLimits[limit.ordinal()].increment(); }
+
+  @Override
+  public void quotaExceeded(String quota) {
+    int i = QUOTAS.indexOf(quota);
+    if (i >= 0) {
+      quotas[i].increment();
+    }
+  }
 
   /** Clients connected now. */
   public long clientsConnected() { return connected.sum(); }
   public long connectionsTotal() { return connectionsTotal.sum(); }
-  public long messagesReceived() { return messagesReceived.sum(); }
-  public long messagesSent() { return messagesSent.sum(); }
-  public long payloadBytesReceived() { return payloadBytesReceived.sum(); }
-  public long payloadBytesSent() { return payloadBytesSent.sum(); }
+  public long messagesReceived() { return sum(received); }
+  public long messagesReceived(int qos) { return received[qos].sum(); }
+  public long messagesSent() { return sum(sent); }
+  public long messagesSent(int qos) { return sent[qos].sum(); }
+  public long payloadBytesReceived() { return sum(receivedBytes); }
+  public long payloadBytesReceived(int qos) { return receivedBytes[qos].sum(); }
+  public long payloadBytesSent() { return sum(sentBytes); }
+  public long payloadBytesSent(int qos) { return sentBytes[qos].sum(); }
   public long bytesReceived() { return bytesReceived.sum(); }
   public long bytesSent() { return bytesSent.sum(); }
   /** Audit events dropped because the audit writer could not keep up (also warned about in the log). */
   public long auditEventsDropped() {
     return auditEventsDropped.sum();
   }
-  public long dropped(DropReason reason) { return drops.get(reason).sum(); }
+  public long dropped(DropReason reason) { return drops[reason.ordinal()].sum(); }
+  public long authSuccesses(AuthMethod method) { return authSuccesses[method.ordinal()].sum(); }
+  public long authFailures(AuthFailure reason) { return authFailures[reason.ordinal()].sum(); }
+  /** ACL refusals; a read refusal is the drop {@link DropReason#READ_NOT_AUTHORIZED}, counted once there. */
+  public long aclDenials(AclAction action) {
+    return action == AclAction.READ ? dropped(DropReason.READ_NOT_AUTHORIZED) : aclDenials[action.ordinal()].sum();
+  }
+  public long rateLimitedCount(RateLimit limit) { return rateLimits[limit.ordinal()].sum(); }
+  public long quotaExceededCount(String quota) { return quotas[QUOTAS.indexOf(quota)].sum(); }
 
   /** All drops, whatever the reason. */
   public long droppedTotal() {
+    return sum(drops);
+  }
+
+  private static long sum(LongAdder[] adders) {
     long n = 0;
-    for (LongAdder a : drops.values()) n += a.sum();
+    for (LongAdder a : adders) {
+      n += a.sum();
+    }
     return n;
   }
 }

@@ -1,5 +1,7 @@
 package io.openegiz.flux.broker.protocol;
 
+import io.openegiz.flux.broker.metrics.CountingMetrics;
+import io.openegiz.flux.broker.metrics.BrokerMetrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.mqtt.MqttConnAckMessage;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
@@ -142,6 +144,7 @@ final class ConnectProcessor {
     String why = locked
         ? "too many failed logins for this user or address: locked"
         : "too many logins being checked from this address";
+    broker.metrics().authFailed(locked ? BrokerMetrics.AuthFailure.LOCKED_OUT : BrokerMetrics.AuthFailure.SERVER_BUSY);
     broker.security().audit().record(AuditLog.Event.AUTH_FAILURE, listener, ctx.channel().remoteAddress(),
         r.clientId(), creds.username(), "refused", Map.of("reason", why));
     refuse(locked ? ReasonCode.V3_NOT_AUTHORIZED : ReasonCode.V3_SERVER_UNAVAILABLE,
@@ -166,6 +169,7 @@ final class ConnectProcessor {
     }
     MqttConnectionHandler.LOG.info("client {} at {}: certificate refused as identity: {}", clientId,
         ctx.channel().remoteAddress(), why);
+    broker.metrics().authFailed(BrokerMetrics.AuthFailure.INVALID_IDENTITY);
     broker.security().audit().record(AuditLog.Event.AUTH_FAILURE, listener, ctx.channel().remoteAddress(),
         clientId, null, "refused", Map.of("method", "certificate", "reason", why));
     refuse(ReasonCode.V3_NOT_AUTHORIZED, ReasonCode.NOT_AUTHORIZED, "not authorized");
@@ -177,6 +181,11 @@ final class ConnectProcessor {
    * passwords gets slower with every wrong one.
    */
   private void authFailed(Request r, String username, Authenticator.Result result, AuthThrottle.Ticket ticket) {
+    broker.metrics().authFailed(result.badCredentials()
+        ? BrokerMetrics.AuthFailure.BAD_CREDENTIALS
+        : result.outcome() == Authenticator.Outcome.SERVER_BUSY
+            ? BrokerMetrics.AuthFailure.SERVER_BUSY
+            : BrokerMetrics.AuthFailure.NO_CREDENTIALS);
     broker.security().audit().record(AuditLog.Event.AUTH_FAILURE, listener, ctx.channel().remoteAddress(),
         r.clientId(), username, "refused", Map.of("reason", result.reason()));
     // The detail (unknown user or wrong password) stays in the audit log: on the wire both look the
@@ -273,13 +282,22 @@ final class ConnectProcessor {
         problem == null || problem != 0);
   }
 
+  private void authenticated(ClientIdentity identity, String username) {
+    BrokerMetrics.AuthMethod method = username == null
+        ? BrokerMetrics.AuthMethod.ANONYMOUS
+        : tls != null && tls.identityFromCertificate()
+            ? BrokerMetrics.AuthMethod.CERTIFICATE
+            : BrokerMetrics.AuthMethod.PASSWORD;
+    broker.metrics().authSucceeded(method);
+    c.audit(identity, AuditLog.Event.AUTH_SUCCESS, "accepted", Map.of("method", CountingMetrics.label(method)));
+  }
+
   private void accept(Request r, MqttConnectVariableHeader h, MqttConnectPayload p, String username) {
     ClientIdentity identity = new ClientIdentity(r.clientId(), username, ctx.channel().remoteAddress(), listener);
-    c.audit(identity, AuditLog.Event.AUTH_SUCCESS, "accepted", Map.of("method", username == null
-        ? "anonymous"
-        : tls != null && tls.identityFromCertificate() ? "certificate" : "password"));
+    authenticated(identity, username);
     if (!broker.connectionCaps().acquireIdentity(username, r.clientId(), ctx.channel())) {
       int max = broker.config().connectionLimits().maxConnectionsPerIdentity();
+      broker.metrics().quotaExceeded("max_connections_per_identity");
       c.audit(identity, AuditLog.Event.QUOTA_EXCEEDED, "refused",
           Map.of("quota", "max_connections_per_identity", "limit", max));
       refuse(ReasonCode.V3_SERVER_UNAVAILABLE, ReasonCode.QUOTA_EXCEEDED, "identity " + username + " already holds "
@@ -289,6 +307,7 @@ final class ConnectProcessor {
     SessionRegistry.Will will = will(h, p, identity);
     if (will != null && !broker.authorizer().canPublish(identity, will.message().topic())) {
       // a will is a PUBLISH made later: the same right is needed now, and again when it goes out
+      broker.metrics().aclDenied(BrokerMetrics.AclAction.WILL);
       c.audit(identity, AuditLog.Event.ACL_DENIED, "denied", Map.of("action", "will", "topic",
           will.message().topic(), "when", "connect"));
       refuse(ReasonCode.V3_NOT_AUTHORIZED, ReasonCode.NOT_AUTHORIZED,
@@ -328,7 +347,7 @@ final class ConnectProcessor {
       ctx.pipeline().addBefore(ctx.name(), HandlerNames.KEEP_ALIVE,
           new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
     }
-    broker.metrics().clientConnected();
+    broker.metrics().clientConnected(listener);
     MqttConnectionHandler.LOG.debug("client {} connected from {} (MQTT {}, session present {})", r.clientId(),
         ctx.channel().remoteAddress(), v5 ? "5.0" : "3.1.1", opened.sessionPresent());
     if (!broker.sessions().attach(opened.session(), c)) return; // taken over first: being closed, reads no more

@@ -1,5 +1,6 @@
 package io.openegiz.flux.broker.protocol;
 
+import io.openegiz.flux.broker.metrics.BrokerMetrics;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -221,6 +222,9 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
 
   /** An ACL refusal, audited in bounded form (see {@link DenialAudit}). */
   void denied(String action, String topic) {
+    broker.metrics().aclDenied(action.equals("subscribe")
+        ? BrokerMetrics.AclAction.SUBSCRIBE
+        : BrokerMetrics.AclAction.PUBLISH);
     denials.denied(action, topic);
   }
 
@@ -454,7 +458,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
       denials.close();
       p.quotas().close();
       broker.sessions().disconnected(p.session(), this, normalDisconnect ? null : p.negotiated().will());
-      broker.metrics().clientDisconnected();
+      broker.metrics().clientDisconnected(listener);
     }
   }
 

@@ -49,7 +49,7 @@ final class PublishProcessor {
       return;
     }
     byte[] payload = ByteBufUtil.getBytes(p.payload());
-    broker.metrics().messageReceived(payload.length);
+    broker.metrics().messageReceived(qos, payload.length);
     if (qos > 0 && overReceiveMaximum(qos, id)) {
       return;
     }

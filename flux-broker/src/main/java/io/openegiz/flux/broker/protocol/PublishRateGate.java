@@ -1,5 +1,6 @@
 package io.openegiz.flux.broker.protocol;
 
+import io.openegiz.flux.broker.metrics.BrokerMetrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageType;
@@ -66,6 +67,7 @@ final class PublishRateGate {
       return false;
     }
     int rate = limits.maxPublishRate();
+    broker.metrics().rateLimited(BrokerMetrics.RateLimit.PUBLISH_RATE);
     if (broker.config().security().rateAction() == SecurityConfig.RateAction.DISCONNECT) {
       c.audit(AuditLog.Event.RATE_LIMITED, "disconnected", Map.of("rate", rate));
       c.disconnect(ReasonCode.MESSAGE_RATE_TOO_HIGH, "more than " + rate + " PUBLISH per second");

@@ -81,6 +81,7 @@ final class QuotaGate {
 
   /** Audits the first refusal of a quota at once; true when it was the first. */
   private boolean refused(String quota, long limit, String what, String value) {
+    broker.metrics().quotaExceeded(quota);
     Integer n = refusals.merge(quota, 1, Integer::sum);
     if (n == 1) {
       c.audit(identity, AuditLog.Event.QUOTA_EXCEEDED, "refused", Map.of("quota", quota, "limit", limit, what, value));

@@ -1,5 +1,6 @@
 package io.openegiz.flux.broker.protocol;
 
+import io.openegiz.flux.broker.metrics.BrokerMetrics;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessageIdAndPropertiesVariableHeader;
@@ -65,6 +66,7 @@ final class SubscribeProcessor {
     for (int i = 0; filterBucket != null && i < n; i++) {
       if (!filterBucket.tryTake(now)) {
         int rate = broker.config().security().subscribeRate().perSecond();
+        broker.metrics().rateLimited(BrokerMetrics.RateLimit.SUBSCRIBE_RATE);
         c.audit(AuditLog.Event.RATE_LIMITED, "disconnected", Map.of("packet", packet, "filter_rate", rate));
         c.disconnect(ReasonCode.MESSAGE_RATE_TOO_HIGH, "more than " + rate + " topic filters per second in"
             + " SUBSCRIBE and UNSUBSCRIBE");

@@ -22,11 +22,14 @@ public final class Router {
   private final SubscriptionTree tree;
   private final RetainedStore retained;
   private final Subscribers sessions;
+  private final RouteTap tap;
 
-  public Router(SubscriptionTree tree, RetainedStore retained, Subscribers sessions) {
+  /** A router; {@code tap} sees every message it routes ({@link RouteTap#NONE}, or the status page's fleet view). */
+  public Router(SubscriptionTree tree, RetainedStore retained, Subscribers sessions, RouteTap tap) {
     this.tree = tree;
     this.retained = retained;
     this.sessions = sessions;
+    this.tap = tap;
   }
 
   /** Publishes a message: stores it if retained, and delivers it; returns how many sessions got it. */
@@ -49,6 +52,7 @@ public final class Router {
    * then offers it to every matching session at once; online delivery does not wait for the disk.
    */
   public Routed route(Message m, Consumer<Subscriber> pressure, int inboundQos2PacketId) {
+    tap.routed(m);
     CompletableFuture<Void> retainedDone = m.retain() ? retained.putDurably(m) : DONE;
     Collector c = new Collector(m, pressure);
     c.held = new ArrayList<>();
@@ -84,6 +88,7 @@ public final class Router {
    * its high watermark, so the publisher can pause reading until it drains.
    */
   public int publish(Message m, Consumer<Subscriber> pressure) {
+    tap.routed(m);
     if (m.retain()) {
       retained.put(m);
     }

@@ -93,7 +93,6 @@ public final class Session implements Subscriber {
   public boolean mayReceive(String topic) { return acl.allows(identity, topic); }
   void identity(ClientIdentity id) { identity = id; }
   public boolean online() { return connection != null; }
-  public long queuedBytes() { return queuedBytes.get(); } // as max_queued_bytes counts them
   public long expiryIntervalSeconds() { return expiryIntervalSeconds; }
   public void expiryIntervalSeconds(long s) { expiryIntervalSeconds = s; }
   public boolean ended() { return ended; }
@@ -108,10 +107,9 @@ public final class Session implements Subscriber {
     return subscriptions;
   }
 
-  /** Messages waiting in the queue (not counting those in flight). */
-  public int queuedMessages() {
-    return queuedMessages.get();
-  }
+  public int queuedMessages() { return queuedMessages.get(); } // waiting, beyond those in flight
+  public long queuedBytes() { return queuedBytes.get(); } // as max_queued_bytes counts them
+  public int inflightMessages() { return inflight.size(); } // read without the lock: a scrape may lag a moment
 
   /**
    * Queues a message for the client. Called from any thread. A QoS 0 message is dropped (and counted)
@@ -308,7 +306,7 @@ public final class Session implements Subscriber {
   /** The reader may still read it (the ACL reloaded, the session taken over since); if not, a counted drop. */
   private boolean mayRead(Delivery d) {
     boolean allowed = mayReceive(d.message().topic()); // remembered per topic until a reload or a takeover
-    if (!allowed) metrics.messageDropped(DropReason.READ_NOT_AUTHORIZED);
+    if (!allowed) metrics.messageDropped(DropReason.READ_NOT_AUTHORIZED); // also flux_acl_denied_total{action="read"}
     return allowed;
   }
 

@@ -136,6 +136,7 @@ final class GroupCommitWriter implements AutoCloseable {
       durable |= op.durable;
     }
     boolean sync = durable && options.sync() == StoreOptions.Sync.GROUP_COMMIT;
+    long start = System.nanoTime();
     try {
       if (failing) {
         kv.reopen();
@@ -145,7 +146,7 @@ final class GroupCommitWriter implements AutoCloseable {
       fail(ops, e);
       return;
     }
-    stats.committed(ops.size(), sync);
+    stats.committed(ops.size(), sync, System.nanoTime() - start);
     if (!sync && unsyncedSinceNanos < 0) {
       unsyncedSinceNanos = System.nanoTime();
     }
@@ -190,8 +191,9 @@ final class GroupCommitWriter implements AutoCloseable {
     // at most a redelivery after a crash, never a loss.
     if (closing || age >= TimeUnit.MILLISECONDS.toNanos(options.periodicSyncMillis())) {
       try {
+        long start = System.nanoTime();
         kv.sync();
-        stats.synced();
+        stats.synced(System.nanoTime() - start);
         unsyncedSinceNanos = -1;
       } catch (Exception e) {
         failing = true;

@@ -1,5 +1,6 @@
 package io.openegiz.flux.broker.transport;
 
+import io.openegiz.flux.broker.metrics.BrokerMetrics;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
@@ -40,8 +41,11 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
     this.listener = listener;
     this.listenerPort = listenerPort;
     this.connectGuard = new ConnectRateGuard(broker.config().security().maxConnectsPerAddress(),
-        remote -> broker.security().audit().record(AuditLog.Event.CONNECTION_THROTTLED, listener, remote, null,
-            null, "refused", Map.of("limit_per_second", broker.config().security().maxConnectsPerAddress())));
+        remote -> {
+          broker.metrics().rateLimited(BrokerMetrics.RateLimit.CONNECTS_PER_ADDRESS);
+          broker.security().audit().record(AuditLog.Event.CONNECTION_THROTTLED, listener, remote, null,
+              null, "refused", Map.of("limit_per_second", broker.config().security().maxConnectsPerAddress()));
+        });
     this.tls = tls;
     this.connections = connections;
     this.byteCounter = new ByteCounter(broker.metrics());

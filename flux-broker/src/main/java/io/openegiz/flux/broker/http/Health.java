@@ -1,0 +1,20 @@
+package io.openegiz.flux.broker.http;
+
+import java.util.Map;
+
+/**
+ * What {@code /health} reports: ready when every check is "ok"; each check names a part and its state.
+ *
+ * @param checks part name to state ("ok", or what is wrong: "stopping", "unavailable" ...), in order
+ */
+public record Health(Map<String, String> checks) {
+  public static final String OK = "ok";
+
+  public Health {
+    checks = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(checks));
+  }
+
+  public boolean ready() {
+    return checks.values().stream().allMatch(OK::equals);
+  }
+}
