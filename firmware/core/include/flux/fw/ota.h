@@ -49,6 +49,9 @@ struct OtaOutcome {
 /** Compares semantic versions by SemVer 2.0 precedence (build metadata ignored): <0, 0 or >0. */
 int compare_semver(const std::string& a, const std::string& b);
 
+/** The verdict's name as reported on the status topic, e.g. "HashMismatch". */
+const char* ota_verdict_name(OtaVerdict verdict);
+
 /** One sentence naming a verdict, e.g. "the signature does not verify with the built-in key". */
 const char* ota_verdict_text(OtaVerdict verdict);
 
