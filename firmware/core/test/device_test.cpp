@@ -238,7 +238,7 @@ TEST_CASE("an invalid command is counted and not answered; ota is answered not_s
   CHECK(rig.transport.on("/response").empty());
   CHECK(rig.log.lines.back().find("interval_seconds: 61 is not an integer from 1 to 60") != std::string::npos);
   rig.device->on_message(topic, R"({"command":"ota","request_id":"req-43","url":"https://fw.example/1.3.0.bin",)"
-                                R"("sha256":")" + std::string(64, 'a') + R"(","signature":"c2ln","version":"1.3.0"})");
+                                R"("sha256":")" + std::string(64, 'a') + R"(","signature":"c2ln","version":"1.3.0","manifest":"bWFu"})");
   auto answers = rig.transport.on("/response");
   REQUIRE(answers.size() == 1);
   CHECK(answers[0].payload.find(R"("command":"ota","result":"not_supported")") != std::string::npos);

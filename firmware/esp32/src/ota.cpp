@@ -6,7 +6,7 @@
 // manifest, model, anti-rollback) checks the manifest before esp_https_ota_begin, an ImageCheck is fed each
 // chunk esp_https_ota_perform writes, and esp_https_ota_finish sets the boot slot only when it accepts.
 // Until then the board answers as `flux fleet` does.
-flux::fw::OtaOutcome EspOtaHandler::handle(const flux::fw::OtaCommand& command) {
+flux::fw::OtaOutcome EspOtaHandler::handle(const flux::fw::OtaCommand& command, flux::fw::OtaProgress&) {
   return {"not_supported", "signed OTA is not in this firmware build yet; " + command.version +
                                " not installed, firmware unchanged"};
 }

@@ -5,7 +5,7 @@
 
 class EspOtaHandler : public flux::fw::OtaHandler {
  public:
-  flux::fw::OtaOutcome handle(const flux::fw::OtaCommand& command) override;
+  flux::fw::OtaOutcome handle(const flux::fw::OtaCommand& command, flux::fw::OtaProgress& progress) override;
   /**
    * A freshly booted image is kept only after it has reconnected and published (rollback otherwise):
    * called by main once the first telemetry is acknowledged.
