@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
     description = {"Signed firmware updates (OTA) of the devices: an ECDSA P-256 signing key, a signed manifest",
         "per image, an HTTPS server for the images, a staged rollout over MQTT and the devices' progress.",
         "See docs/ota.md."},
-    subcommands = {OtaCommand.Keygen.class, OtaCommand.Sign.class})
+    subcommands = {OtaCommand.Keygen.class, OtaCommand.Sign.class, OtaServeCommand.class, OtaRolloutCommand.class,
+        OtaStatusCommand.class})
 final class OtaCommand implements Runnable {
   @Spec
   CommandSpec spec;
