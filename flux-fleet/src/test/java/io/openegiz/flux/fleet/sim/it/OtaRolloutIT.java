@@ -131,6 +131,11 @@ class OtaRolloutIT {
       Rollout.Result second = rollout.run(plan("fw-1.3.0.bin"));
       assertThat(second.allSucceeded()).as(String.join("\n", rolloutLog)).isTrue();
       assertThat(second.outcomes()).extracting(Rollout.Outcome::deviceId).containsExactlyElementsOf(DEVICES);
+      // --max-downloads 1: the second device of the wave is sent the update only once the first has downloaded.
+      List<String> lines = List.copyOf(rolloutLog);
+      assertThat(lines.indexOf(lines.stream().filter(l -> l.startsWith("esp32-mixer001-elec: sent")).findFirst()
+          .orElseThrow())).isGreaterThan(lines.indexOf(lines.stream()
+              .filter(l -> l.startsWith("esp32-oven001-elec: installed 1.3.0")).findFirst().orElseThrow()));
       await().atMost(WAIT).untilAsserted(() -> assertThat(statuses.latest().values())
           .allSatisfy(s -> assertThat(s.status().diagnostics().firmwareVersion()).isEqualTo("1.3.0")));
       for (String id : DEVICES) {
