@@ -127,6 +127,14 @@ void DirectorySlots::discard() {
   std::remove(path("next.manifest.json").c_str());
 }
 
+bool DirectorySlots::commit(std::string& error) {
+  // next.bin is the slot the next boot runs on trial (the boot record says so); all of it is on disk.
+  bool ok = next_ != nullptr && std::fflush(next_) == 0;
+  close();
+  if (!ok) error = path("next.bin") + ": could not be completed";
+  return ok;
+}
+
 bool DirectorySlots::promote(std::string& error) {
   close();
   if (std::rename(path("next.bin").c_str(), path("current.bin").c_str()) != 0 ||

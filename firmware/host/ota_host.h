@@ -35,6 +35,7 @@ class DirectorySlots : public fw::ImageSlots {
              std::string& error) override;
   bool write(const uint8_t* data, size_t length, std::string& error) override;
   void discard() override;
+  bool commit(std::string& error) override;
   bool promote(std::string& error) override;
   fw::BootRecord load() override;
   bool save(const fw::BootRecord& record, std::string& error) override;

@@ -138,6 +138,10 @@ OtaOutcome OtaUpdater::handle(const OtaCommand& command, OtaProgress& progress) 
     slots_.discard();
     return refuse(progress, id, m.version, verdict, detail);
   }
+  if (!slots_.commit(detail)) {
+    slots_.discard();
+    return fail(progress, id, m.version, detail);
+  }
   record_.trial_version = m.version;
   record_.trial_boots = 0;
   reboot_ = true;

@@ -62,6 +62,7 @@ struct FakeSlots : ImageSlots {
     next.clear();
     next_manifest.clear();
   }
+  bool commit(std::string&) override { return true; }
   bool promote(std::string&) override {
     current = next;
     ++promotions;

@@ -48,6 +48,8 @@ class ImageSlots {
   virtual bool write(const uint8_t* data, size_t length, std::string& error) = 0;
   /** Throws away what the inactive slot holds. */
   virtual void discard() = 0;
+  /** The checked image is complete: make the inactive slot the one the next boot runs, on trial. */
+  virtual bool commit(std::string& error) = 0;
   /** The image on trial is kept: the inactive slot becomes the active one. */
   virtual bool promote(std::string& error) = 0;
   virtual BootRecord load() = 0;
