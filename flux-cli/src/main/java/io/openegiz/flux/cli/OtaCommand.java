@@ -15,9 +15,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code flux ota}: signed firmware updates of the ESP32 devices (G-7, FR-1.8, SEC-8). See docs/ota.md. */
 @Command(name = "ota", mixinStandardHelpOptions = true,
-    description = {"Signed firmware updates (OTA) of the devices: an ECDSA P-256 signing key, a signed manifest",
-        "per image, an HTTPS server for the images, a staged rollout over MQTT and the devices' progress.",
-        "See docs/ota.md."},
+    description = {"Signed firmware updates (OTA) of the devices.",
+        "An ECDSA P-256 signing key, a signed manifest per image, an HTTPS server for the images, a staged rollout"
+            + " over MQTT and each device's progress. See docs/ota.md."},
     subcommands = {OtaCommand.Keygen.class, OtaCommand.Sign.class, OtaServeCommand.class, OtaRolloutCommand.class,
         OtaStatusCommand.class})
 final class OtaCommand implements Runnable {
@@ -55,11 +55,10 @@ final class OtaCommand implements Runnable {
 
   /** {@code flux ota keygen}. */
   @Command(name = "keygen", mixinStandardHelpOptions = true,
-      description = {"Makes the OTA signing key pair (ECDSA P-256): DIR/" + OtaKeys.PRIVATE_FILE
-          + " (PKCS#8 PEM, mode 600;",
-          "it never leaves this machine) and DIR/" + OtaKeys.PUBLIC_FILE
-              + " (PEM; built into the firmware, given to",
-          "flux-device --ota-key). Never overwrites a key."})
+      description = {"Makes the OTA signing key pair (ECDSA P-256).",
+          "DIR/" + OtaKeys.PRIVATE_FILE + " (PKCS#8 PEM, mode 600; it never leaves this machine) and DIR/"
+              + OtaKeys.PUBLIC_FILE + " (PEM; built into the firmware, given to flux-device --ota-key)."
+              + " Never overwrites a key."})
   static final class Keygen extends Base {
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = "ota-keys",
         description = "Directory of the key pair (default ${DEFAULT-VALUE}; created if missing).")
@@ -76,11 +75,10 @@ final class OtaCommand implements Runnable {
 
   /** {@code flux ota sign}. */
   @Command(name = "sign",
-      description = {"Signs a firmware image: writes IMAGE" + SignedManifest.MANIFEST_SUFFIX
-          + " (model, version, size, SHA-256) and",
-          "IMAGE" + SignedManifest.SIGNATURE_SUFFIX
-              + " (ECDSA P-256 over SHA-256 of the manifest bytes, DER, base64), the",
-          "form the devices verify (firmware/README.md, \"OTA manifest\")."})
+      description = {"Signs a firmware image: writes its manifest and signature beside it.",
+          "IMAGE" + SignedManifest.MANIFEST_SUFFIX + " (model, version, size, SHA-256) and IMAGE"
+              + SignedManifest.SIGNATURE_SUFFIX + " (ECDSA P-256 over SHA-256 of the manifest bytes, DER, base64),"
+              + " the form the devices verify (docs/ota.md)."})
   static final class Sign extends Base {
     // No mixinStandardHelpOptions: its --version would take the image version's name.
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")

@@ -17,11 +17,12 @@ import picocli.CommandLine.Option;
 
 /** {@code flux ota rollout}. */
 @Command(name = "rollout", mixinStandardHelpOptions = true,
-    description = {"Sends a signed update (QoS 1 ota command on each device's .../command topic, carrying the",
-        "manifest and the URL) in waves: a canary wave first, then waves of --wave devices, at most",
-        "--max-downloads downloading at once. Stops before the next wave when the canary fails or the failure",
-        "rate so far is above --max-failure-rate. A device succeeds when its status reports confirmed.",
-        "Exit status 0 when every device confirmed, 1 otherwise."})
+    description = {"Sends a signed update to devices in waves, a canary first, and follows them.",
+        "A QoS 1 ota command on each device's .../command topic carries the manifest and the URL: a canary wave"
+            + " first, then waves of --wave devices, at most --max-downloads downloading at once. Stops before the"
+            + " next wave when the canary fails or the failure rate so far is above --max-failure-rate. A device"
+            + " succeeds when its status reports confirmed. Exit status 0 when every device confirmed, 1"
+            + " otherwise."})
 final class OtaRolloutCommand extends OtaCommand.Base {
   @Option(names = "--manifest", required = true, paramLabel = "FILE",
       description = "IMAGE.manifest.json written by flux ota sign (its .manifest.sig beside it).")
@@ -72,6 +73,10 @@ final class OtaRolloutCommand extends OtaCommand.Base {
   @Override
   int execute() throws Exception {
     SignedManifest signed = SignedManifest.read(manifest);
+    List<String> problems = plan(signed, targets.devices == null ? List.of() : targets.devices).problems();
+    if (!problems.isEmpty()) {
+      throw new OtaException(String.join("; ", problems));
+    }
     try (DeviceStatuses statuses = DeviceStatuses.connect(broker.broker())) {
       long until = System.nanoTime() + Duration.ofSeconds(discover).toNanos();
       List<String> devices = targets.devices;
@@ -93,12 +98,16 @@ final class OtaRolloutCommand extends OtaCommand.Base {
       Rollout.Result result = new Rollout(statuses, Clock.systemUTC(), line -> {
         out.println(line);
         out.flush();
-      }).run(new Rollout.Plan(signed, url, devices, canary, wave, maxDownloads, maxFailureRate,
-          Duration.ofSeconds(timeout)));
+      }).run(plan(signed, devices));
       long ok = result.outcomes().stream().filter(Rollout.Outcome::succeeded).count();
       out.printf("%d confirmed, %d failed, %d not started%s%n", ok, result.outcomes().size() - ok,
           result.notStarted().size(), result.stopReason() == null ? "" : "; stopped: " + result.stopReason());
       return result.allSucceeded() ? 0 : 1;
     }
+  }
+
+  private Rollout.Plan plan(SignedManifest signed, List<String> devices) {
+    return new Rollout.Plan(signed, url, devices, canary, wave, maxDownloads, maxFailureRate,
+        Duration.ofSeconds(timeout));
   }
 }

@@ -8,9 +8,10 @@ import picocli.CommandLine.Option;
 
 /** {@code flux ota serve}. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-    description = {"Serves the signed images of a directory over HTTPS (TLS 1.3) with byte ranges, so devices",
-        "resume interrupted downloads. Uses the broker's certificate and key (flux certs server); the devices",
-        "already trust its CA. Any other HTTPS server with Range support does as well. Stops on Ctrl-C."})
+    description = {"Serves the images of a directory over HTTPS (TLS 1.3) with byte ranges.",
+        "Devices resume interrupted downloads with Range. Give it the broker's certificate and key (flux certs"
+            + " server): the devices already trust its CA. Any other HTTPS server with Range support does as well."
+            + " Stops on Ctrl-C."})
 final class OtaServeCommand extends OtaCommand.Base {
   @Option(names = "--dir", required = true, paramLabel = "DIR", description = "Directory of the images.")
   Path dir;

@@ -9,9 +9,9 @@ import picocli.CommandLine.Option;
 
 /** {@code flux ota status}. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = {"Each device's firmware and last OTA step, from the devices' retained statuses",
-        "(openegiz/+/+/+/+/status): device, online/offline, running version, OTA state, its version, request",
-        "and detail."})
+    description = {"Each device's firmware and last OTA step.",
+        "From the devices' retained statuses (openegiz/+/+/+/+/status): device, online/offline, running version,"
+            + " OTA state, its version, request and detail."})
 final class OtaStatusCommand extends OtaCommand.Base {
   @Option(names = "--wait", defaultValue = "2", paramLabel = "SECONDS",
       description = "How long to collect statuses (default ${DEFAULT-VALUE}).")

@@ -82,9 +82,12 @@ public final class DeviceStatuses implements AutoCloseable {
           .send().get(CONNECT_SECONDS, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       client.disconnect();
-      Throwable cause = e.getCause() == null ? e : e.getCause();
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
       throw new OtaException("cannot connect to the broker at " + broker.host() + ":" + broker.port() + ": "
-          + cause.getMessage(), cause);
+          + root.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new OtaException("interrupted while connecting", e);

@@ -50,14 +50,11 @@ public final class Rollout {
   public record Plan(SignedManifest manifest, String url, List<String> devices, int canary, int waveSize,
       int maxDownloads, double maxFailureRate, Duration timeout) {
 
-    /** Every problem with the plan, each naming the option; empty when usable. */
+    /** Every problem with the options of the plan, each naming the option; empty when usable. */
     public List<String> problems() {
       List<String> errors = new ArrayList<>();
       if (!url.matches("https://\\S+") || url.length() > 512) {
         errors.add("--url: \"" + url + "\" is not an https:// URL of at most 512 characters without spaces");
-      }
-      if (devices.isEmpty()) {
-        errors.add("--devices: no device to update");
       }
       if (canary < 1) {
         errors.add("--canary: " + canary + "; accepted: 1 or more devices");
@@ -108,7 +105,10 @@ public final class Rollout {
 
   /** Runs the plan; every device must have a retained status already (its topic is where it is reached). */
   public Result run(Plan plan) throws OtaException, InterruptedException {
-    List<String> problems = plan.problems();
+    List<String> problems = new ArrayList<>(plan.problems());
+    if (plan.devices().isEmpty()) {
+      problems.add("--devices: no device to update");
+    }
     if (!problems.isEmpty()) {
       throw new OtaException(String.join("; ", problems));
     }
