@@ -80,12 +80,16 @@ class OtaRolloutIT {
   }
 
   private DeviceProcess device(String id, String sensor, String equipmentId) throws Exception {
+    return device(id, sensor, equipmentId, pub);
+  }
+
+  private DeviceProcess device(String id, String sensor, String equipmentId, Path otaKey) throws Exception {
     TlsBroker.ClientFiles files = broker.clientFiles(id);
     Path state = Files.createDirectories(dir.resolve("state-" + id));
     DeviceProcess p = DeviceProcess.start(dir, id, List.of("--device-id", id, "--sensor", sensor,
         "--equipment-type", "oven", "--equipment-id", equipmentId, "--host", "127.0.0.1", "--port",
         String.valueOf(broker.port()), "--cafile", files.ca().toString(), "--cert", files.cert().toString(), "--key",
-        files.key().toString(), "--rate", "10", "--ota-key", pub.toString(), "--state-dir", state.toString(),
+        files.key().toString(), "--rate", "10", "--ota-key", otaKey.toString(), "--state-dir", state.toString(),
         "--model", MODEL));
     processes.add(p);
     return p;
@@ -160,6 +164,28 @@ class OtaRolloutIT {
       assertThat(again.outcomes().get(0).detail())
           .isEqualTo("NotNewer: version 1.3.0 is not newer than the running 1.3.0 (no downgrade)");
       assertThat(httpLog).hasSize(gets);
+    }
+  }
+
+  @Test
+  void aFailureRateAboveTheLimitAfterTheCanaryStopsTheRollout() throws Exception {
+    // The second device was built with another OTA key: it refuses the signature, 1 failure of 2 is above 0.4.
+    Path otherKey = OtaKeys.generate(dir.resolve("other-keys")).publicKey();
+    device("esp32-oven001-therm", "thermal", "oven-001");
+    device("esp32-oven001-elec", "electrical", "oven-001", otherKey);
+    device("esp32-mixer001-elec", "electrical", "mixer-001");
+    try (DeviceStatuses statuses = operator()) {
+      await().atMost(WAIT).until(() -> statuses.latest().keySet().containsAll(DEVICES));
+      Rollout.Result result = new Rollout(statuses, Clock.systemUTC(), rolloutLog::add)
+          .run(new Rollout.Plan(signed, url("fw-1.3.0.bin"), DEVICES, 1, 1, 1, 0.4, WAIT));
+      assertThat(result.outcomes()).extracting(Rollout.Outcome::state)
+          .containsExactly(Status.Ota.State.CONFIRMED, Status.Ota.State.REFUSED);
+      assertThat(result.outcomes().get(1).detail())
+          .isEqualTo("BadSignature: the manifest's signature does not verify with the built-in OTA key");
+      assertThat(result.stopReason()).isEqualTo("failure rate 1/2 is above --max-failure-rate 0.4");
+      assertThat(result.notStarted()).containsExactly("esp32-mixer001-elec");
+      assertThat(statuses.latest().get("esp32-mixer001-elec").status().diagnostics().firmwareVersion())
+          .isEqualTo("0.1.0");
     }
   }
 
