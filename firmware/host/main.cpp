@@ -7,8 +7,6 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -52,11 +50,7 @@ int main(int argc, char** argv) {
   }
   std::string ota_key_pem;
   if (!options.ota_key.empty()) {
-    std::ifstream in(options.ota_key, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    ota_key_pem = text.str();
-    if (!in) {
+    if (!host::read_file(options.ota_key, ota_key_pem)) {
       errors.push_back("--ota-key: \"" + options.ota_key + "\" cannot be read; accepted: the PEM public key of flux ota keygen");
     } else if (std::string e = fw::MbedtlsManifestVerifier(ota_key_pem).key_error(); !e.empty()) {
       errors.push_back("--ota-key: \"" + options.ota_key + "\": " + e + "; accepted: the PEM public key of flux ota keygen");

@@ -33,15 +33,6 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
   return size * count;
 }
 
-bool slurp(const std::string& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::stringstream s;
-  s << in.rdbuf();
-  out = s.str();
-  return true;
-}
-
 std::string one_line(std::string s) {
   for (char& c : s) {
     if (c == '\n' || c == '\r') c = ' ';
@@ -50,6 +41,15 @@ std::string one_line(std::string s) {
 }
 
 }  // namespace
+
+bool read_file(const std::string& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::stringstream s;
+  s << in.rdbuf();
+  out = s.str();
+  return !in.bad();
+}
 
 bool CurlImageSource::fetch(const std::string& url, uint64_t offset, fw::ChunkSink& sink, std::string& error) {
   CURL* curl = curl_easy_init();
@@ -92,7 +92,7 @@ bool DirectorySlots::begin(const std::string& manifest_bytes, fw::ChunkSink& sin
   close();
   resume_from = 0;
   std::string previous, partial;
-  if (slurp(path("next.manifest.json"), previous) && previous == manifest_bytes && slurp(path("next.bin"), partial)) {
+  if (read_file(path("next.manifest.json"), previous) && previous == manifest_bytes && read_file(path("next.bin"), partial)) {
     // The same image, interrupted: what is there is hashed again and the download goes on after it.
     if (!partial.empty() && sink.chunk(reinterpret_cast<const uint8_t*>(partial.data()), partial.size())) {
       resume_from = partial.size();

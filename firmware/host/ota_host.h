@@ -9,6 +9,9 @@
 
 namespace flux::host {
 
+/** Reads a whole file; false when it cannot be read. */
+bool read_file(const std::string& path, std::string& out);
+
 /** HTTPS only, TLS 1.3, the server verified against {@code cafile} (or the system's CAs when empty). */
 class CurlImageSource : public fw::ImageSource {
  public:

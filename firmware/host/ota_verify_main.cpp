@@ -2,24 +2,11 @@
 // `flux ota sign` in Java, verified here by the same mbedTLS code the device runs) and for an operator who
 // wants to check a signed image before a rollout.
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "flux/fw/ota.h"
+#include "ota_host.h"
 
-namespace {
-
-bool slurp(const std::string& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::stringstream s;
-  s << in.rdbuf();
-  out = s.str();
-  return true;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   if (argc != 7) {
@@ -33,7 +20,7 @@ int main(int argc, char** argv) {
   const char* names[] = {argv[1], argv[2], argv[3], argv[4]};
   std::string* outs[] = {&key, &manifest, &sig64, &image};
   for (int i = 0; i < 4; ++i) {
-    if (!slurp(names[i], *outs[i])) {
+    if (!flux::host::read_file(names[i], *outs[i])) {
       std::fprintf(stderr, "flux-ota-verify: %s: cannot read\n", names[i]);
       return 2;
     }
