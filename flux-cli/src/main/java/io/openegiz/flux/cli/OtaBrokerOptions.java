@@ -18,13 +18,13 @@ final class OtaBrokerOptions {
   Path cafile;
 
   @Option(names = "--cert", paramLabel = "FILE",
-      description = "PEM client certificate (its CN is the user the ACL knows, e.g. egizcore).")
+      description = "PEM client certificate (its CN is the username where the listener takes it so).")
   Path cert;
 
   @Option(names = "--key", paramLabel = "FILE", description = "PEM private key of --cert.")
   Path key;
 
-  @Option(names = "--username", description = "Username (password authentication).")
+  @Option(names = "--username", description = "Username, e.g. egizcore (the shipped ACL lets it send commands).")
   String username;
 
   @Option(names = "--password", description = "Password.")

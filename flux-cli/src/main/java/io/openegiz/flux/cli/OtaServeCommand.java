@@ -17,7 +17,7 @@ final class OtaServeCommand extends OtaCommand.Base {
   Path dir;
 
   @Option(names = "--cert", required = true, paramLabel = "FILE",
-      description = "PEM server certificate, e.g. certs/servers/broker.crt.")
+      description = "PEM server certificate, e.g. certs/server.crt (flux certs server).")
   Path cert;
 
   @Option(names = "--key", required = true, paramLabel = "FILE", description = "PEM private key of --cert.")
