@@ -111,9 +111,10 @@ public final class DeviceStatuses implements AutoCloseable {
     return Map.copyOf(latest);
   }
 
-  /** Called with every status from now on, on the client's thread. */
-  public void onStatus(Consumer<Seen> listener) {
+  /** Calls {@code listener} with every status from now on, on the client's thread, until the result is run. */
+  public Runnable onStatus(Consumer<Seen> listener) {
     listeners.add(listener);
+    return () -> listeners.remove(listener);
   }
 
   /** Publishes a command at QoS 1 and waits for its PUBACK. */

@@ -119,7 +119,16 @@ public final class Rollout {
           + DeviceStatuses.STATUS_FILTER + "; a device is reached through the topics of its retained status");
     }
     BlockingQueue<DeviceStatuses.Seen> updates = new LinkedBlockingQueue<>();
-    statuses.onStatus(updates::add);
+    Runnable unsubscribe = statuses.onStatus(updates::add);
+    try {
+      return runWaves(plan, seen, updates);
+    } finally {
+      unsubscribe.run();
+    }
+  }
+
+  private Result runWaves(Plan plan, Map<String, DeviceStatuses.Seen> seen,
+      BlockingQueue<DeviceStatuses.Seen> updates) throws OtaException, InterruptedException {
     String run = "ota-" + plan.manifest().manifest().version() + "-" + Long.toString(clock.millis(), 36);
     List<Outcome> outcomes = new ArrayList<>();
     List<List<String>> waves = waves(plan);
