@@ -36,7 +36,14 @@ Behaviour:
   --buffer N               readings kept while offline, 1 to 1000 (default 1000; FR-1.7)
   --backoff-max SECONDS    longest reconnect delay, 1 to 300 (default 30)
   --seed N                 seed of the simulated physics (default 1)
-  --state-dir DIR          where settings changed by commands (the interval) survive a restart
+  --state-dir DIR          where settings changed by commands (the interval) and the OTA slots survive a restart
+OTA (signed updates, docs/ota.md):
+  --ota-key FILE           the OTA public key (PEM, EC P-256, from flux ota keygen): accept signed updates;
+                           needs --state-dir (DIR/ota holds the image slots and the boot record)
+  --ota-cafile FILE        CA of the HTTPS image server (default: --cafile, else the system's CAs)
+  --model M                the board model an image must be for (default esp32-{sensor}, e.g. esp32-electrical)
+  --ota-trial SECONDS      a new image must reconnect and publish within this after its boot, else it is rolled
+                           back (default 120)
   --help                   this text
 
 The sensor level of the topics is electrical, thermal or ambient (environmental), as in flux fleet.
@@ -79,7 +86,8 @@ std::vector<std::string> parse_options(const std::vector<std::string>& args, Hos
   static const char* const kKnown[] = {"--host", "--port", "--cafile", "--cert", "--key", "--username", "--password",
                                        "--device-id", "--sensor", "--factory", "--equipment-type", "--equipment-id",
                                        "--topic-prefix", "--thing-id", "--interval", "--rate", "--heartbeat",
-                                       "--buffer", "--backoff-max", "--seed", "--state-dir"};
+                                       "--buffer", "--backoff-max", "--seed", "--state-dir", "--ota-key",
+                                       "--ota-cafile", "--model", "--ota-trial"};
   for (size_t i = 0; i < args.size(); ++i) {
     std::string name = args[i];
     std::string value;
@@ -190,6 +198,19 @@ std::vector<std::string> parse_options(const std::vector<std::string>& args, Hos
     out.device.backoff_cap_ms = static_cast<uint32_t>(seconds * 1000 + 0.5);
   }
   out.device.firmware_version = FLUX_FIRMWARE_VERSION;
+  out.ota_key = has("--ota-key") ? v["--ota-key"] : "";
+  out.ota_cafile = has("--ota-cafile") ? v["--ota-cafile"] : "";
+  out.model = has("--model") ? v["--model"] : std::string("esp32-") + fw::sensor_kind_name(out.kind);
+  if (!fw::check_level("--model", out.model).empty()) {
+    errors.push_back("--model: \"" + out.model + "\"; accepted: 1 to 64 characters of a-z, 0-9, '-' and '_'");
+  }
+  if (!out.ota_key.empty() && !has("--state-dir")) {
+    errors.push_back("--ota-key: needs --state-dir, where the image slots and the boot record are kept");
+  }
+  if (has("--ota-cafile") && out.ota_key.empty()) errors.push_back("--ota-cafile: only with --ota-key");
+  if (number("--ota-trial", 5, 3600, "5 to 3600 seconds", seconds)) {
+    out.ota_trial_ms = static_cast<uint32_t>(seconds * 1000 + 0.5);
+  }
 
   if (errors.empty()) {
     std::string problems = out.device.validate();

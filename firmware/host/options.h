@@ -15,6 +15,10 @@ struct HostOptions {
   std::string cafile, cert, key, username, password;
   bool password_given = false;
   std::string state_dir;
+  std::string ota_key;     // PEM EC P-256 public key: OTA enabled (needs state_dir for the slots)
+  std::string ota_cafile;  // CA of the image server; default: cafile
+  std::string model;       // the board model an image must be for; default esp32-{sensor kind}
+  uint32_t ota_trial_ms = 120000;
   uint64_t seed = 1;
   fw::SensorKind kind = fw::SensorKind::Electrical;
   fw::DeviceSettings device;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "flux/fw/json.h"
+#include "flux/fw/topics.h"
 
 namespace flux::fw {
 
@@ -26,14 +27,20 @@ bool digits(const std::string& s, size_t& i) {
   return i > start;
 }
 
-bool base64_ok(const std::string& s) {
-  if (s.size() < 4 || s.size() > 1024) return false;
+bool base64_within(const std::string& s, size_t max) {
+  if (s.size() < 4 || s.size() > max) return false;
   size_t i = 0;
   while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '+' || s[i] == '/')) ++i;
   if (i == 0) return false;
   size_t pad = s.size() - i;
   return pad <= 2 && s.find_first_not_of('=', i) == std::string::npos;
 }
+
+bool base64_ok(const std::string& s) { return base64_within(s, 1024); }
+
+bool manifest_ok(const std::string& s) { return base64_within(s, 1024); }
+
+bool device_id_ok(const std::string& s) { return check_level("device_id", s).empty(); }
 
 bool sha256_ok(const std::string& s) {
   if (s.size() != 64) return false;
@@ -153,14 +160,18 @@ bool parse_command(const std::string& json, Command& out, std::string& error) {
     return true;
   }
   if (command->second.text == "ota") {
-    c.allow_only({"command", "request_id", "url", "sha256", "signature", "version"});
+    c.allow_only({"command", "request_id", "url", "sha256", "signature", "version", "manifest", "device_id"});
     const std::string* id = c.string("request_id", request_id_ok, kRequestId);
     const std::string* url = c.string("url", https_ok, "an https:// URL of at most 512 characters without spaces");
     const std::string* sha = c.string("sha256", sha256_ok, "64 lowercase hex digits");
     const std::string* sig = c.string("signature", base64_ok, "base64 of 4 to 1024 characters");
     const std::string* ver = c.string("version", is_semver, "a semantic version such as 1.2.3");
+    const std::string* man = c.string("manifest", manifest_ok, "base64 of 4 to 1024 characters (the signed manifest)");
+    const std::string* dev = f.count("device_id") != 0
+                                 ? c.string("device_id", device_id_ok, "1 to 64 characters of a-z, 0-9, '-' and '_'")
+                                 : nullptr;
     if (!error.empty()) return false;
-    out = OtaCommand{*id, *url, *sha, *sig, *ver};
+    out = OtaCommand{*id, *url, *sha, *sig, *ver, *man, dev == nullptr ? std::string() : *dev};
     return true;
   }
   error = "command: \"" + command->second.text + "\" is not known; accepted: \"set_interval\", \"ota\"";

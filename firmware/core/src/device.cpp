@@ -72,6 +72,7 @@ void Device::poll() {
     // After a stall (a blocked loop) the schedule resumes instead of firing a burst of catch-up readings.
     if (next_sample_ms_ <= now) next_sample_ms_ = now + interval_ms_;
   }
+  if (ota_ != nullptr) ota_->poll(now, *this);
   switch (link_) {
     case Link::Waiting:
       if (!stopping_ && now >= next_connect_ms_) {
@@ -190,6 +191,8 @@ void Device::on_published(int message_id) {
     if (it->message_id == message_id) {
       inflight_.erase(it);
       ++counters_.acked;
+      // FR-1.8: a reading acknowledged after a reconnect is what keeps an image on trial.
+      if (ota_ != nullptr) ota_->on_delivered(*this);
       deliver();
       return;
     }
@@ -203,8 +206,15 @@ void Device::publish_status() {
   Diagnostics d{system_.free_heap(), system_.wifi_reconnects(), static_cast<uint32_t>(counters_.mqtt_reconnects),
                 uptime_s(now), settings_.firmware_version};
   // FR-1.5: status at QoS 2, retained, so a late subscriber sees the current state at once.
-  transport_.publish(settings_.identity.status_topic(), online_status_json(settings_.identity.device_id, *utc, d), 2,
-                     true);
+  transport_.publish(settings_.identity.status_topic(),
+                     online_status_json(settings_.identity.device_id, *utc, d,
+                                        ota_ == nullptr ? nullptr : ota_->last_report()),
+                     2, true);
+}
+
+void Device::report(const OtaReport& step) {
+  log_.info("OTA " + step.version + " (" + step.request_id + "): " + step.state + ": " + step.detail);
+  if (link_ == Link::Connected) publish_status();
 }
 
 int Device::stop() {
@@ -239,13 +249,17 @@ void Device::handle_command(const std::string& payload) {
     return;
   }
   const auto& ota = std::get<OtaCommand>(command);
+  if (!ota.device_id.empty() && ota.device_id != settings_.identity.device_id) {
+    log_.info("OTA " + ota.request_id + " is addressed to " + ota.device_id + ", not to this device: ignored");
+    return;
+  }
   log_.info("OTA to " + ota.version + " from " + ota.url + " requested (" + ota.request_id + ")");
   if (ota_ == nullptr) {
     answer(ota.request_id, "ota", "not_supported",
            "this firmware build has no OTA support; " + ota.version + " not installed, firmware unchanged");
     return;
   }
-  OtaOutcome outcome = ota_->handle(ota);
+  OtaOutcome outcome = ota_->handle(ota, *this);
   answer(ota.request_id, "ota", outcome.result, outcome.detail);
 }
 

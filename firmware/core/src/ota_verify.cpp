@@ -86,6 +86,19 @@ int compare_semver(const std::string& a, const std::string& b) {
   return px.size() == py.size() ? 0 : (px.size() < py.size() ? -1 : 1);
 }
 
+const char* ota_verdict_name(OtaVerdict verdict) {
+  switch (verdict) {
+    case OtaVerdict::Accepted: return "Accepted";
+    case OtaVerdict::Malformed: return "Malformed";
+    case OtaVerdict::BadSignature: return "BadSignature";
+    case OtaVerdict::WrongModel: return "WrongModel";
+    case OtaVerdict::NotNewer: return "NotNewer";
+    case OtaVerdict::SizeMismatch: return "SizeMismatch";
+    case OtaVerdict::HashMismatch: return "HashMismatch";
+  }
+  return "?";
+}
+
 const char* ota_verdict_text(OtaVerdict verdict) {
   switch (verdict) {
     case OtaVerdict::Accepted: return "accepted";

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "flux/fw/json.h"
+#include "flux/fw/ota.h"
 #include "flux/fw/platform.h"
 
 namespace flux::fw {
@@ -119,7 +120,8 @@ std::string telemetry_json(const DeviceIdentity& id, int64_t utc_ms, const Measu
   return w.str();
 }
 
-std::string online_status_json(const std::string& device_id, int64_t utc_ms, const Diagnostics& d) {
+std::string online_status_json(const std::string& device_id, int64_t utc_ms, const Diagnostics& d,
+                               const OtaReport* ota) {
   JsonWriter w;
   w.begin_object()
       .field("device_id", device_id)
@@ -131,8 +133,17 @@ std::string online_status_json(const std::string& device_id, int64_t utc_ms, con
       .field_int("mqtt_reconnects", d.mqtt_reconnects)
       .field_int("uptime_seconds", d.uptime_seconds)
       .field("firmware_version", d.firmware_version)
-      .end_object()
       .end_object();
+  if (ota != nullptr) {
+    // The last OTA step (status.schema.json "ota"), so flux ota status reads each device's progress.
+    w.begin_object("ota")
+        .field("request_id", ota->request_id)
+        .field("state", ota->state)
+        .field("version", ota->version)
+        .field("detail", ota->detail.substr(0, 256))
+        .end_object();
+  }
+  w.end_object();
   return w.str();
 }
 

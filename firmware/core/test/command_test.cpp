@@ -18,9 +18,16 @@ TEST_CASE("ota is read") {
   std::string error;
   std::string sha(64, 'a');
   REQUIRE(parse_command(R"({"command":"ota","request_id":"r1","url":"https://fw.example/1.3.0.bin","sha256":")" + sha +
-                            R"(","signature":"c2lnbmF0dXJl","version":"1.3.0"})",
+                            R"(","signature":"c2lnbmF0dXJl","version":"1.3.0","manifest":"bWFuaWZlc3Q=",)"
+                            R"("device_id":"esp32-oven001-elec"})",
                         c, error));
   CHECK(std::get<OtaCommand>(c).version == "1.3.0");
+  CHECK(std::get<OtaCommand>(c).manifest == "bWFuaWZlc3Q=");
+  CHECK(std::get<OtaCommand>(c).device_id == "esp32-oven001-elec");
+  CHECK_FALSE(parse_command(R"({"command":"ota","request_id":"r1","url":"https://fw.example/1.3.0.bin","sha256":")" +
+                                sha + R"(","signature":"c2lnbmF0dXJl","version":"1.3.0"})",
+                            c, error));
+  CHECK(error == "manifest: is required");
 }
 
 TEST_CASE("invalid commands are refused as the schema refuses them, naming every field") {

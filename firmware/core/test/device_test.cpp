@@ -170,7 +170,7 @@ TEST_CASE("an attempt without CONNACK is abandoned after the connect timeout") {
   CHECK(rig.device->counters().connect_failures == 1);
 }
 
-TEST_CASE("before the first time sync: readings are buffered unstamped, no connection; then stamped by age (FR-1.10)") {
+TEST_CASE("before the first time sync: readings are buffered unstamped, no connection, then stamped by age (FR-1.10)") {
   Rig rig;
   rig.clock.utc.reset();
   rig.start();
@@ -228,7 +228,7 @@ TEST_CASE("set_interval changes the interval, is answered on the response topic 
   CHECK(rebooted.interval_ms() == 5000);
 }
 
-TEST_CASE("an invalid command is counted and not answered; ota is answered not_supported") {
+TEST_CASE("an invalid command is counted and not answered, ota is answered not_supported") {
   Rig rig;
   rig.start();
   rig.device->on_connected();
@@ -238,7 +238,7 @@ TEST_CASE("an invalid command is counted and not answered; ota is answered not_s
   CHECK(rig.transport.on("/response").empty());
   CHECK(rig.log.lines.back().find("interval_seconds: 61 is not an integer from 1 to 60") != std::string::npos);
   rig.device->on_message(topic, R"({"command":"ota","request_id":"req-43","url":"https://fw.example/1.3.0.bin",)"
-                                R"("sha256":")" + std::string(64, 'a') + R"(","signature":"c2ln","version":"1.3.0"})");
+                                R"("sha256":")" + std::string(64, 'a') + R"(","signature":"c2ln","version":"1.3.0","manifest":"bWFu"})");
   auto answers = rig.transport.on("/response");
   REQUIRE(answers.size() == 1);
   CHECK(answers[0].payload.find(R"("command":"ota","result":"not_supported")") != std::string::npos);
@@ -271,4 +271,54 @@ TEST_CASE("settings are validated with every problem named") {
   CHECK(e.find("interval: 61000 ms; accepted 1 to 60 s") != std::string::npos);
   CHECK(e.find("keep_alive: 60 s; accepted 1 to 20 s") != std::string::npos);
   CHECK(e.find("buffer: 1001 messages; accepted 1 to 1000 (FR-1.7)") != std::string::npos);
+}
+
+namespace {
+
+/** An OtaHandler that reports one step and answers, to see what the device does with them. */
+struct ScriptedOta : OtaHandler {
+  int handled = 0;
+  int delivered = 0;
+  OtaReport last;
+  OtaOutcome handle(const OtaCommand& command, OtaProgress& progress) override {
+    ++handled;
+    last = OtaReport{command.request_id, "downloading", command.version, "100 bytes"};
+    progress.report(last);
+    return OtaOutcome{"applied", "done"};
+  }
+  const OtaReport* last_report() const override { return last.state.empty() ? nullptr : &last; }
+  void on_delivered(OtaProgress&) override { ++delivered; }
+};
+
+}  // namespace
+
+TEST_CASE("an ota command for another device is ignored, each OTA step goes out in the retained status") {
+  Rig rig;
+  ScriptedOta ota;
+  rig.device = std::make_unique<Device>(rig.settings, rig.transport, rig.sensor, rig.clock, rig.random, rig.system,
+                                        rig.log, &rig.storage, &ota);
+  rig.start();
+  rig.device->on_connected();
+  const std::string topic = "openegiz/factory-a/environment/zone-a/command";
+  const std::string ota_json = R"({"command":"ota","request_id":"r-9","url":"https://fw.example/1.3.0.bin",)"
+                               R"("sha256":")" + std::string(64, 'a') +
+                               R"(","signature":"c2ln","version":"1.3.0","manifest":"bWFu","device_id":")";
+  size_t statuses = rig.transport.on("/status").size();
+  rig.device->on_message(topic, ota_json + R"(esp32-other"})");
+  CHECK(ota.handled == 0);
+  CHECK(rig.transport.on("/response").empty());
+
+  rig.device->on_message(topic, ota_json + rig.settings.identity.device_id + R"("})");
+  CHECK(ota.handled == 1);
+  auto status = rig.transport.on("/status");
+  REQUIRE(status.size() == statuses + 1);
+  CHECK(status.back().retain);
+  CHECK(status.back().qos == 2);
+  CHECK(status.back().payload.find(
+            R"(,"ota":{"request_id":"r-9","state":"downloading","version":"1.3.0","detail":"100 bytes"}})") !=
+        std::string::npos);
+  CHECK(rig.transport.on("/response").back().payload.find(R"("result":"applied","detail":"done")") !=
+        std::string::npos);
+  rig.ack_all();
+  CHECK(ota.delivered > 0);
 }

@@ -60,7 +60,7 @@ TEST_CASE("environmental telemetry is the PRD example (co2 as the double Java wr
         R"("co2":{"value":450.0,"unit":"ppm"}},"metadata":{"firmware_version":"1.1.0","rssi":-70}})");
 }
 
-TEST_CASE("status online carries diagnostics; offline (the LWT) does not") {
+TEST_CASE("status online carries diagnostics, offline (the LWT) does not") {
   CHECK(online_status_json("esp32-oven001-elec", 1769682600000LL, Diagnostics{45000, 2, 0, 86400, "1.2.3"}) ==
         R"({"device_id":"esp32-oven001-elec","status":"online","timestamp":"2026-01-29T10:30:00.000Z",)"
         R"("diagnostics":{"free_heap":45000,"wifi_reconnects":2,"mqtt_reconnects":0,"uptime_seconds":86400,)"

@@ -22,6 +22,7 @@
 extern const char ca_pem[] asm("_binary_certs_ca_crt_start");
 extern const char cert_pem[] asm("_binary_certs_device_crt_start");
 extern const char key_pem[] asm("_binary_certs_device_key_start");
+extern const char ota_public_key_pem[] asm("_binary_certs_ota_signing_pub_start");
 
 namespace {
 
@@ -123,20 +124,23 @@ extern "C" void app_main() {
   static NvsStorage storage;
   static EspSystem system;
   static EspLog log;
-  static EspOtaHandler ota;
+  // Signed OTA: the core's OtaUpdater over the board's HTTPS client and OTA partitions (src/ota.cpp).
+  static flux::fw::MbedtlsManifestVerifier verifier(ota_public_key_pem);
+  static EspImageSource image_source(ca_pem);
+  static EspSlots slots;
+  static flux::fw::OtaUpdater ota(verifier, image_source, slots, FLUX_MODEL, FLUX_FIRMWARE_VERSION, 120000);
+  settings.firmware_version = ota.boot(clock.monotonic_ms());
   static EspMqttTransport transport(FLUX_BROKER_URI, ca_pem, cert_pem, key_pem);
   static std::unique_ptr<flux::fw::Sensor> sensor = make_sensor();
   static flux::fw::Device device(settings, transport, *sensor, clock, random, system, log, &storage, &ota);
   device.start();
-  bool confirmed = false;
-  for (;;) {
+  while (!device.reboot_requested()) {
     device.poll();
     transport.dispatch(device, pdMS_TO_TICKS(20));
-    if (!confirmed && device.counters().acked > 0) {
-      EspOtaHandler::confirm_running_image();
-      confirmed = true;
-    }
   }
+  // Into the new image on trial, or back from one (the bootloader's app rollback reverts an unconfirmed image).
+  for (int i = 0; i < 50; ++i) transport.dispatch(device, pdMS_TO_TICKS(20));
+  esp_restart();
 }
 
 namespace {

@@ -17,6 +17,8 @@ struct OtaCommand {
   std::string sha256;     // 64 lowercase hex digits
   std::string signature;  // base64
   std::string version;    // semantic version
+  std::string manifest;   // base64 of the signed manifest's bytes (firmware/README.md, "OTA manifest")
+  std::string device_id;  // empty: every device on the command topic; else only this one
 };
 
 using Command = std::variant<SetIntervalCommand, OtaCommand>;

@@ -85,7 +85,7 @@ struct Counters {
   uint64_t commands_rejected = 0;
 };
 
-class Device {
+class Device : private OtaProgress {
  public:
   Device(DeviceSettings settings, Transport& transport, Sensor& sensor, Clock& clock, Random& random,
          SystemInfo& system, Log& log, Storage* storage = nullptr, OtaHandler* ota = nullptr);
@@ -109,6 +109,8 @@ class Device {
   void on_message(const std::string& topic, const std::string& payload);
 
   bool connected() const { return link_ == Link::Connected; }
+  /** The OTA handler asks for a restart (into a new image, or back from one): the platform reboots. */
+  bool reboot_requested() const { return ota_ != nullptr && ota_->reboot_requested(); }
   uint32_t interval_ms() const { return interval_ms_; }
   size_t buffered() const { return buffer_.size(); }
   size_t in_flight() const { return inflight_.size(); }
@@ -137,6 +139,8 @@ class Device {
   void begin_connect(int64_t now, int64_t utc);
   void deliver();
   void publish_status();
+  /** OtaProgress: each OTA step is published at once in the retained status, and logged. */
+  void report(const OtaReport& step) override;
   void handle_command(const std::string& payload);
   void answer(const std::string& request_id, const char* command, const std::string& result,
               const std::string& detail);

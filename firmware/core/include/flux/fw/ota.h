@@ -42,12 +42,15 @@ class ManifestVerifier {
 
 /** The answer a handler gives to an `ota` command: the command-ack `result` and its one-line `detail`. */
 struct OtaOutcome {
-  std::string result;  // "applied" or "not_supported" (command-ack.schema.json)
+  std::string result;  // "applied", "refused", "failed" or "not_supported" (command-ack.schema.json)
   std::string detail;
 };
 
 /** Compares semantic versions by SemVer 2.0 precedence (build metadata ignored): <0, 0 or >0. */
 int compare_semver(const std::string& a, const std::string& b);
+
+/** The verdict's name as reported on the status topic, e.g. "HashMismatch". */
+const char* ota_verdict_name(OtaVerdict verdict);
 
 /** One sentence naming a verdict, e.g. "the signature does not verify with the built-in key". */
 const char* ota_verdict_text(OtaVerdict verdict);
@@ -104,11 +107,41 @@ class ImageCheck {
   void* md_;  // mbedtls_md_context_t
 };
 
+/**
+ * One step of an update as the device reports it in its status (status.schema.json, "ota"): state is one of
+ * downloading, installed, booted, confirmed, refused, failed, rolled_back.
+ */
+struct OtaReport {
+  std::string request_id;
+  std::string state;
+  std::string version;  // the version being installed (or rolled back from)
+  std::string detail;   // one sentence; for refused, "Verdict: what was wrong"
+};
+
+/** Where a handler reports each step: the device publishes it at once in a retained status. */
+class OtaProgress {
+ public:
+  virtual ~OtaProgress() = default;
+  virtual void report(const OtaReport& step) = 0;
+};
+
 /** Carries out an `ota` command: download, verify, write, switch slot (esp_https_ota / a slot directory). */
 class OtaHandler {
  public:
   virtual ~OtaHandler() = default;
-  virtual OtaOutcome handle(const OtaCommand& command) = 0;
+  /** Installs the update or refuses it; reports each step through {@code progress}. */
+  virtual OtaOutcome handle(const OtaCommand& command, OtaProgress& progress) = 0;
+  /** The last step reported, carried in every status so a late subscriber sees it; none before any update. */
+  virtual const OtaReport* last_report() const { return nullptr; }
+  /** A telemetry reading was acknowledged: an image on trial has reconnected and published, so it is kept. */
+  virtual void on_delivered(OtaProgress& progress) { (void)progress; }
+  /** Called every loop: an image on trial that has not confirmed by its deadline is given up. */
+  virtual void poll(int64_t now_ms, OtaProgress& progress) {
+    (void)now_ms;
+    (void)progress;
+  }
+  /** Whether the device should restart now (into a new image, or back to the old one). */
+  virtual bool reboot_requested() const { return false; }
 };
 
 }  // namespace flux::fw

@@ -10,6 +10,8 @@
 
 namespace flux::fw {
 
+struct OtaReport;  // flux/fw/ota.h
+
 /** Which schema a reading follows: the payload's sensor_type. */
 enum class SensorKind { Electrical, Thermal, Environmental };
 
@@ -72,7 +74,8 @@ struct Diagnostics {
 };
 
 /** An online status with its diagnostics. */
-std::string online_status_json(const std::string& device_id, int64_t utc_ms, const Diagnostics& d);
+std::string online_status_json(const std::string& device_id, int64_t utc_ms, const Diagnostics& d,
+                               const OtaReport* ota = nullptr);
 
 /** An offline status without diagnostics: the Last Will, fixed at connect time, and the clean-stop status. */
 std::string offline_status_json(const std::string& device_id, int64_t utc_ms);

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     description = {"Flux: the edge data platform of OpenEgiz (MQTT broker, archiver, simulated fleet).",
         "`flux up` runs the whole edge stack in one process."},
     subcommands = {UpCommand.class, BrokerCommand.class, ArchiveCommand.class, FleetCommand.class, BenchCommand.class,
-        PasswdCommand.class, CertsCommand.class, AclCommand.class, CommandLine.HelpCommand.class})
+        PasswdCommand.class, CertsCommand.class, AclCommand.class, OtaCommand.class, CommandLine.HelpCommand.class})
 public final class FluxCommand {
 
   public static void main(String[] args) {

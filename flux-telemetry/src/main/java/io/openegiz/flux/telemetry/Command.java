@@ -27,15 +27,19 @@ public sealed interface Command {
   }
 
   /**
-   * Download, verify and install firmware (FR-1.8, SEC-8): the device checks the SHA-256 and the signature
-   * before it boots the image.
+   * Download, verify and install signed firmware (FR-1.8, SEC-8, docs/ota.md): the device checks the signature
+   * over the manifest's bytes before it believes them, then the image's size and SHA-256 against the manifest
+   * before it boots it.
    *
    * @param requestId the sender's id of this command
    * @param url       https:// URL of the image
-   * @param sha256    SHA-256 of the image, 64 lowercase hex digits
-   * @param signature base64 signature of the image by the firmware signing key
-   * @param version   semantic version of the image
+   * @param sha256    SHA-256 of the image, 64 lowercase hex digits (must be the manifest's)
+   * @param signature base64 ECDSA P-256 signature of the manifest's bytes by the OTA signing key
+   * @param version   semantic version of the image (must be the manifest's)
+   * @param manifest  base64 of the signed manifest's bytes
+   * @param deviceId  the one device meant, or {@code null} for every device on the command topic
    */
-  record Ota(String requestId, String url, String sha256, String signature, String version) implements Command {
+  record Ota(String requestId, String url, String sha256, String signature, String version, String manifest,
+      String deviceId) implements Command {
   }
 }

@@ -19,7 +19,8 @@ import tools.jackson.databind.node.ObjectNode;
 class InvalidPayloadsTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String OTA = "{\"command\":\"ota\",\"request_id\":\"r\",\"url\":\"https://f.example/a.bin\","
-      + "\"sha256\":\"" + "0".repeat(64) + "\",\"signature\":\"AAAA\",\"version\":\"2.0.0\"}";
+      + "\"sha256\":\"" + "0".repeat(64) + "\",\"signature\":\"AAAA\",\"version\":\"2.0.0\","
+      + "\"manifest\":\"AAAA\"}";
 
   static Stream<Arguments> brokenPayloads() {
     return Stream.of(

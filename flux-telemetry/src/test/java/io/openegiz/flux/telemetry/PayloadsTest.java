@@ -30,10 +30,15 @@ class PayloadsTest {
             EnvironmentalTelemetry.Measurements.of(21.5, 40, 1012.5, 600), new Metadata("1.1.0", -70)),
         new Status("esp32-oven001-elec", Status.State.ONLINE, AT,
             new Status.Diagnostics(45000, 2, 0, 86400, "1.2.3")),
+        new Status("esp32-oven001-elec", Status.State.ONLINE, AT,
+            new Status.Diagnostics(45000, 2, 0, 86400, "1.2.3"),
+            new Status.Ota("req-2", Status.Ota.State.REFUSED, "1.3.0", "HashMismatch: the image's SHA-256 is …")),
         Status.offline("esp32-oven001-elec", AT),
         new Command.SetInterval("req-1", 10),
         new Command.Ota("req-2", "https://firmware.example/esp32/1.3.0.bin", "a".repeat(64),
-            "c2lnbmF0dXJl", "1.3.0"));
+            "c2lnbmF0dXJl", "1.3.0", "bWFuaWZlc3Q=", null),
+        new Command.Ota("req-3", "https://firmware.example/esp32/1.3.0.bin", "a".repeat(64),
+            "c2lnbmF0dXJl", "1.3.0", "bWFuaWZlc3Q=", "esp32-oven001-elec"));
   }
 
   @ParameterizedTest
@@ -84,7 +89,7 @@ class PayloadsTest {
         .isEqualTo("{\"command\":\"set_interval\",\"request_id\":\"req-1\",\"interval_seconds\":10}");
     Command command = Payloads.fromJson("{\"command\":\"ota\",\"request_id\":\"r\","
         + "\"url\":\"https://f.example/a.bin\",\"sha256\":\"" + "0".repeat(64) + "\","
-        + "\"signature\":\"AAAA\",\"version\":\"2.0.0\"}", Command.class);
+        + "\"signature\":\"AAAA\",\"version\":\"2.0.0\",\"manifest\":\"AAAA\"}", Command.class);
     assertThat(command).isInstanceOf(Command.Ota.class);
   }
 }

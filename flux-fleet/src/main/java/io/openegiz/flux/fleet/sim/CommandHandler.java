@@ -34,6 +34,11 @@ final class CommandHandler {
       LOG.warn("{}: ignored an invalid command on {}: {}", device.spec().deviceId(), topic, e.getMessage());
       return;
     }
+    if (command instanceof Command.Ota ota && ota.deviceId() != null
+        && !ota.deviceId().equals(device.spec().deviceId())) {
+      LOG.info("{}: OTA {} is addressed to {}: ignored", device.spec().deviceId(), ota.requestId(), ota.deviceId());
+      return;
+    }
     stats.commands.increment();
     CommandAck ack = switch (command) {
       case Command.SetInterval set -> setInterval(set);

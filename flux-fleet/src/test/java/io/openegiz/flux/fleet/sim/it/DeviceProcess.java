@@ -34,8 +34,8 @@ final class DeviceProcess implements AutoCloseable {
     if (!Files.isExecutable(BINARY)) {
       fail("flux-device is not built: " + BINARY
           + " is missing. Run firmware/build-and-test (Debian packages: cmake g++ "
-          + "pkg-config libmosquitto-dev libmbedtls-dev doctest-dev openssl) before this test; ./run-tests does it "
-          + "first.");
+          + "pkg-config libmosquitto-dev libmbedtls-dev libcurl4-openssl-dev doctest-dev openssl) before this test;"
+          + " ./run-tests does it first.");
     }
     List<String> command = new ArrayList<>();
     command.add(BINARY.toString());

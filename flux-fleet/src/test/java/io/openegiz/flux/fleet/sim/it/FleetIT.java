@@ -231,7 +231,8 @@ class FleetIT {
   private static String ota(String requestId) {
     return "{\"command\":\"ota\",\"request_id\":\"" + requestId
         + "\",\"url\":\"https://firmware.example/esp32/1.3.0.bin\","
-        + "\"sha256\":\"" + "ab".repeat(32) + "\",\"signature\":\"c2lnbmF0dXJl\",\"version\":\"1.3.0\"}";
+        + "\"sha256\":\"" + "ab".repeat(32) + "\",\"signature\":\"c2lnbmF0dXJl\",\"version\":\"1.3.0\","
+        + "\"manifest\":\"bWFuaWZlc3Q=\"}";
   }
 
   private static List<Received> telemetryAfter(Subscriber sub, int mark, String deviceId) {

@@ -94,6 +94,11 @@ final class TlsBroker implements AutoCloseable {
     return port;
   }
 
+  /** The broker's certificate and key, which {@code flux ota serve} also uses. */
+  ClientFiles serverFiles() {
+    return new ClientFiles(store.caFile(), store.certFile(Kind.SERVER, "server"), store.keyFile(Kind.SERVER, "server"));
+  }
+
   /** The directory to give {@code flux fleet --cert-dir}. */
   Path certDir() {
     return certDir;

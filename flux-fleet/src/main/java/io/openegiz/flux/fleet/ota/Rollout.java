@@ -1,0 +1,245 @@
+package io.openegiz.flux.fleet.ota;
+
+import io.openegiz.flux.telemetry.Command;
+import io.openegiz.flux.telemetry.Payloads;
+import io.openegiz.flux.telemetry.Status;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * {@code flux ota rollout}: sends the signed update to devices in waves, a canary wave first, with at most
+ * {@code maxDownloads} devices downloading at once, and stops before the next wave when the canary failed or
+ * the failure rate so far is above the limit. A device succeeds when its status reports {@code confirmed} for
+ * its request; {@code refused}, {@code failed}, {@code rolled_back} or no end within the timeout is a failure.
+ */
+public final class Rollout {
+  private static final long POLL_MS = 200;
+
+  private final DeviceStatuses statuses;
+  private final Clock clock;
+  private final Consumer<String> out;
+
+  public Rollout(DeviceStatuses statuses, Clock clock, Consumer<String> out) {
+    this.statuses = statuses;
+    this.clock = clock;
+    this.out = out;
+  }
+
+  /**
+   * What to roll out, where and how carefully.
+   *
+   * @param manifest       the signed manifest
+   * @param url            the https:// URL of the image
+   * @param devices        the devices, in rollout order (the first {@code canary} form the canary wave)
+   * @param canary         devices of the first wave, at least 1
+   * @param waveSize       devices of each later wave, at least 1
+   * @param maxDownloads   devices downloading at once, at least 1
+   * @param maxFailureRate failures / finished devices above which the rollout stops, 0 to 1
+   * @param timeout        how long a device has from its command to {@code confirmed}
+   */
+  public record Plan(SignedManifest manifest, String url, List<String> devices, int canary, int waveSize,
+      int maxDownloads, double maxFailureRate, Duration timeout) {
+
+    /** Every problem with the options of the plan, each naming the option; empty when usable. */
+    public List<String> problems() {
+      List<String> errors = new ArrayList<>();
+      if (!url.matches("https://\\S+") || url.length() > 512) {
+        errors.add("--url: \"" + url + "\" is not an https:// URL of at most 512 characters without spaces");
+      }
+      if (canary < 1) {
+        errors.add("--canary: " + canary + "; accepted: 1 or more devices");
+      }
+      if (waveSize < 1) {
+        errors.add("--wave: " + waveSize + "; accepted: 1 or more devices");
+      }
+      if (maxDownloads < 1) {
+        errors.add("--max-downloads: " + maxDownloads + "; accepted: 1 or more");
+      }
+      if (!(maxFailureRate >= 0 && maxFailureRate <= 1)) {
+        errors.add("--max-failure-rate: " + maxFailureRate + "; accepted: 0 to 1 (e.g. 0.1 for 10 %)");
+      }
+      if (timeout.isNegative() || timeout.isZero()) {
+        errors.add("--timeout: must be positive");
+      }
+      return errors;
+    }
+  }
+
+  /**
+   * How one device ended.
+   *
+   * @param deviceId the device
+   * @param state    its last OTA state for this rollout, or {@code null} when it gave none in time
+   * @param detail   what it reported, or why it failed
+   */
+  public record Outcome(String deviceId, Status.Ota.State state, String detail) {
+    /** Whether the device runs the new image. */
+    public boolean succeeded() {
+      return state == Status.Ota.State.CONFIRMED;
+    }
+  }
+
+  /**
+   * The end of a rollout.
+   *
+   * @param outcomes   every device that was sent the update, in order
+   * @param notStarted devices never sent it, because the rollout stopped
+   * @param stopReason why it stopped early, or {@code null} when every wave ran
+   */
+  public record Result(List<Outcome> outcomes, List<String> notStarted, String stopReason) {
+    /** Whether every device was updated. */
+    public boolean allSucceeded() {
+      return stopReason == null && notStarted.isEmpty() && outcomes.stream().allMatch(Outcome::succeeded);
+    }
+  }
+
+  /** Runs the plan; every device must have a retained status already (its topic is where it is reached). */
+  public Result run(Plan plan) throws OtaException, InterruptedException {
+    List<String> problems = new ArrayList<>(plan.problems());
+    if (plan.devices().isEmpty()) {
+      problems.add("--devices: no device to update");
+    }
+    if (!problems.isEmpty()) {
+      throw new OtaException(String.join("; ", problems));
+    }
+    Map<String, DeviceStatuses.Seen> seen = statuses.latest();
+    List<String> unknown = plan.devices().stream().filter(d -> !seen.containsKey(d)).toList();
+    if (!unknown.isEmpty()) {
+      throw new OtaException("--devices: no status seen from " + String.join(", ", unknown) + " on "
+          + DeviceStatuses.STATUS_FILTER + "; a device is reached through the topics of its retained status");
+    }
+    BlockingQueue<DeviceStatuses.Seen> updates = new LinkedBlockingQueue<>();
+    Runnable unsubscribe = statuses.onStatus(updates::add);
+    try {
+      return runWaves(plan, seen, updates);
+    } finally {
+      unsubscribe.run();
+    }
+  }
+
+  private Result runWaves(Plan plan, Map<String, DeviceStatuses.Seen> seen,
+      BlockingQueue<DeviceStatuses.Seen> updates) throws OtaException, InterruptedException {
+    String run = "ota-" + plan.manifest().manifest().version() + "-" + Long.toString(clock.millis(), 36);
+    List<Outcome> outcomes = new ArrayList<>();
+    List<List<String>> waves = waves(plan);
+    for (int w = 0; w < waves.size(); w++) {
+      out.accept("wave " + (w + 1) + "/" + waves.size() + (w == 0 ? " (canary)" : "") + ": "
+          + String.join(", ", waves.get(w)));
+      outcomes.addAll(runWave(plan, run, waves.get(w), seen, updates));
+      long failures = outcomes.stream().filter(o -> !o.succeeded()).count();
+      String stop = null;
+      if (w == 0 && failures > 0) {
+        stop = "the canary wave failed (" + failures + " of " + outcomes.size() + ")";
+      } else if ((double) failures / outcomes.size() > plan.maxFailureRate()) {
+        stop = "failure rate " + failures + "/" + outcomes.size() + " is above --max-failure-rate "
+            + plan.maxFailureRate();
+      }
+      if (stop != null && w + 1 < waves.size()) {
+        List<String> rest = waves.subList(w + 1, waves.size()).stream().flatMap(List::stream).toList();
+        return new Result(outcomes, rest, stop);
+      }
+    }
+    return new Result(outcomes, List.of(), null);
+  }
+
+  private static List<List<String>> waves(Plan plan) {
+    List<List<String>> waves = new ArrayList<>();
+    List<String> all = plan.devices();
+    int canary = Math.min(plan.canary(), all.size());
+    waves.add(all.subList(0, canary));
+    for (int i = canary; i < all.size(); i += plan.waveSize()) {
+      waves.add(all.subList(i, Math.min(all.size(), i + plan.waveSize())));
+    }
+    return waves;
+  }
+
+  /** One device in flight: the request it was sent, when, and whether it is still downloading. */
+  private static final class InFlight {
+    final String requestId;
+    final Instant sent;
+    boolean downloading = true;
+    Status.Ota last;
+
+    InFlight(String requestId, Instant sent) {
+      this.requestId = requestId;
+      this.sent = sent;
+    }
+  }
+
+  private List<Outcome> runWave(Plan plan, String run, List<String> wave, Map<String, DeviceStatuses.Seen> seen,
+      BlockingQueue<DeviceStatuses.Seen> updates) throws OtaException, InterruptedException {
+    Map<String, Outcome> done = new LinkedHashMap<>();
+    Map<String, InFlight> active = new LinkedHashMap<>();
+    int next = 0;
+    while (done.size() < wave.size()) {
+      long downloading = active.values().stream().filter(f -> f.downloading).count();
+      while (next < wave.size() && downloading < plan.maxDownloads()) {
+        String device = wave.get(next);
+        String requestId = run + "-" + plan.devices().indexOf(device);
+        statuses.send(seen.get(device).commandTopic(), command(plan, requestId, device));
+        active.put(device, new InFlight(requestId, clock.instant()));
+        out.accept(device + ": sent " + requestId);
+        next++;
+        downloading++;
+      }
+      DeviceStatuses.Seen s = updates.poll(POLL_MS, TimeUnit.MILLISECONDS);
+      if (s != null) {
+        track(s, active, done);
+      }
+      for (var it = active.entrySet().iterator(); it.hasNext();) {
+        var e = it.next();
+        InFlight f = e.getValue();
+        if (Duration.between(f.sent, clock.instant()).compareTo(plan.timeout()) > 0) {
+          String last = f.last == null
+              ? "no progress reported"
+              : "last reported " + stateName(f.last) + ": "
+                  + f.last.detail();
+          Outcome o = new Outcome(e.getKey(), null, "not confirmed within " + plan.timeout().toSeconds() + " s; "
+              + last);
+          done.put(o.deviceId(), o);
+          out.accept(o.deviceId() + ": failed: " + o.detail());
+          it.remove();
+        }
+      }
+    }
+    return wave.stream().map(done::get).toList();
+  }
+
+  private void track(DeviceStatuses.Seen s, Map<String, InFlight> active, Map<String, Outcome> done) {
+    Status.Ota ota = s.status().ota();
+    InFlight f = active.get(s.status().deviceId());
+    if (f == null || ota == null || !ota.requestId().equals(f.requestId)) {
+      return;
+    }
+    f.last = ota;
+    out.accept(s.status().deviceId() + ": " + stateName(ota) + " " + ota.version() + ": " + ota.detail());
+    if (ota.state() != Status.Ota.State.DOWNLOADING) {
+      f.downloading = false; // its download slot is free for the next device
+    }
+    if (ota.state().terminal()) {
+      done.put(s.status().deviceId(), new Outcome(s.status().deviceId(), ota.state(), ota.detail()));
+      active.remove(s.status().deviceId());
+    }
+  }
+
+  /** The state as the device wrote it, e.g. rolled_back. */
+  static String stateName(Status.Ota ota) {
+    return ota.state().name().toLowerCase(Locale.ROOT);
+  }
+
+  private static String command(Plan plan, String requestId, String deviceId) {
+    SignedManifest m = plan.manifest();
+    return Payloads.toJson(new Command.Ota(requestId, plan.url(), m.manifest().sha256(), m.signatureBase64(),
+        m.manifest().version(), m.manifestBase64(), deviceId));
+  }
+}
