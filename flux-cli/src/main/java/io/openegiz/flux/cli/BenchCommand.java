@@ -123,6 +123,7 @@ final class BenchCommand {
           (name, s) -> System.out.println(progressLine(name, s))).run(brokers);
       System.out.println(result.machine());
       System.out.print(result.table());
+      System.out.print(launch.scrapeSummary());
       Path jsonFile = launch.json("compare");
       Path htmlFile = launch.html("compare");
       result.writeJson(jsonFile);

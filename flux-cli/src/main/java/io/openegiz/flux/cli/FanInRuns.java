@@ -30,6 +30,7 @@ final class FanInRuns {
     ComparisonResult result = new ComparisonResult(reports, Machine.describe());
     System.out.println(result.machine());
     System.out.print(result.table());
+    System.out.print(brokers.scrapeSummary());
     result.writeJson(brokers.json(scenario));
     result.writeHtml(brokers.html(scenario));
     System.out.println("results written to " + brokers.json(scenario) + " and " + brokers.html(scenario));
