@@ -134,7 +134,11 @@ class AclFileParserTest {
   @Test
   void shippedFileParses() throws ConfigException {
     AclFile acl = AclFile.load(shipped());
-    assertThat(acl.ruleCount()).isEqualTo(20);
+    assertThat(acl.ruleCount()).isEqualTo(21);
+    // The monitoring user reads $SYS and nothing else (docs/sys.md).
+    ClientIdentity monitoring = new ClientIdentity("m", "monitoring", null, "test");
+    assertThat(acl.canRead(monitoring, "$SYS/broker/uptime")).isTrue();
+    assertThat(acl.canRead(monitoring, "openegiz/factory-a/oven/oven-001/electrical/telemetry")).isFalse();
     // Each sensor may answer commands on its own response topic only (docs/topics.md).
     ClientIdentity elec = new ClientIdentity("c", "esp32-oven001-elec", null, "test");
     assertThat(acl.canWrite(elec, "openegiz/factory-a/oven/oven-001/electrical/response")).isTrue();
