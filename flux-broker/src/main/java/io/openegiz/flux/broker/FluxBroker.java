@@ -30,6 +30,8 @@ import io.openegiz.flux.broker.routing.RetainedQuota;
 import io.openegiz.flux.broker.security.PublishBuckets;
 import io.openegiz.flux.broker.session.PersistentSessionQuota;
 import io.openegiz.flux.broker.metrics.CountingMetrics;
+import io.openegiz.flux.broker.metrics.TopicRates;
+import io.openegiz.flux.broker.config.TopicMetrics;
 import io.openegiz.flux.broker.routing.Router;
 import io.openegiz.flux.broker.routing.SubscriptionTree;
 import io.openegiz.flux.broker.security.Authenticator;
@@ -77,7 +79,7 @@ public final class FluxBroker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FluxBroker.class);
 
   private final BrokerConfig config;
-  private final CountingMetrics metrics = new CountingMetrics();
+  private final CountingMetrics metrics;
   private final Authenticator givenAuthenticator;
   private final Authorizer givenAuthorizer;
   private RetainedStore retained;
@@ -107,6 +109,7 @@ public final class FluxBroker implements AutoCloseable {
     this.retained = b.retained; // null: in memory, or durable with persistence true (chosen at start)
     this.clock = b.clock;
     this.workerThreads = b.workerThreads;
+    this.metrics = new CountingMetrics(config.http().enabled() ? topicRates(config.http().topics()) : null);
     this.http = config.http().enabled() ? new HttpListener(config.http()) : null;
     if (http != null) {
       http.route(HealthHandler.PATH, new HealthHandler(this::health));
@@ -199,6 +202,11 @@ public final class FluxBroker implements AutoCloseable {
     long every = FILE_CHECK.toMillis();
     scheduler.scheduleWithFixedDelay(this::reloadChangedFiles, every, every, TimeUnit.MILLISECONDS);
     return this;
+  }
+
+  private static TopicRates topicRates(TopicMetrics t) {
+    return new TopicRates(t.filters().stream().map(f -> new TopicRates.NamedFilter(f.name(), f.filter())).toList(),
+        t.hierarchy(), t.maxSeries());
   }
 
   private void exportMetrics() {

@@ -21,6 +21,53 @@ public final class HttpKeys {
         + " in with HTTP basic auth", 1, Integer.MAX_VALUE, (s, d) -> s.httpPasswordFile = s.readableFile(d)));
   }
 
+  static void registerTopics(Map<String, Key> k) {
+    k.put("metrics_topic_filter", new Key("metrics_topic_filter NAME FILTER, NAME of lower-case letters, digits,"
+        + " '_' and '-' (not \"other\"), FILTER an MQTT topic filter, e.g. metrics_topic_filter electrical"
+        + " openegiz/+/+/+/electrical/#", 2, 2, HttpKeys::topicFilter));
+    k.put("metrics_topic_hierarchy", new Key("true or false", 1, 1, (s, d) -> {
+      String v = d.args().get(0);
+      if (v.equals("true") || v.equals("false")) {
+        s.topicHierarchy = Boolean.parseBoolean(v);
+      } else {
+        s.error(d, quote(v) + " is not true or false");
+      }
+    }));
+    k.put("metrics_topic_max_series", ConfigParser.number("an integer from 0 to 100000 (0 = everything under"
+        + " \"other\")", 0, 100_000, (s, n) -> s.topicMaxSeries = n.intValue()));
+  }
+
+  private static final java.util.regex.Pattern FILTER_NAME = java.util.regex.Pattern.compile("[a-z0-9_-]{1,64}");
+
+  private static void topicFilter(ParseState s, Directive d) {
+    String name = d.args().get(0);
+    String filter = d.args().get(1);
+    String problem = !FILTER_NAME.matcher(name).matches()
+        ? quote(name) + " is not a valid name"
+        : name.equals("other")
+            ? "\"other\" is the name of what is beyond the cap"
+            : s.topicFilters.stream().anyMatch(f -> f.name().equals(name))
+                ? quote(name) + " is already declared"
+                : filterProblem(filter);
+    if (problem != null) {
+      s.error(d, problem);
+    } else {
+      s.topicFilters.add(new TopicMetrics.Filter(name, filter));
+    }
+  }
+
+  /** Why {@code f} is no valid MQTT topic filter [MQTT-4.7.1], or null. */
+  private static String filterProblem(String f) {
+    String[] levels = f.split("/", -1);
+    for (int i = 0; i < levels.length; i++) {
+      String l = levels[i];
+      if ((l.contains("#") && (!l.equals("#") || i != levels.length - 1)) || (l.contains("+") && !l.equals("+"))) {
+        return quote(f) + " is not a valid topic filter ('+' fills a whole level, '#' only the last)";
+      }
+    }
+    return f.startsWith("$share/") ? quote(f) + " is a shared subscription, not a topic filter" : null;
+  }
+
   /** Shorter tokens can be guessed; 16 characters is what {@code openssl rand -hex 8} gives. */
   static final int MIN_TOKEN = 16;
 
@@ -51,15 +98,18 @@ public final class HttpKeys {
   static void finish(ParseState s) {
     HttpConfig http = s.builder.build().http();
     if (!http.enabled()) {
-      for (String key : List.of("http_auth_token_file", "http_password_file")) {
+      for (String key : List.of("http_auth_token_file", "http_password_file", "metrics_topic_filter",
+          "metrics_topic_hierarchy", "metrics_topic_max_series")) {
         Directive d = s.last.get(key);
         if (d != null) {
-          s.report(d.where(), key, "there is no http_listener to protect; accepted: after an http_listener line");
+          s.report(d.where(), key,
+              "there is no http_listener (and so no /metrics); accepted: with an http_listener line");
         }
       }
       return;
     }
-    http = http.withAuth(s.httpTokenFile, s.httpPasswordFile);
+    http = http.withAuth(s.httpTokenFile, s.httpPasswordFile)
+        .withTopics(new TopicMetrics(s.topicFilters, s.topicHierarchy, s.topicMaxSeries));
     s.builder.http(http);
     if (!http.authenticated() && !http.loopbackOnly()) {
       s.warnings.add(http.source() + ": http_listener: " + http.bindAddress() + " is not loopback and neither"

@@ -41,6 +41,9 @@ final class ParseState {
   boolean perListenerSettings;
   java.nio.file.Path httpTokenFile;
   java.nio.file.Path httpPasswordFile;
+  final List<TopicMetrics.Filter> topicFilters = new ArrayList<>();
+  boolean topicHierarchy = true;
+  int topicMaxSeries = TopicMetrics.DEFAULT_MAX_SERIES;
 
   ParseState(String fileName) {
     this.fileName = fileName;

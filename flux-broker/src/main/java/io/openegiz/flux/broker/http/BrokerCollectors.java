@@ -9,6 +9,7 @@ import io.openegiz.flux.broker.metrics.BrokerMetrics.AuthMethod;
 import io.openegiz.flux.broker.metrics.BrokerMetrics.RateLimit;
 import io.openegiz.flux.broker.metrics.CountingMetrics;
 import io.openegiz.flux.broker.metrics.DropReason;
+import io.openegiz.flux.broker.metrics.TopicRates;
 import io.openegiz.flux.broker.protocol.BrokerContext;
 import io.openegiz.flux.broker.session.Session;
 import io.openegiz.flux.broker.store.StoreStats;
@@ -49,6 +50,9 @@ public final class BrokerCollectors {
     c.sessions(broker);
     c.messages(m);
     c.security(m);
+    if (m.topics() != null) {
+      c.topics(m.topics());
+    }
     if (store != null) {
       c.store(store, storeDirectory);
     }
@@ -107,6 +111,27 @@ public final class BrokerCollectors {
     counter("flux_audit_events_dropped_total", "audit events dropped because the writer could not keep up",
         cb -> cb.call(m.auditEventsDropped()));
   }
+
+  private void topics(TopicRates t) {
+    counter("flux_filter_messages_received_total", "PUBLISH received on topics matching the named filter",
+        cb -> t.filtersReceived().forEach((name, c) -> cb.call(c.messages(), name)), "filter");
+    counter("flux_filter_messages_received_bytes_total", "their payload bytes",
+        cb -> t.filtersReceived().forEach((name, c) -> cb.call(c.bytes(), name)), "filter");
+    counter("flux_filter_messages_sent_total", "PUBLISH sent to subscribers, by the same filters",
+        cb -> t.filtersSent().forEach((name, c) -> cb.call(c.messages(), name)), "filter");
+    counter("flux_filter_messages_sent_bytes_total", "their payload bytes",
+        cb -> t.filtersSent().forEach((name, c) -> cb.call(c.bytes(), name)), "filter");
+    if (t.hierarchy()) {
+      counter("flux_hierarchy_messages_received_total", "PUBLISH received, by place in the hierarchy",
+          cb -> t.places().forEach((place, c) -> cb.call(c.messages(), place.split("/"))), HIERARCHY);
+      counter("flux_hierarchy_messages_received_bytes_total", "their payload bytes",
+          cb -> t.places().forEach((place, c) -> cb.call(c.bytes(), place.split("/"))), HIERARCHY);
+    }
+    gauge("flux_topic_series", "per-topic series in use, both families", cb -> cb.call(t.series()));
+    gauge("flux_topic_series_limit", "the cap", cb -> cb.call(t.maxSeries()));
+  }
+
+  private static final String[] HIERARCHY = {"factory_id", "equipment_type", "sensor_type"};
 
   private void store(StoreStats s, Path directory) {
     counter("flux_store_writes_total", "operations written", cb -> cb.call(s.operations()));

@@ -33,10 +33,10 @@ public interface BrokerMetrics {
   void clientDisconnected(String listener);
 
   /** A PUBLISH arrived from a client. */
-  void messageReceived(int qos, int payloadBytes);
+  void messageReceived(String topic, int qos, int payloadBytes);
 
   /** A PUBLISH was written to a client, at the delivery QoS. */
-  void messageSent(int qos, int payloadBytes);
+  void messageSent(String topic, int qos, int payloadBytes);
 
   /** A message was not delivered to one subscriber. */
   void messageDropped(DropReason reason);
@@ -71,9 +71,9 @@ public interface BrokerMetrics {
     @Override
     public void clientDisconnected(String listener) {}
     @Override
-    public void messageReceived(int qos, int payloadBytes) {}
+    public void messageReceived(String topic, int qos, int payloadBytes) {}
     @Override
-    public void messageSent(int qos, int payloadBytes) {}
+    public void messageSent(String topic, int qos, int payloadBytes) {}
     @Override
     public void messageDropped(DropReason reason) {}
     @Override

@@ -33,6 +33,22 @@ public final class CountingMetrics implements BrokerMetrics {
   private final LongAdder[] aclDenials = adders(AclAction.values().length);
   private final LongAdder[] rateLimits = adders(RateLimit.values().length);
   private final LongAdder[] quotas = adders(QUOTAS.size());
+  private final TopicRates topics;
+
+  /** Counters without per-topic rates. */
+  public CountingMetrics() {
+    this(null);
+  }
+
+  /** @param topics per-topic rates to count, or null for none */
+  public CountingMetrics(TopicRates topics) {
+    this.topics = topics;
+  }
+
+  /** The per-topic rates, or null when not counted. */
+  public TopicRates topics() {
+    return topics;
+  }
 
   /** The connection counters of one listener ("ADDRESS:PORT"). */
   public static final class Listener {
@@ -82,15 +98,21 @@ public final class CountingMetrics implements BrokerMetrics {
   }
 
   @Override
-  public void messageReceived(int qos, int n) {
+  public void messageReceived(String topic, int qos, int n) {
     received[qos].increment();
     receivedBytes[qos].add(n);
+    if (topics != null) {
+      topics.received(topic, n);
+    }
   }
 
   @Override
-  public void messageSent(int qos, int n) {
+  public void messageSent(String topic, int qos, int n) {
     sent[qos].increment();
     sentBytes[qos].add(n);
+    if (topics != null) {
+      topics.sent(topic, n);
+    }
   }
 
   @Override

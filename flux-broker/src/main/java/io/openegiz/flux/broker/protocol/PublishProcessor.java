@@ -46,7 +46,7 @@ final class PublishProcessor {
       return;
     }
     byte[] payload = ByteBufUtil.getBytes(p.payload());
-    broker.metrics().messageReceived(qos, payload.length);
+    broker.metrics().messageReceived(topic, qos, payload.length);
     if (qos > 0 && overReceiveMaximum(qos, id)) {
       return;
     }

@@ -65,7 +65,7 @@ final class PublishWriter {
         d.retain(), 0);
     ctx.write(new MqttPublishMessage(fh, new MqttPublishVariableHeader(topic, d.qos() == 0 ? -1 : packetId, props),
         Unpooled.wrappedBuffer(m.payload())), ctx.voidPromise());
-    broker.metrics().messageSent(d.qos(), m.payload().length);
+    broker.metrics().messageSent(m.topic(), d.qos(), m.payload().length);
     return true;
   }
 }

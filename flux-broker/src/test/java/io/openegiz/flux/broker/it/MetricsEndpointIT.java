@@ -8,6 +8,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import io.openegiz.flux.broker.config.HttpConfig;
+import io.openegiz.flux.broker.config.TopicMetrics;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -55,7 +56,8 @@ class MetricsEndpointIT {
   @Test
   void countsWhatRealClientsDoAndHonoursTheContract() throws Exception {
     try (TestBroker broker = TestBroker.start(b -> b.persistence(true).persistenceLocation(dir.resolve("store"))
-        .http(new HttpConfig(0, "127.0.0.1", "test")))) {
+        .http(new HttpConfig(0, "127.0.0.1", "test").withTopics(new TopicMetrics(List.of(new TopicMetrics.Filter(
+            "thermal", "openegiz/+/+/+/thermal/#")), true, 512))))) {
       Mqtt5BlockingClient sub = Mqtt5Client.builder().identifier("sub").serverHost(broker.host())
           .serverPort(broker.port()).buildBlocking();
       Mqtt5BlockingClient pub = Mqtt5Client.builder().identifier("pub").serverHost(broker.host())
@@ -89,6 +91,7 @@ class MetricsEndpointIT {
         assertThat(sample(page, "flux_store_unavailable")).isEqualTo(0.0);
         assertThat(sample(page, "flux_store_batch_write_seconds_count")).isPositive();
         assertThat(sample(page, "flux_build_info{version=\"development\"}")).isEqualTo(1.0);
+        assertThat(sample(page, "flux_filter_messages_sent_total{filter=\"thermal\"}")).isEqualTo(3.0);
       });
       sub.disconnect();
       await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
