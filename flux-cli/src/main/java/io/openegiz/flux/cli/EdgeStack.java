@@ -4,6 +4,7 @@ import io.openegiz.flux.archiver.Archiver;
 import io.openegiz.flux.archiver.ArchiverConfig;
 import io.openegiz.flux.archiver.Setting;
 import io.openegiz.flux.archiver.questdb.EmbeddedQuestDb;
+import io.openegiz.flux.archiver.ArchiverCollectors;
 import io.openegiz.flux.broker.FluxBroker;
 import io.openegiz.flux.broker.config.BrokerConfig;
 import io.openegiz.flux.broker.config.ListenerConfig;
@@ -88,7 +89,11 @@ final class EdgeStack implements AutoCloseable {
       String url = plan.archiverUrl() != null
           ? plan.archiverUrl()
           : brokerUrl(plan.broker().listeners(), broker.boundAddresses());
-      archiver = Archiver.start(ArchiverConfig.parse(archiverSettings(plan, url, questdb)));
+      ArchiverConfig archiverConfig = ArchiverConfig.parse(archiverSettings(plan, url, questdb));
+      archiver = Archiver.start(archiverConfig);
+      if (broker.http().isPresent()) { // one endpoint for both: the broker's http_listener
+        ArchiverCollectors.register(broker.registry(), archiver, archiverConfig);
+      }
       awaitSubscribed(archiver);
       FleetRunner runner = null;
       Thread thread = null;

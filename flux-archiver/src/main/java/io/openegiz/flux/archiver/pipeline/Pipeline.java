@@ -175,13 +175,13 @@ public final class Pipeline implements AutoCloseable {
     for (Pending p : batch) {
       if (p.rejection() != null) {
         deadLetters.write(p.topic(), p.payload(), p.rejection(), null);
-        metrics.deadLettered();
+        metrics.deadLettered(ArchiverMetrics.DeadLetter.of(p.rejection()));
       }
     }
     for (Refused r : refused) {
       Pending p = batch.get(r.line().message());
       deadLetters.write(p.topic(), p.payload(), "database refused the point: " + r.error(), r.line().text());
-      metrics.deadLettered();
+      metrics.deadLettered(ArchiverMetrics.DeadLetter.REFUSED);
     }
     deadLetters.sync();
   }

@@ -129,6 +129,28 @@ public final class HttpKeys {
     }
   }
 
+  /**
+   * Reads an {@code http_listener PORT [ADDRESS]} value given elsewhere than a broker configuration (the
+   * archiver's file under {@code flux archive}), with the same checks and messages.
+   *
+   * @param origin where it was written, {@code file:line}
+   */
+  public static HttpConfig listener(String origin, String value) throws ConfigException {
+    int colon = origin.lastIndexOf(':');
+    boolean numbered = colon > 0 && ConfigParser.INTEGER.matcher(origin.substring(colon + 1)).matches();
+    ParseState s = new ParseState(numbered ? origin.substring(0, colon) : origin);
+    String[] words = value.strip().split("\\s+");
+    Directive d = new Directive(s.fileName, numbered ? Integer.parseInt(origin.substring(colon + 1)) : 0,
+        "http_listener", value.isBlank() ? List.of() : List.of(words), value.strip());
+    if (s.arityOk(d, ConfigParser.KEYS.get("http_listener"))) {
+      httpListener(s, d);
+    }
+    if (!s.errors.isEmpty()) {
+      throw new ConfigException(s.errors);
+    }
+    return s.builder.build().http();
+  }
+
   /** The HTTP endpoint must not take a port an MQTT listener binds on the same address. */
   static void checkClash(ParseState s, List<ListenerConfig> listeners) {
     Directive d = s.last.get("http_listener");
