@@ -6,6 +6,8 @@ import io.openegiz.flux.broker.message.Subscription;
 import io.openegiz.flux.broker.metrics.BrokerMetrics.AclAction;
 import io.openegiz.flux.broker.metrics.BrokerMetrics.AuthFailure;
 import io.openegiz.flux.broker.metrics.BrokerMetrics.AuthMethod;
+import io.openegiz.flux.broker.metrics.BrokerMetrics.CloseReason;
+import io.openegiz.flux.broker.metrics.BrokerMetrics.Refusal;
 import io.openegiz.flux.broker.metrics.BrokerMetrics.RateLimit;
 import io.openegiz.flux.broker.metrics.CountingMetrics;
 import io.openegiz.flux.broker.metrics.DropReason;
@@ -63,6 +65,10 @@ public final class BrokerCollectors {
         cb -> m.listeners().forEach((name, l) -> cb.call(l.connections(), name)), "listener");
     counter("flux_connections_opened_total", "CONNECTs accepted (CONNACK success)",
         cb -> m.listeners().forEach((name, l) -> cb.call(l.opened(), name)), "listener");
+    counter("flux_connections_closed_total", "accepted connections that ended, by why",
+        byLabel(CloseReason.values(), m::closed), "reason");
+    counter("flux_connections_refused_total", "connections refused before or at CONNECT, authentication aside",
+        byLabel(Refusal.values(), m::refused), "reason");
   }
 
   private void sessions(BrokerContext broker) {

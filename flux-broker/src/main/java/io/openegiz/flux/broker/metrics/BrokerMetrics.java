@@ -26,11 +26,25 @@ public interface BrokerMetrics {
     PUBLISH_RATE, SUBSCRIBE_RATE, CONNECTS_PER_ADDRESS
   }
 
+  /** Why an accepted connection ended ({@code flux_connections_closed_total}). */
+  enum CloseReason {
+    CLIENT_DISCONNECT, KEEPALIVE_TIMEOUT, CONNECTION_LOST, // the client, or the network
+    PROTOCOL_ERROR, SESSION_TAKEN_OVER, RATE_LIMITED, SERVER_SHUTDOWN // the broker
+  }
+
+  /** Why a connection was refused before or at CONNECT, authentication aside (flux_connections_refused_total). */
+  enum Refusal {
+    THROTTLED, CONNECT_TIMEOUT, PROTOCOL_ERROR, QUOTA_EXCEEDED, SESSION_REFUSED
+  }
+
   /** A client completed CONNECT on {@code listener} ("ADDRESS:PORT"). */
   void clientConnected(String listener);
 
-  /** A connected client of {@code listener} went away, for any reason. */
-  void clientDisconnected(String listener);
+  /** A connected client of {@code listener} went away. */
+  void clientDisconnected(String listener, CloseReason reason);
+
+  /** A connection was refused before or at CONNECT for a reason other than authentication. */
+  default void connectionRefused(Refusal reason) {}
 
   /** A PUBLISH arrived from a client. */
   void messageReceived(String topic, int qos, int payloadBytes);
@@ -69,7 +83,7 @@ public interface BrokerMetrics {
     @Override
     public void clientConnected(String listener) {}
     @Override
-    public void clientDisconnected(String listener) {}
+    public void clientDisconnected(String listener, CloseReason reason) {}
     @Override
     public void messageReceived(String topic, int qos, int payloadBytes) {}
     @Override

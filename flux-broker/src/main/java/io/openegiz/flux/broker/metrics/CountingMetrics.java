@@ -33,6 +33,8 @@ public final class CountingMetrics implements BrokerMetrics {
   private final LongAdder[] aclDenials = adders(AclAction.values().length);
   private final LongAdder[] rateLimits = adders(RateLimit.values().length);
   private final LongAdder[] quotas = adders(QUOTAS.size());
+  private final LongAdder[] closed = adders(CloseReason.values().length);
+  private final LongAdder[] refused = adders(Refusal.values().length);
   private final TopicRates topics;
 
   /** Counters without per-topic rates. */
@@ -92,10 +94,19 @@ public final class CountingMetrics implements BrokerMetrics {
   }
 
   @Override
-  public void clientDisconnected(String listener) {
+  public void clientDisconnected(String listener, CloseReason reason) {
     connected.decrement();
     listener(listener).open.decrement();
+    closed[reason.ordinal()].increment();
   }
+
+  @Override
+  public void connectionRefused(Refusal reason) {
+    refused[reason.ordinal()].increment();
+  }
+
+  public long closed(CloseReason reason) { return closed[reason.ordinal()].sum(); }
+  public long refused(Refusal reason) { return refused[reason.ordinal()].sum(); }
 
   @Override
   public void messageReceived(String topic, int qos, int n) {

@@ -40,6 +40,7 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
     this.connectGuard = new ConnectRateGuard(broker.config().security().maxConnectsPerAddress(),
         remote -> {
           broker.metrics().rateLimited(BrokerMetrics.RateLimit.CONNECTS_PER_ADDRESS);
+          broker.metrics().connectionRefused(BrokerMetrics.Refusal.THROTTLED);
           broker.security().audit().record(AuditLog.Event.CONNECTION_THROTTLED, listener, remote, null,
               null, "refused", Map.of("limit_per_second", broker.config().security().maxConnectsPerAddress()));
         });

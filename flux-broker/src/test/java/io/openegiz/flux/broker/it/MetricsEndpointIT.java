@@ -56,6 +56,7 @@ class MetricsEndpointIT {
   @Test
   void countsWhatRealClientsDoAndHonoursTheContract() throws Exception {
     try (TestBroker broker = TestBroker.start(b -> b.persistence(true).persistenceLocation(dir.resolve("store"))
+        .connectTimeout(Duration.ofSeconds(1))
         .http(new HttpConfig(0, "127.0.0.1", "test").withTopics(new TopicMetrics(List.of(new TopicMetrics.Filter(
             "thermal", "openegiz/+/+/+/thermal/#")), true, 512))))) {
       Mqtt5BlockingClient sub = Mqtt5Client.builder().identifier("sub").serverHost(broker.host())
@@ -94,10 +95,14 @@ class MetricsEndpointIT {
         assertThat(sample(page, "flux_filter_messages_sent_total{filter=\"thermal\"}")).isEqualTo(3.0);
       });
       sub.disconnect();
-      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-        String page = scrape(http, broker);
-        assertThat(sample(page, "flux_connections{listener=\"" + listener + "\"}")).isEqualTo(1.0);
-      });
+      try (java.net.Socket silent = new java.net.Socket("127.0.0.1", broker.port())) { // never sends CONNECT
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+          String page = scrape(http, broker);
+          assertThat(sample(page, "flux_connections{listener=\"" + listener + "\"}")).isEqualTo(1.0);
+          assertThat(sample(page, "flux_connections_closed_total{reason=\"client_disconnect\"}")).isEqualTo(1.0);
+          assertThat(sample(page, "flux_connections_refused_total{reason=\"connect_timeout\"}")).isEqualTo(1.0);
+        });
+      }
       String page = scrape(http, broker);
       assertThat(missing(page)).isEmpty();
       assertThat(promtool(page)).isEmpty();
