@@ -26,6 +26,7 @@ import io.openegiz.flux.broker.http.MetricsHandler;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.openegiz.flux.broker.config.SecurityConfig;
+import io.openegiz.flux.broker.config.TlsConfig;
 import io.openegiz.flux.broker.routing.RetainedQuota;
 import io.openegiz.flux.broker.security.PublishBuckets;
 import io.openegiz.flux.broker.session.PersistentSessionQuota;
@@ -98,6 +99,8 @@ public final class FluxBroker implements AutoCloseable {
   private SecurityServices security;
   private final HttpListener http;
   private final PrometheusRegistry registry = new PrometheusRegistry();
+  /** TLS listeners by name, for their certificates' expiry on /metrics. */
+  private final Map<String, TlsConfig> tlsListeners = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile boolean started;
   private volatile boolean stopped;
   private volatile int listenersBound;
@@ -212,7 +215,7 @@ public final class FluxBroker implements AutoCloseable {
   private void exportMetrics() {
     String version = FluxBroker.class.getPackage().getImplementationVersion();
     BrokerCollectors.register(registry, version == null ? "development" : version, metrics, context,
-        store == null ? null : store.stats(), config.persistenceLocation());
+        store == null ? null : store.stats(), config.persistenceLocation(), tlsListeners);
     JvmMetrics.builder().register(registry);
     http.route(MetricsHandler.PATH, new MetricsHandler(registry));
   }
@@ -288,7 +291,13 @@ public final class FluxBroker implements AutoCloseable {
       InetSocketAddress bound = (InetSocketAddress) ch.localAddress();
       boundAddresses.add(bound);
       listenersBound = boundAddresses.size();
-      metrics.listener(l.bindAddress() + ":" + bound.getPort()); // exported at 0 from the start
+      String resolved = l.bindAddress() + ":" + bound.getPort();
+      if (l.isTls()) {
+        metrics.tlsListener(resolved); // exported at 0 from the start
+        tlsListeners.put(resolved, l.tls());
+      } else {
+        metrics.listener(resolved);
+      }
       LOG.info("listening for MQTT{} on {}:{} ({})", l.isTls() ? " over TLS (" + TlsContextLoader.provider() + ")" : "",
           l.bindAddress(), bound.getPort(), l.source());
     } catch (Exception e) {

@@ -9,6 +9,9 @@ import io.openegiz.flux.broker.metrics.BrokerMetrics.AuthMethod;
 import io.openegiz.flux.broker.metrics.BrokerMetrics.CloseReason;
 import io.openegiz.flux.broker.metrics.BrokerMetrics.Refusal;
 import io.openegiz.flux.broker.metrics.BrokerMetrics.RateLimit;
+import io.openegiz.flux.broker.metrics.BrokerMetrics.TlsFailure;
+import io.openegiz.flux.broker.config.TlsConfig;
+import java.util.Map;
 import io.openegiz.flux.broker.metrics.CountingMetrics;
 import io.openegiz.flux.broker.metrics.DropReason;
 import io.openegiz.flux.broker.metrics.TopicRates;
@@ -45,13 +48,14 @@ public final class BrokerCollectors {
    * @param storeDirectory {@code persistence_location}, for its size and free space; null without a store
    */
   public static void register(PrometheusRegistry registry, String version, CountingMetrics m, BrokerContext broker,
-      StoreStats store, Path storeDirectory) {
+      StoreStats store, Path storeDirectory, Map<String, TlsConfig> tlsListeners) {
     BrokerCollectors c = new BrokerCollectors(registry);
     c.gauge("flux_build_info", "always 1; the Flux version", cb -> cb.call(1, version), "version");
     c.connections(m);
     c.sessions(broker);
     c.messages(m);
     c.security(m);
+    c.tls(m, tlsListeners);
     if (m.topics() != null) {
       c.topics(m.topics());
     }
@@ -135,6 +139,29 @@ public final class BrokerCollectors {
     }
     gauge("flux_topic_series", "per-topic series in use, both families", cb -> cb.call(t.series()));
     gauge("flux_topic_series_limit", "the cap", cb -> cb.call(t.maxSeries()));
+  }
+
+  private void tls(CountingMetrics m, Map<String, TlsConfig> listeners) {
+    counter("flux_tls_handshakes_total", "TLS handshakes completed", cb -> m.listeners().forEach((name, l) -> {
+      if (l.tls()) {
+        cb.call(l.tlsHandshakes(), name);
+      }
+    }), "listener");
+    counter("flux_tls_handshake_failures_total", "TLS handshakes that failed",
+        cb -> m.listeners().forEach((name, l) -> {
+          for (TlsFailure f : l.tls() ? TlsFailure.values() : new TlsFailure[0]) {
+            cb.call(l.tlsFailures(f), name, label(f));
+          }
+        }), "listener", "reason");
+    gauge("flux_tls_certificate_expiry_timestamp_seconds", "notAfter of the listener's server and CA certificates",
+        cb -> listeners.forEach((name, tls) -> {
+          Certificates.notAfter(tls.certfile()).ifPresent(t -> cb.call(t, name, "server"));
+          Certificates.notAfter(tls.cafile()).ifPresent(t -> cb.call(t, name, "ca"));
+        }), "listener", "certificate");
+    gauge("flux_tls_crl_next_update_timestamp_seconds", "nextUpdate of the listener's CRL",
+        cb -> listeners.forEach((name, tls) -> Certificates.crlNextUpdate(tls.crlfile())
+            .ifPresent(t -> cb.call(t, name))),
+        "listener");
   }
 
   private static final String[] HIERARCHY = {"factory_id", "equipment_type", "sensor_type"};

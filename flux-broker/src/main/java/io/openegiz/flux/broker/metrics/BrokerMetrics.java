@@ -37,6 +37,14 @@ public interface BrokerMetrics {
     THROTTLED, CONNECT_TIMEOUT, PROTOCOL_ERROR, QUOTA_EXCEEDED, SESSION_REFUSED
   }
 
+  /** Why a TLS handshake failed ({@code flux_tls_handshake_failures_total}). */
+  enum TlsFailure {
+    NO_CERTIFICATE, CERTIFICATE_REJECTED, CERTIFICATE_REVOKED, PROTOCOL, TIMEOUT, OTHER
+  }
+
+  /** A TLS handshake on {@code listener} completed, or failed for {@code failure} (null: it succeeded). */
+  default void tlsHandshake(String listener, TlsFailure failure) {}
+
   /** A client completed CONNECT on {@code listener} ("ADDRESS:PORT"). */
   void clientConnected(String listener);
 

@@ -56,6 +56,14 @@ public final class CountingMetrics implements BrokerMetrics {
   public static final class Listener {
     private final LongAdder open = new LongAdder();
     private final LongAdder opened = new LongAdder();
+    private final LongAdder tlsHandshakes = new LongAdder();
+    private final LongAdder[] tlsFailures = adders(TlsFailure.values().length);
+    private volatile boolean tls;
+
+    /** Whether the listener speaks TLS: only then are its TLS series exported. */
+    public boolean tls() { return tls; }
+    public long tlsHandshakes() { return tlsHandshakes.sum(); }
+    public long tlsFailures(TlsFailure reason) { return tlsFailures[reason.ordinal()].sum(); }
 
     public long connections() { return open.sum(); }
     public long opened() { return opened.sum(); }
@@ -77,6 +85,23 @@ public final class CountingMetrics implements BrokerMetrics {
   /** Creates the counters of a listener, so that it is exported at 0 before its first connection. */
   public Listener listener(String name) {
     return listeners.computeIfAbsent(name, n -> new Listener());
+  }
+
+  /** Creates the counters of a TLS listener, its TLS series at 0 included. */
+  public Listener tlsListener(String name) {
+    Listener l = listener(name);
+    l.tls = true;
+    return l;
+  }
+
+  @Override
+  public void tlsHandshake(String listener, TlsFailure failure) {
+    Listener l = listener(listener);
+    if (failure == null) {
+      l.tlsHandshakes.increment();
+    } else {
+      l.tlsFailures[failure.ordinal()].increment();
+    }
   }
 
   /** Every listener's counters, by name. */

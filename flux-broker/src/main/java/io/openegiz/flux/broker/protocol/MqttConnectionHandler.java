@@ -388,6 +388,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof SslHandshakeCompletionEvent hs) {
+      broker.metrics().tlsHandshake(listener, hs.isSuccess() ? null : TlsFailures.of(hs.cause()));
       if (!hs.isSuccess()) {
         tlsFailure(hs.cause());
       }

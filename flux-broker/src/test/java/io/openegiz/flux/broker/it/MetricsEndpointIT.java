@@ -8,6 +8,10 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import io.openegiz.flux.broker.config.HttpConfig;
+import io.openegiz.flux.broker.config.ListenerConfig;
+import io.openegiz.flux.broker.config.TlsConfig;
+import io.openegiz.flux.pki.Pem;
+import java.nio.file.Files;
 import io.openegiz.flux.broker.config.TopicMetrics;
 import java.io.IOException;
 import java.net.URI;
@@ -55,7 +59,12 @@ class MetricsEndpointIT {
 
   @Test
   void countsWhatRealClientsDoAndHonoursTheContract() throws Exception {
+    TlsMaterial m = TlsMaterial.create(dir); // a TLS listener nobody uses: its series exist at 0 all the same
+    Path crl = Files.writeString(dir.resolve("ca.crl"), Pem.text(m.ca().crl(List.of(), Duration.ofDays(1))));
+    ListenerConfig tls = new ListenerConfig(0, "127.0.0.1", "tls").withTls(new TlsConfig(m.certFile(), m.keyFile(),
+        m.caFile(), crl, List.of("TLSv1.3"), null, null, true, false, false));
     try (TestBroker broker = TestBroker.start(b -> b.persistence(true).persistenceLocation(dir.resolve("store"))
+        .listeners(List.of(new ListenerConfig(0, "127.0.0.1", "plain"), tls))
         .connectTimeout(Duration.ofSeconds(1))
         .http(new HttpConfig(0, "127.0.0.1", "test").withTopics(new TopicMetrics(List.of(new TopicMetrics.Filter(
             "thermal", "openegiz/+/+/+/thermal/#")), true, 512))))) {
