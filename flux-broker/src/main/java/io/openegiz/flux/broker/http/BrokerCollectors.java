@@ -103,6 +103,11 @@ public final class BrokerCollectors {
     counter("flux_messages_sent_bytes_total", "their payload bytes", cb -> byQos(cb, m::payloadBytesSent), "qos");
     counter("flux_messages_dropped_total", "messages not delivered, one per message and subscriber",
         byLabel(DropReason.values(), m::dropped), "reason");
+    counter("flux_packets_received_total", "MQTT packets received", cb -> packets(cb, m::packetsReceived,
+        "connect", "publish", "puback", "pubrec", "pubrel", "pubcomp", "subscribe", "unsubscribe", "pingreq",
+        "disconnect", "auth"), "type");
+    counter("flux_packets_sent_total", "MQTT packets sent", cb -> packets(cb, m::packetsSent, "connack", "publish",
+        "puback", "pubrec", "pubrel", "pubcomp", "suback", "unsuback", "pingresp", "disconnect", "auth"), "type");
     counter("flux_network_received_bytes_total", "bytes read from client sockets", cb -> cb.call(m.bytesReceived()));
     counter("flux_network_sent_bytes_total", "bytes written to client sockets", cb -> cb.call(m.bytesSent()));
   }
@@ -189,6 +194,14 @@ public final class BrokerCollectors {
         cb.call(count.applyAsLong(e), label(e));
       }
     };
+  }
+
+  /** The packets of the types a client sends (or the broker sends), by name. */
+  private static void packets(CounterWithCallback.Callback cb, java.util.function.IntToLongFunction count,
+      String... types) {
+    for (String type : types) {
+      cb.call(count.applyAsLong(CountingMetrics.PACKET_TYPES.indexOf(type)), type);
+    }
   }
 
   private static void byQos(CounterWithCallback.Callback cb, java.util.function.IntToLongFunction value) {

@@ -51,6 +51,12 @@ public interface BrokerMetrics {
   /** A connected client of {@code listener} went away. */
   void clientDisconnected(String listener, CloseReason reason);
 
+  /** An MQTT packet of {@code type} (1 CONNECT ... 15 AUTH) was decoded from a client. */
+  default void packetReceived(int type) {}
+
+  /** An MQTT packet of {@code type} was handed to the encoder for a client. */
+  default void packetSent(int type) {}
+
   /** A connection was refused before or at CONNECT for a reason other than authentication. */
   default void connectionRefused(Refusal reason) {}
 

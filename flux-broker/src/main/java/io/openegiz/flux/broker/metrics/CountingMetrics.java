@@ -34,6 +34,13 @@ public final class CountingMetrics implements BrokerMetrics {
   private final LongAdder[] rateLimits = adders(RateLimit.values().length);
   private final LongAdder[] quotas = adders(QUOTAS.size());
   private final LongAdder[] closed = adders(CloseReason.values().length);
+  private final LongAdder[] packetsIn = adders(16);
+  private final LongAdder[] packetsOut = adders(16);
+
+  /** MQTT packet types by number, as {@code flux_packets_*} name them. */
+  public static final List<String> PACKET_TYPES = List.of("reserved", "connect", "connack", "publish", "puback",
+      "pubrec", "pubrel", "pubcomp", "subscribe", "suback", "unsubscribe", "unsuback", "pingreq", "pingresp",
+      "disconnect", "auth");
   private final LongAdder[] refused = adders(Refusal.values().length);
   private final TopicRates topics;
 
@@ -124,6 +131,19 @@ public final class CountingMetrics implements BrokerMetrics {
     listener(listener).open.decrement();
     closed[reason.ordinal()].increment();
   }
+
+  @Override
+  public void packetReceived(int type) {
+    packetsIn[type].increment();
+  }
+
+  @Override
+  public void packetSent(int type) {
+    packetsOut[type].increment();
+  }
+
+  public long packetsReceived(int type) { return packetsIn[type].sum(); }
+  public long packetsSent(int type) { return packetsOut[type].sum(); }
 
   @Override
   public void connectionRefused(Refusal reason) {

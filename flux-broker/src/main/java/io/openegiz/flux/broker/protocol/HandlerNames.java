@@ -21,6 +21,8 @@ public final class HandlerNames {
   public static final String FRAME_DECODER = "frameDecoder";
   public static final String MQTT_DECODER = "mqttDecoder";
   public static final String MQTT_ENCODER = "mqttEncoder";
+  /** Counts decoded packets and those written, by type, between the codec and the connection handler. */
+  public static final String PACKET_COUNTER = "packetCounter";
   /** Added after CONNECT when the client has a keep alive. */
   public static final String KEEP_ALIVE = "keepAlive";
   public static final String CONNECTION = "connection";

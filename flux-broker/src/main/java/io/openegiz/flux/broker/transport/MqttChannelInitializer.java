@@ -24,6 +24,7 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
   private final BrokerContext broker;
   private final String listener;
   private final ByteCounter byteCounter;
+  private final PacketCounter packetCounter;
   private final ChannelGroup connections;
   private final TlsMaterial tls;
   private final int listenerPort;
@@ -47,6 +48,7 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
     this.tls = tls;
     this.connections = connections;
     this.byteCounter = new ByteCounter(broker.metrics());
+    this.packetCounter = new PacketCounter(broker.metrics());
   }
 
   @Override
@@ -65,6 +67,7 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
         broker.config().connectionLimits().maxConnectSize()));
     p.addLast(HandlerNames.MQTT_DECODER, new MqttDecoder(maxPacket, MAX_CLIENT_ID_LENGTH));
     p.addLast(HandlerNames.MQTT_ENCODER, MqttEncoder.INSTANCE);
+    p.addLast(HandlerNames.PACKET_COUNTER, packetCounter);
     p.addLast(HandlerNames.CONNECTION, new MqttConnectionHandler(broker, listenerName(ch), listenerPort,
         tls == null ? null : tls.config()));
   }

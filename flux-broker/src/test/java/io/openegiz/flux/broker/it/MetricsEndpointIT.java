@@ -7,6 +7,7 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import io.openegiz.flux.broker.config.BrokerConfig;
 import io.openegiz.flux.broker.config.HttpConfig;
 import io.openegiz.flux.broker.config.ListenerConfig;
 import io.openegiz.flux.broker.config.TlsConfig;
@@ -57,17 +58,25 @@ class MetricsEndpointIT {
     return null;
   }
 
+  /** Persistence, a plain and a TLS listener (nobody uses it: its series exist at 0 all the same), a filter. */
+  private BrokerConfig.Builder everything(BrokerConfig.Builder b) {
+    try {
+      TlsMaterial m = TlsMaterial.create(dir);
+      Path crl = Files.writeString(dir.resolve("ca.crl"), Pem.text(m.ca().crl(List.of(), Duration.ofDays(1))));
+      ListenerConfig tls = new ListenerConfig(0, "127.0.0.1", "tls").withTls(new TlsConfig(m.certFile(),
+          m.keyFile(), m.caFile(), crl, List.of("TLSv1.3"), null, null, true, false, false));
+      return b.persistence(true).persistenceLocation(dir.resolve("store"))
+          .listeners(List.of(new ListenerConfig(0, "127.0.0.1", "plain"), tls)).connectTimeout(Duration.ofSeconds(1))
+          .http(new HttpConfig(0, "127.0.0.1", "test").withTopics(new TopicMetrics(List.of(new TopicMetrics.Filter(
+              "thermal", "openegiz/+/+/+/thermal/#")), true, 512)));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Test
   void countsWhatRealClientsDoAndHonoursTheContract() throws Exception {
-    TlsMaterial m = TlsMaterial.create(dir); // a TLS listener nobody uses: its series exist at 0 all the same
-    Path crl = Files.writeString(dir.resolve("ca.crl"), Pem.text(m.ca().crl(List.of(), Duration.ofDays(1))));
-    ListenerConfig tls = new ListenerConfig(0, "127.0.0.1", "tls").withTls(new TlsConfig(m.certFile(), m.keyFile(),
-        m.caFile(), crl, List.of("TLSv1.3"), null, null, true, false, false));
-    try (TestBroker broker = TestBroker.start(b -> b.persistence(true).persistenceLocation(dir.resolve("store"))
-        .listeners(List.of(new ListenerConfig(0, "127.0.0.1", "plain"), tls))
-        .connectTimeout(Duration.ofSeconds(1))
-        .http(new HttpConfig(0, "127.0.0.1", "test").withTopics(new TopicMetrics(List.of(new TopicMetrics.Filter(
-            "thermal", "openegiz/+/+/+/thermal/#")), true, 512))))) {
+    try (TestBroker broker = TestBroker.start(this::everything)) {
       Mqtt5BlockingClient sub = Mqtt5Client.builder().identifier("sub").serverHost(broker.host())
           .serverPort(broker.port()).buildBlocking();
       Mqtt5BlockingClient pub = Mqtt5Client.builder().identifier("pub").serverHost(broker.host())
@@ -102,6 +111,10 @@ class MetricsEndpointIT {
         assertThat(sample(page, "flux_store_batch_write_seconds_count")).isPositive();
         assertThat(sample(page, "flux_build_info{version=\"development\"}")).isEqualTo(1.0);
         assertThat(sample(page, "flux_filter_messages_sent_total{filter=\"thermal\"}")).isEqualTo(3.0);
+        assertThat(sample(page, "flux_packets_received_total{type=\"connect\"}")).isEqualTo(2.0);
+        assertThat(sample(page, "flux_packets_received_total{type=\"pubrel\"}")).isEqualTo(1.0); // the QoS 2 publish
+        assertThat(sample(page, "flux_packets_sent_total{type=\"connack\"}")).isEqualTo(2.0);
+        assertThat(sample(page, "flux_packets_sent_total{type=\"publish\"}")).isEqualTo(3.0);
       });
       sub.disconnect();
       try (java.net.Socket silent = new java.net.Socket("127.0.0.1", broker.port())) { // never sends CONNECT
