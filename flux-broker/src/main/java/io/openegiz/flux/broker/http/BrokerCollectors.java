@@ -52,7 +52,7 @@ public final class BrokerCollectors {
     BrokerCollectors c = new BrokerCollectors(registry);
     c.gauge("flux_build_info", "always 1; the Flux version", cb -> cb.call(1, version), "version");
     c.connections(m);
-    c.sessions(broker);
+    c.sessions(broker, m);
     c.messages(m);
     c.security(m);
     c.tls(m, tlsListeners);
@@ -75,10 +75,12 @@ public final class BrokerCollectors {
         byLabel(Refusal.values(), m::refused), "reason");
   }
 
-  private void sessions(BrokerContext broker) {
+  private void sessions(BrokerContext broker, CountingMetrics m) {
     SessionCensus census = new SessionCensus(broker);
     gauge("flux_sessions", "sessions the broker holds: with a connection, and persistent sessions without one",
         cb -> census.byState(cb, SessionCensus.Counts::sessions), "state");
+    counter("flux_sessions_expired_total", "persistent sessions removed by their expiry",
+        cb -> cb.call(m.sessionsExpired()));
     gauge("flux_queued_messages", "messages waiting in sessions' queues beyond those in flight",
         cb -> census.byState(cb, SessionCensus.Counts::queued), "state");
     gauge("flux_queued_bytes", "their size, counted as max_queued_bytes counts it",

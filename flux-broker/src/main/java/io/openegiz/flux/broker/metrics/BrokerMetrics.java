@@ -51,6 +51,9 @@ public interface BrokerMetrics {
   /** A connected client of {@code listener} went away. */
   void clientDisconnected(String listener, CloseReason reason);
 
+  /** A persistent session was removed by its expiry (persistent_client_expiration or its session expiry). */
+  default void sessionExpired() {}
+
   /** An MQTT packet of {@code type} (1 CONNECT ... 15 AUTH) was decoded from a client. */
   default void packetReceived(int type) {}
 

@@ -35,6 +35,7 @@ public final class CountingMetrics implements BrokerMetrics {
   private final LongAdder[] quotas = adders(QUOTAS.size());
   private final LongAdder[] closed = adders(CloseReason.values().length);
   private final LongAdder[] packetsIn = adders(16);
+  private final LongAdder sessionsExpired = new LongAdder();
   private final LongAdder[] packetsOut = adders(16);
 
   /** MQTT packet types by number, as {@code flux_packets_*} name them. */
@@ -131,6 +132,13 @@ public final class CountingMetrics implements BrokerMetrics {
     listener(listener).open.decrement();
     closed[reason.ordinal()].increment();
   }
+
+  @Override
+  public void sessionExpired() {
+    sessionsExpired.increment();
+  }
+
+  public long sessionsExpired() { return sessionsExpired.sum(); }
 
   @Override
   public void packetReceived(int type) {

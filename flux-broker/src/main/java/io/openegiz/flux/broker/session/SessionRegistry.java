@@ -316,6 +316,7 @@ public final class SessionRegistry implements Subscribers {
         return;
       }
       LOG.debug("session {} expired", s.clientId());
+      metrics.sessionExpired();
       // a delayed will still pending is due now that the session ends [MQTT-3.1.3-9]: its timer may
       // fall due in the same millisecond and run after this one (restored from the store)
       Will pendingWill = s.timers().pendingWill();

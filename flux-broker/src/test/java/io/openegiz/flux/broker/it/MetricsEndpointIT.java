@@ -132,6 +132,21 @@ class MetricsEndpointIT {
     }
   }
 
+  @Test
+  void expiredSessionsAreCounted() throws Exception {
+    try (TestBroker broker = TestBroker.start(b -> b.http(new HttpConfig(0, "127.0.0.1", "test")))) {
+      Mqtt5BlockingClient c = Mqtt5Client.builder().identifier("short-lived").serverHost(broker.host())
+          .serverPort(broker.port()).buildBlocking();
+      c.connectWith().sessionExpiryInterval(1).send();
+      c.disconnect();
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+        String page = scrape(http, broker);
+        assertThat(sample(page, "flux_sessions_expired_total")).isEqualTo(1.0);
+        assertThat(sample(page, "flux_sessions{state=\"offline\"}")).isZero();
+      });
+    }
+  }
+
   /** Every produced contract metric, with each fixed label value, that the page lacks. */
   static List<String> missing(String page) throws IOException {
     List<String> missing = new ArrayList<>();
