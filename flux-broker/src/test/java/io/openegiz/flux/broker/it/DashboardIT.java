@@ -6,6 +6,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import io.openegiz.flux.broker.config.HttpConfig;
+import io.openegiz.flux.broker.config.ListenerConfig;
 import io.openegiz.flux.broker.config.TopicMetrics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -39,7 +40,9 @@ class DashboardIT {
     TopicMetrics topics = new TopicMetrics(List.of(new TopicMetrics.Filter("electrical",
         "openegiz/+/+/+/electrical/#")), true, 512);
     ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
+    ListenerConfig tls = MetricsEndpointIT.tlsListener(dir); // the TLS panels need a TLS listener
     try (TestBroker broker = TestBroker.start(b -> b.persistence(true).persistenceLocation(dir.resolve("store"))
+        .listeners(List.of(new ListenerConfig(0, "127.0.0.1", "plain"), tls))
         .http(new HttpConfig(0, "127.0.0.1", "test").withTopics(topics)))) {
       Mqtt5AsyncClient subscriber = Mqtt5Client.builder().identifier("egizcore").serverHost(broker.host())
           .serverPort(broker.port()).buildAsync();

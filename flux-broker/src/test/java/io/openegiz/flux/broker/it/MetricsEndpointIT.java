@@ -58,15 +58,20 @@ class MetricsEndpointIT {
     return null;
   }
 
+  /** A TLS listener with client certificates and a CRL, on files made in {@code dir}: every TLS series exists. */
+  static ListenerConfig tlsListener(Path dir) throws Exception {
+    TlsMaterial m = TlsMaterial.create(dir);
+    Path crl = Files.writeString(dir.resolve("ca.crl"), Pem.text(m.ca().crl(List.of(), Duration.ofDays(1))));
+    return new ListenerConfig(0, "127.0.0.1", "tls").withTls(new TlsConfig(m.certFile(), m.keyFile(), m.caFile(),
+        crl, List.of("TLSv1.3"), null, null, true, false, false));
+  }
+
   /** Persistence, a plain and a TLS listener (nobody uses it: its series exist at 0 all the same), a filter. */
   private BrokerConfig.Builder everything(BrokerConfig.Builder b) {
     try {
-      TlsMaterial m = TlsMaterial.create(dir);
-      Path crl = Files.writeString(dir.resolve("ca.crl"), Pem.text(m.ca().crl(List.of(), Duration.ofDays(1))));
-      ListenerConfig tls = new ListenerConfig(0, "127.0.0.1", "tls").withTls(new TlsConfig(m.certFile(),
-          m.keyFile(), m.caFile(), crl, List.of("TLSv1.3"), null, null, true, false, false));
       return b.persistence(true).persistenceLocation(dir.resolve("store"))
-          .listeners(List.of(new ListenerConfig(0, "127.0.0.1", "plain"), tls)).connectTimeout(Duration.ofSeconds(1))
+          .listeners(List.of(new ListenerConfig(0, "127.0.0.1", "plain"), tlsListener(dir)))
+          .connectTimeout(Duration.ofSeconds(1))
           .http(new HttpConfig(0, "127.0.0.1", "test").withTopics(new TopicMetrics(List.of(new TopicMetrics.Filter(
               "thermal", "openegiz/+/+/+/thermal/#")), true, 512)));
     } catch (Exception e) {
