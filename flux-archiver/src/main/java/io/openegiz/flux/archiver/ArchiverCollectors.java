@@ -52,6 +52,9 @@ public final class ArchiverCollectors {
     CounterWithCallback.builder().name("flux_archiver_dead_letters_total").help("dead-letter records")
         .labelNames("reason").callback(deadLetters).register(registry);
     registry.register(m.batchDuration());
+    GaugeWithCallback.builder().name("flux_archiver_lag_seconds")
+        .help("age of the oldest message received and not yet acknowledged; 0 when none")
+        .callback(cb -> cb.call(archiver.lagSeconds())).register(registry);
   }
 
   private static void gauge(PrometheusRegistry registry, String name, String help,

@@ -37,7 +37,8 @@ class UpMetricsIT {
       "flux_archiver_dead_letters_total{reason=\"invalid_topic\"}",
       "flux_archiver_dead_letters_total{reason=\"refused\"}",
       "flux_archiver_dead_letters_total{reason=\"archiver_error\"}", "flux_archiver_points_in_flight ",
-      "flux_archiver_points_in_flight_limit ", "flux_archiver_batch_duration_seconds_bucket{le=");
+      "flux_archiver_points_in_flight_limit ", "flux_archiver_lag_seconds ",
+      "flux_archiver_batch_duration_seconds_bucket{le=");
   private final HttpClient http = HttpClient.newHttpClient();
 
   @TempDir
