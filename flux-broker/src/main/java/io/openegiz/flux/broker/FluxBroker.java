@@ -112,7 +112,9 @@ public final class FluxBroker implements AutoCloseable {
     this.retained = b.retained; // null: in memory, or durable with persistence true (chosen at start)
     this.clock = b.clock;
     this.workerThreads = b.workerThreads;
-    this.metrics = new CountingMetrics(config.http().enabled() ? topicRates(config.http().topics()) : null);
+    this.metrics = config.http().enabled()
+        ? new CountingMetrics(topicRates(config.http().topics()), true)
+        : new CountingMetrics();
     this.http = config.http().enabled() ? new HttpListener(config.http()) : null;
     if (http != null) {
       http.route(HealthHandler.PATH, new HealthHandler(this::health));

@@ -110,6 +110,9 @@ public final class BrokerCollectors {
         "disconnect", "auth"), "type");
     counter("flux_packets_sent_total", "MQTT packets sent", cb -> packets(cb, m::packetsSent, "connack", "publish",
         "puback", "pubrec", "pubrel", "pubcomp", "suback", "unsuback", "pingresp", "disconnect", "auth"), "type");
+    if (m.publishLatency() != null) {
+      registry.register(m.publishLatency());
+    }
     counter("flux_network_received_bytes_total", "bytes read from client sockets", cb -> cb.call(m.bytesReceived()));
     counter("flux_network_sent_bytes_total", "bytes written to client sockets", cb -> cb.call(m.bytesSent()));
   }

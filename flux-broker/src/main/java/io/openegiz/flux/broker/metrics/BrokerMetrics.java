@@ -69,6 +69,9 @@ public interface BrokerMetrics {
   /** A PUBLISH was written to a client, at the delivery QoS. */
   void messageSent(String topic, int qos, int payloadBytes);
 
+  /** A PUBLISH was written to a subscriber {@code nanos} after it was read from its publisher. */
+  default void publishLatency(long nanos) {}
+
   /** A message was not delivered to one subscriber. */
   void messageDropped(DropReason reason);
 

@@ -1,5 +1,6 @@
 package io.openegiz.flux.broker.metrics;
 
+import io.prometheus.metrics.core.metrics.Histogram;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,6 +45,8 @@ public final class CountingMetrics implements BrokerMetrics {
       "disconnect", "auth");
   private final LongAdder[] refused = adders(Refusal.values().length);
   private final TopicRates topics;
+  /** Null without an endpoint: no histogram to fill, no cost on the delivery path. */
+  private final Histogram publishLatency;
 
   /** Counters without per-topic rates. */
   public CountingMetrics() {
@@ -52,7 +55,31 @@ public final class CountingMetrics implements BrokerMetrics {
 
   /** @param topics per-topic rates to count, or null for none */
   public CountingMetrics(TopicRates topics) {
+    this(topics, false);
+  }
+
+  /**
+   * @param topics per-topic rates to count, or null for none
+   * @param timed whether to time deliveries ({@code flux_publish_latency_seconds}): when there is an endpoint
+   */
+  public CountingMetrics(TopicRates topics, boolean timed) {
     this.topics = topics;
+    this.publishLatency = timed
+        ? Latency.histogram("flux_publish_latency_seconds", "from a PUBLISH read off a"
+            + " publisher's socket to its copy written to a subscriber")
+        : null;
+  }
+
+  /** The publish latency histogram, or null when deliveries are not timed. */
+  public Histogram publishLatency() {
+    return publishLatency;
+  }
+
+  @Override
+  public void publishLatency(long nanos) {
+    if (publishLatency != null) {
+      publishLatency.observe(nanos / 1e9);
+    }
   }
 
   /** The per-topic rates, or null when not counted. */

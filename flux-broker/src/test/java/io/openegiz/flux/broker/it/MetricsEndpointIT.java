@@ -120,6 +120,7 @@ class MetricsEndpointIT {
         assertThat(sample(page, "flux_packets_received_total{type=\"pubrel\"}")).isEqualTo(1.0); // the QoS 2 publish
         assertThat(sample(page, "flux_packets_sent_total{type=\"connack\"}")).isEqualTo(2.0);
         assertThat(sample(page, "flux_packets_sent_total{type=\"publish\"}")).isEqualTo(3.0);
+        assertThat(sample(page, "flux_publish_latency_seconds_count")).isEqualTo(3.0);
       });
       sub.disconnect();
       try (java.net.Socket silent = new java.net.Socket("127.0.0.1", broker.port())) { // never sends CONNECT
