@@ -1,5 +1,6 @@
 package io.openegiz.flux.broker;
 
+import java.util.concurrent.ConcurrentHashMap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -100,7 +101,7 @@ public final class FluxBroker implements AutoCloseable {
   private final HttpListener http;
   private final PrometheusRegistry registry = new PrometheusRegistry();
   /** TLS listeners by name, for their certificates' expiry on /metrics. */
-  private final Map<String, TlsConfig> tlsListeners = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, TlsConfig> tlsListeners = new ConcurrentHashMap<>();
   private volatile boolean started;
   private volatile boolean stopped;
   private volatile int listenersBound;

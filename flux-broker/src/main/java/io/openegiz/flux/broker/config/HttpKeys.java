@@ -4,8 +4,13 @@ import static io.openegiz.flux.broker.config.ConfigParser.quote;
 
 import io.openegiz.flux.broker.config.ConfigParser.Directive;
 import io.openegiz.flux.broker.config.ConfigParser.Key;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** Flux's HTTP endpoint keys ({@code http_listener}); Mosquitto has no such endpoint. */
 public final class HttpKeys {
@@ -37,7 +42,7 @@ public final class HttpKeys {
         + " \"other\")", 0, 100_000, (s, n) -> s.topicMaxSeries = n.intValue()));
   }
 
-  private static final java.util.regex.Pattern FILTER_NAME = java.util.regex.Pattern.compile("[a-z0-9_-]{1,64}");
+  private static final Pattern FILTER_NAME = Pattern.compile("[a-z0-9_-]{1,64}");
 
   private static void topicFilter(ParseState s, Directive d) {
     String name = d.args().get(0);
@@ -72,7 +77,7 @@ public final class HttpKeys {
   static final int MIN_TOKEN = 16;
 
   private static void tokenFile(ParseState s, Directive d) {
-    java.nio.file.Path file = s.readableFile(d);
+    Path file = s.readableFile(d);
     if (file == null) {
       return;
     }
@@ -83,14 +88,14 @@ public final class HttpKeys {
         return;
       }
       s.httpTokenFile = file;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       s.error(d, quote(d.rest()) + " cannot be read: " + e.getMessage());
     }
   }
 
   /** The token of a token file: its first line, without surrounding blanks. */
-  public static String readToken(java.nio.file.Path file) throws java.io.IOException {
-    List<String> lines = java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
+  public static String readToken(Path file) throws IOException {
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     return lines.isEmpty() ? "" : lines.get(0).strip();
   }
 

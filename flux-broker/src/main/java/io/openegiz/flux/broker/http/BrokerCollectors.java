@@ -2,16 +2,15 @@ package io.openegiz.flux.broker.http;
 
 import static io.openegiz.flux.broker.metrics.CountingMetrics.label;
 
+import io.openegiz.flux.broker.config.TlsConfig;
 import io.openegiz.flux.broker.message.Subscription;
 import io.openegiz.flux.broker.metrics.BrokerMetrics.AclAction;
 import io.openegiz.flux.broker.metrics.BrokerMetrics.AuthFailure;
 import io.openegiz.flux.broker.metrics.BrokerMetrics.AuthMethod;
 import io.openegiz.flux.broker.metrics.BrokerMetrics.CloseReason;
-import io.openegiz.flux.broker.metrics.BrokerMetrics.Refusal;
 import io.openegiz.flux.broker.metrics.BrokerMetrics.RateLimit;
+import io.openegiz.flux.broker.metrics.BrokerMetrics.Refusal;
 import io.openegiz.flux.broker.metrics.BrokerMetrics.TlsFailure;
-import io.openegiz.flux.broker.config.TlsConfig;
-import java.util.Map;
 import io.openegiz.flux.broker.metrics.CountingMetrics;
 import io.openegiz.flux.broker.metrics.DropReason;
 import io.openegiz.flux.broker.metrics.TopicRates;
@@ -25,7 +24,9 @@ import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.IntToLongFunction;
 import java.util.function.ToLongFunction;
 import java.util.stream.Stream;
 
@@ -202,14 +203,14 @@ public final class BrokerCollectors {
   }
 
   /** The packets of the types a client sends (or the broker sends), by name. */
-  private static void packets(CounterWithCallback.Callback cb, java.util.function.IntToLongFunction count,
+  private static void packets(CounterWithCallback.Callback cb, IntToLongFunction count,
       String... types) {
     for (String type : types) {
       cb.call(count.applyAsLong(CountingMetrics.PACKET_TYPES.indexOf(type)), type);
     }
   }
 
-  private static void byQos(CounterWithCallback.Callback cb, java.util.function.IntToLongFunction value) {
+  private static void byQos(CounterWithCallback.Callback cb, IntToLongFunction value) {
     for (int qos = 0; qos <= 2; qos++) {
       cb.call(value.applyAsLong(qos), Integer.toString(qos));
     }
