@@ -184,6 +184,11 @@ public final class Archiver implements AutoCloseable {
   }
 
   /** Whether the MQTT client is connected now. */
+  /** Seconds since the oldest message received and not yet acknowledged was received; 0 when none. */
+  public double lagSeconds() {
+    return pipeline.lagNanos(System.nanoTime()) / 1e9;
+  }
+
   public boolean connected() {
     return intake.connected();
   }

@@ -1,5 +1,7 @@
 package io.openegiz.flux.archiver;
 
+import io.prometheus.metrics.core.metrics.Histogram;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -20,6 +22,60 @@ public final class ArchiverMetrics {
   private final AtomicLong pointsInFlight = new AtomicLong();
   private final AtomicLong lastBatchMillis = new AtomicLong();
   private final AtomicLong batchStartNanos = new AtomicLong();
+  private final LongAdder[] deadLettersBy = new LongAdder[DeadLetter.values().length];
+  private final Histogram batchDuration = Histogram.builder().name("flux_archiver_batch_duration_seconds")
+      .help("a batch from its first write to its acknowledgement").classicOnly()
+      .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+      .withoutExemplars().build();
+  private volatile boolean sinkUp = true;
+
+  /** Why a message went to the dead letters ({@code flux_archiver_dead_letters_total}). */
+  public enum DeadLetter {
+    INVALID_PAYLOAD, INVALID_TOPIC, REFUSED, ARCHIVER_ERROR;
+
+    /** The label value: the name in lower case. */
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The reason of a rejection made before writing: the mapper's "topic: ..." is a bad topic, a point older
+     * than retention_raw is one the database would not keep, the archiver's own failures are errors.
+     */
+    public static DeadLetter of(String rejection) {
+      if (rejection.startsWith("topic: ")) {
+        return INVALID_TOPIC;
+      }
+      if (rejection.startsWith("older than retention_raw")) {
+        return REFUSED;
+      }
+      if (rejection.startsWith("archiver error") || rejection.startsWith("cannot be written as line protocol")) {
+        return ARCHIVER_ERROR;
+      }
+      return INVALID_PAYLOAD;
+    }
+  }
+
+  public ArchiverMetrics() {
+    for (int i = 0; i < deadLettersBy.length; i++) {
+      deadLettersBy[i] = new LongAdder();
+    }
+  }
+
+  /** Dead-letter records for one reason. */
+  public long deadLetters(DeadLetter reason) {
+    return deadLettersBy[reason.ordinal()].sum();
+  }
+
+  /** False from a failed write attempt until the next write succeeds. */
+  public boolean sinkUp() {
+    return sinkUp;
+  }
+
+  /** Batch durations, for {@code /metrics}. */
+  public Histogram batchDuration() {
+    return batchDuration;
+  }
 
   /** MQTT messages taken from the broker. */
   public long messagesReceived() {
@@ -99,16 +155,19 @@ public final class ArchiverMetrics {
 
   /** For the pipeline package. */
   public void written(long points) {
+    sinkUp = true;
     pointsWritten.add(points);
   }
 
   /** For the pipeline package. */
   public void retried() {
+    sinkUp = false;
     retries.increment();
   }
 
   /** For the pipeline package. */
-  public void deadLettered() {
+  public void deadLettered(DeadLetter reason) {
+    deadLettersBy[reason.ordinal()].increment();
     deadLetters.increment();
   }
 
@@ -122,6 +181,7 @@ public final class ArchiverMetrics {
     batches.increment();
     messagesAcked.add(messages);
     lastBatchMillis.set(millis);
+    batchDuration.observe(millis / 1000.0);
     batchStartNanos.set(0);
   }
 }

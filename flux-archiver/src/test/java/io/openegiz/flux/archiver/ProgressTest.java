@@ -24,7 +24,7 @@ class ProgressTest {
     metrics.written(3_000);
     metrics.inFlight(-3_000);
     metrics.retried();
-    metrics.deadLettered();
+    metrics.deadLettered(ArchiverMetrics.DeadLetter.REFUSED);
     metrics.batchStarted(nanos.get());
     metrics.batchDone(1_500, 14);
     advance(2_000);

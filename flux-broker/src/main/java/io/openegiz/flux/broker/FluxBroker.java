@@ -1,5 +1,6 @@
 package io.openegiz.flux.broker;
 
+import java.util.concurrent.ConcurrentHashMap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -26,11 +27,14 @@ import io.openegiz.flux.broker.http.MetricsHandler;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.openegiz.flux.broker.config.SecurityConfig;
+import io.openegiz.flux.broker.config.TlsConfig;
 import io.openegiz.flux.broker.routing.RetainedQuota;
 import io.openegiz.flux.broker.security.PublishBuckets;
 import io.openegiz.flux.broker.session.PersistentSessionQuota;
 import io.openegiz.flux.broker.metrics.CountingMetrics;
 import io.openegiz.flux.broker.routing.RouteTap;
+import io.openegiz.flux.broker.metrics.TopicRates;
+import io.openegiz.flux.broker.config.TopicMetrics;
 import io.openegiz.flux.broker.routing.Router;
 import io.openegiz.flux.broker.status.FleetView;
 import io.openegiz.flux.broker.status.StatusFeed;
@@ -86,8 +90,8 @@ public final class FluxBroker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FluxBroker.class);
 
   private final BrokerConfig config;
-  private final CountingMetrics metrics = new CountingMetrics();
-  private final PacketCounter packets = new PacketCounter();
+  private final CountingMetrics metrics;
+  private final PacketCounter packets;
   private final Supplier<Map<String, String>> sysFigures;
   private SysTree sys;
   private final Authenticator givenAuthenticator;
@@ -111,6 +115,8 @@ public final class FluxBroker implements AutoCloseable {
   private StatusFeed statusFeed;
   private final HttpListener http;
   private final PrometheusRegistry registry = new PrometheusRegistry();
+  /** TLS listeners by name, for their certificates' expiry on /metrics. */
+  private final Map<String, TlsConfig> tlsListeners = new ConcurrentHashMap<>();
   private volatile boolean started;
   private volatile boolean stopped;
   private volatile int listenersBound;
@@ -123,6 +129,10 @@ public final class FluxBroker implements AutoCloseable {
     this.clock = b.clock;
     this.workerThreads = b.workerThreads;
     this.sysFigures = b.sysFigures;
+    this.metrics = config.http().enabled()
+        ? new CountingMetrics(topicRates(config.http().topics()), true)
+        : new CountingMetrics();
+    this.packets = new PacketCounter(metrics);
     this.http = config.http().enabled() ? new HttpListener(config.http()) : null;
     if (http != null) {
       http.route(HealthHandler.PATH, new HealthHandler(this::health));
@@ -240,10 +250,15 @@ public final class FluxBroker implements AutoCloseable {
         "flux version " + (v == null ? "development build" : v), scheduler);
   }
 
+  private static TopicRates topicRates(TopicMetrics t) {
+    return new TopicRates(t.filters().stream().map(f -> new TopicRates.NamedFilter(f.name(), f.filter())).toList(),
+        t.hierarchy(), t.maxSeries());
+  }
+
   private void exportMetrics() {
     String version = FluxBroker.class.getPackage().getImplementationVersion();
     BrokerCollectors.register(registry, version == null ? "development" : version, metrics, context,
-        store == null ? null : store.stats(), config.persistenceLocation());
+        store == null ? null : store.stats(), config.persistenceLocation(), tlsListeners);
     JvmMetrics.builder().register(registry);
     http.route(MetricsHandler.PATH, new MetricsHandler(registry));
   }
@@ -336,7 +351,13 @@ public final class FluxBroker implements AutoCloseable {
       InetSocketAddress bound = (InetSocketAddress) ch.localAddress();
       boundAddresses.add(bound);
       listenersBound = boundAddresses.size();
-      metrics.listener(l.bindAddress() + ":" + bound.getPort()); // exported at 0 from the start
+      String resolved = l.bindAddress() + ":" + bound.getPort();
+      if (l.isTls()) {
+        metrics.tlsListener(resolved); // exported at 0 from the start
+        tlsListeners.put(resolved, l.tls());
+      } else {
+        metrics.listener(resolved);
+      }
       LOG.info("listening for MQTT{} on {}:{} ({})", l.isTls() ? " over TLS (" + TlsContextLoader.provider() + ")" : "",
           l.bindAddress(), bound.getPort(), l.source());
     } catch (Exception e) {

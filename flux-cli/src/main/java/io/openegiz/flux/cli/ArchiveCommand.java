@@ -1,7 +1,17 @@
 package io.openegiz.flux.cli;
 
 import io.openegiz.flux.archiver.Archiver;
+import io.openegiz.flux.archiver.ArchiverCollectors;
 import io.openegiz.flux.archiver.ArchiverConfig;
+import io.openegiz.flux.broker.config.HttpConfig;
+import io.openegiz.flux.broker.config.HttpKeys;
+import io.openegiz.flux.broker.http.Health;
+import io.openegiz.flux.broker.http.HealthHandler;
+import io.openegiz.flux.broker.http.HttpListener;
+import io.openegiz.flux.broker.http.MetricsHandler;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Map;
 import io.openegiz.flux.archiver.ConfigException;
 import io.openegiz.flux.archiver.Progress;
 import io.openegiz.flux.archiver.Setting;
@@ -86,8 +96,14 @@ final class ArchiveCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     ArchiverConfig config;
+    HttpConfig http;
     try {
-      config = ArchiverConfig.parse(settings());
+      List<Setting> settings = settings();
+      http = httpListener(settings); // the endpoint is the CLI's, not the archiver's: taken out first
+      config = ArchiverConfig.parse(settings);
+    } catch (io.openegiz.flux.broker.config.ConfigException e) {
+      System.err.println(String.join("\n", e.errors()));
+      return 2;
     } catch (ConfigException e) {
       System.err.println(e.getMessage());
       return 2;
@@ -99,7 +115,7 @@ final class ArchiveCommand implements Callable<Integer> {
     for (String name : new String[] {"INT", "TERM"}) {
       Signal.handle(new Signal(name), s -> stop.countDown());
     }
-    try (Archiver archiver = Archiver.start(config)) {
+    try (Archiver archiver = Archiver.start(config); HttpListener endpoint = endpoint(http, archiver, config)) {
       System.err.println("flux archive: " + config.broker() + " " + config.topics() + " -> "
           + config.database().describe() + "; dead letters in " + config.deadLetterDir());
       archiver.embeddedQuestDb().ifPresent(url -> System.err.println("flux archive: QuestDB console at " + url
@@ -110,11 +126,41 @@ final class ArchiveCommand implements Callable<Integer> {
         line.print(archiver.metrics(), System.err);
       }
       System.err.println("flux archive: stopping");
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | IllegalStateException e) {
       System.err.println("flux archive: " + e.getMessage());
       return 1;
     }
     return 0;
+  }
+
+  /** Removes the {@code http_listener} lines from {@code settings}; the last one, or null when there is none. */
+  static HttpConfig httpListener(List<Setting> settings) throws io.openegiz.flux.broker.config.ConfigException {
+    Setting last = null;
+    for (Setting s : settings) {
+      if (s.key().equals("http_listener")) {
+        last = s;
+      }
+    }
+    settings.removeIf(s -> s.key().equals("http_listener"));
+    return last == null ? null : HttpKeys.listener(last.origin(), last.value());
+  }
+
+  /**
+   * The archiver's own {@code /metrics} ({@code flux_archiver_*} and the JVM's) and {@code /health} (ready while
+   * its MQTT session is connected); null without {@code http_listener}.
+   */
+  static HttpListener endpoint(HttpConfig http, Archiver archiver, ArchiverConfig config) {
+    if (http == null) {
+      return null;
+    }
+    PrometheusRegistry registry = new PrometheusRegistry();
+    ArchiverCollectors.register(registry, archiver, config);
+    JvmMetrics.builder().register(registry);
+    HttpListener endpoint = new HttpListener(http);
+    endpoint.route(MetricsHandler.PATH, new MetricsHandler(registry));
+    endpoint.route(HealthHandler.PATH, new HealthHandler(() -> new Health(Map.of("mqtt",
+        archiver.connected() ? Health.OK : "disconnected"))));
+    return endpoint.start();
   }
 
   /** The file's settings first, then the options, so that an option overrides its key. */

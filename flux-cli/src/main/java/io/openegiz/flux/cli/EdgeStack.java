@@ -5,6 +5,7 @@ import io.openegiz.flux.archiver.ArchiverConfig;
 import io.openegiz.flux.archiver.ArchiverMetrics;
 import io.openegiz.flux.archiver.Setting;
 import io.openegiz.flux.archiver.questdb.EmbeddedQuestDb;
+import io.openegiz.flux.archiver.ArchiverCollectors;
 import io.openegiz.flux.broker.FluxBroker;
 import io.openegiz.flux.broker.config.BrokerConfig;
 import io.openegiz.flux.broker.config.ListenerConfig;
@@ -99,6 +100,9 @@ final class EdgeStack implements AutoCloseable {
       ArchiverConfig archiving = ArchiverConfig.parse(archiverSettings(plan, url, questdb));
       archiver = Archiver.start(archiving);
       running.set(archiver);
+      if (broker.http().isPresent()) { // one endpoint for both: the broker's http_listener
+        ArchiverCollectors.register(broker.registry(), archiver, archiving);
+      }
       awaitSubscribed(archiver);
       showOnStatusPage(broker, archiver, archiving.clientId());
       FleetRunner runner = null;

@@ -56,4 +56,20 @@ class ArchiveCommandTest {
 
     assertThat(new CommandLine(new FluxCommand()).execute("archive", "-c", file.toString())).isEqualTo(2);
   }
+
+  @Test
+  void httpListenerIsTakenOutOfTheArchiverSettingsAndCheckedLikeTheBrokers() throws Exception {
+    java.util.List<io.openegiz.flux.archiver.Setting> settings = new java.util.ArrayList<>(java.util.List.of(
+        new io.openegiz.flux.archiver.Setting("archive.conf:3", "broker", "tcp://127.0.0.1:1883"),
+        new io.openegiz.flux.archiver.Setting("archive.conf:7", "http_listener", "9884 0.0.0.0")));
+    assertThat(ArchiveCommand.httpListener(settings))
+        .isEqualTo(new io.openegiz.flux.broker.config.HttpConfig(9884, "0.0.0.0", "archive.conf:7"));
+    assertThat(settings).extracting(io.openegiz.flux.archiver.Setting::key).containsExactly("broker");
+    java.util.List<io.openegiz.flux.archiver.Setting> bad = new java.util.ArrayList<>(java.util.List.of(
+        new io.openegiz.flux.archiver.Setting("archive.conf:9", "http_listener", "99999")));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ArchiveCommand.httpListener(bad))
+        .isInstanceOf(io.openegiz.flux.broker.config.ConfigException.class)
+        .hasMessageContaining("archive.conf:9: http_listener: 99999 is out of range; accepted: http_listener PORT");
+    assertThat(ArchiveCommand.httpListener(new java.util.ArrayList<>())).isNull();
+  }
 }

@@ -11,6 +11,8 @@ import java.util.List;
  * @param rejection why it cannot be archived (for the dead letters), or {@code null}
  * @param ack       sends its PUBACK
  * @param permits   in-flight permits it holds
+ * @param receivedNanos when it was received ({@link System#nanoTime}), for the archiver's lag
  */
-record Pending(String topic, byte[] payload, List<String> lines, String rejection, Runnable ack, int permits) {
+record Pending(String topic, byte[] payload, List<String> lines, String rejection, Runnable ack, int permits,
+    long receivedNanos) {
 }

@@ -41,7 +41,9 @@ public final class Pipeline implements AutoCloseable {
   private volatile boolean stopping;
   private volatile boolean draining;
   private final Outage outage = new Outage();
-  private Pending carried;
+  private volatile Pending carried;
+  /** Receipt of the first message of the batch being written; 0 between batches. */
+  private volatile long batchOldestNanos;
 
   /** The settings of a pipeline; see docs/archive.md for the keys. */
   public record Settings(int batchSize, Duration batchInterval, Duration batchIdle, int maxInFlight,
@@ -84,7 +86,7 @@ public final class Pipeline implements AutoCloseable {
       return false;
     }
     metrics.inFlight(lines.size());
-    queue.add(new Pending(topic, payload, List.copyOf(lines), rejection, ack, need));
+    queue.add(new Pending(topic, payload, List.copyOf(lines), rejection, ack, need, System.nanoTime()));
     return true;
   }
 
@@ -131,8 +133,25 @@ public final class Pipeline implements AutoCloseable {
     return batch;
   }
 
+  /**
+   * Age at {@code nowNanos} of the oldest message received and not yet acknowledged, 0 when none: messages are
+   * acknowledged in order, so it is the batch being written, else the one carried over, else the queue's head.
+   */
+  public long lagNanos(long nowNanos) {
+    long oldest = batchOldestNanos;
+    Pending waiting = carried;
+    if (oldest == 0 && waiting == null) {
+      waiting = queue.peek();
+    }
+    if (oldest == 0 && waiting != null) {
+      oldest = waiting.receivedNanos();
+    }
+    return oldest == 0 ? 0 : Math.max(0, nowNanos - oldest);
+  }
+
   private void deliver(List<Pending> batch) throws InterruptedException {
     long start = System.nanoTime();
+    batchOldestNanos = batch.get(0).receivedNanos();
     metrics.batchStarted(start);
     List<Line> lines = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
@@ -169,19 +188,20 @@ public final class Pipeline implements AutoCloseable {
       metrics.inFlight(-p.lines().size());
     }
     metrics.batchDone(batch.size(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    batchOldestNanos = 0;
   }
 
   private void writeDeadLetters(List<Pending> batch, List<Refused> refused) throws IOException {
     for (Pending p : batch) {
       if (p.rejection() != null) {
         deadLetters.write(p.topic(), p.payload(), p.rejection(), null);
-        metrics.deadLettered();
+        metrics.deadLettered(ArchiverMetrics.DeadLetter.of(p.rejection()));
       }
     }
     for (Refused r : refused) {
       Pending p = batch.get(r.line().message());
       deadLetters.write(p.topic(), p.payload(), "database refused the point: " + r.error(), r.line().text());
-      metrics.deadLettered();
+      metrics.deadLettered(ArchiverMetrics.DeadLetter.REFUSED);
     }
     deadLetters.sync();
   }

@@ -73,6 +73,23 @@ class PipelineTest {
   }
 
   @Test
+  void theLagIsTheAgeOfTheOldestUnacknowledgedMessageAndTheSinkIsDownMeanwhile() throws Exception {
+    java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+    pipeline(100, 1000, lines -> down.get()
+        ? new WriteResult.Retry("503", Duration.ofMillis(50))
+        : new WriteResult.Written());
+    assertThat(pipeline.lagNanos(System.nanoTime())).isZero();
+    offer("m0", "l0");
+    await().atMost(WAIT).until(() -> metrics.retries() >= 1
+        && pipeline.lagNanos(System.nanoTime()) >= Duration.ofMillis(100).toNanos());
+    assertThat(metrics.sinkUp()).isFalse();
+    down.set(false);
+    await().atMost(WAIT).until(() -> acked.size() == 1);
+    assertThat(pipeline.lagNanos(System.nanoTime())).isZero();
+    assertThat(metrics.sinkUp()).isTrue();
+  }
+
+  @Test
   void tooLargeIsWrittenInHalves() throws Exception {
     pipeline(100, 1000, lines -> lines.size() > 2 ? new WriteResult.TooLarge() : new WriteResult.Written());
     for (int i = 0; i < 8; i++) {

@@ -221,6 +221,7 @@ public final class ConfigParser {
     SecurityKeys.register(k);
     ConnectionKeys.register(k);
     HttpKeys.register(k);
+    HttpKeys.registerTopics(k);
     return Collections.unmodifiableMap(k);
   }
 

@@ -11,12 +11,14 @@ import java.nio.file.Path;
  * @param source where it was declared, for messages ("flux.conf:12")
  * @param tokenFile {@code http_auth_token_file}: a bearer token that opens every path; null for none
  * @param passwordFile {@code http_password_file}: users (Mosquitto password file) for basic auth; null for none
+ * @param topics the per-topic rates {@code /metrics} exports (metrics_topic_* keys)
  */
-public record HttpConfig(int port, String bindAddress, String source, Path tokenFile, Path passwordFile) {
+public record HttpConfig(int port, String bindAddress, String source, Path tokenFile, Path passwordFile,
+    TopicMetrics topics) {
 
-  /** An endpoint without authentication. */
+  /** An endpoint without authentication, with the default per-topic rates. */
   public HttpConfig(int port, String bindAddress, String source) {
-    this(port, bindAddress, source, null, null);
+    this(port, bindAddress, source, null, null, TopicMetrics.DEFAULT);
   }
 
   /** What {@code http_listener PORT} binds when no address is given: this machine only. */
@@ -37,7 +39,12 @@ public record HttpConfig(int port, String bindAddress, String source, Path token
 
   /** This endpoint with its credentials. */
   public HttpConfig withAuth(Path token, Path passwords) {
-    return new HttpConfig(port, bindAddress, source, token, passwords);
+    return new HttpConfig(port, bindAddress, source, token, passwords, topics);
+  }
+
+  /** This endpoint with other per-topic rates. */
+  public HttpConfig withTopics(TopicMetrics t) {
+    return new HttpConfig(port, bindAddress, source, tokenFile, passwordFile, t);
   }
 
   /** True when the endpoint answers only this machine. */

@@ -4,8 +4,13 @@ import static io.openegiz.flux.broker.config.ConfigParser.quote;
 
 import io.openegiz.flux.broker.config.ConfigParser.Directive;
 import io.openegiz.flux.broker.config.ConfigParser.Key;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /** Flux's HTTP endpoint keys ({@code http_listener}); Mosquitto has no such endpoint. */
 public final class HttpKeys {
@@ -21,11 +26,58 @@ public final class HttpKeys {
         + " in with HTTP basic auth", 1, Integer.MAX_VALUE, (s, d) -> s.httpPasswordFile = s.readableFile(d)));
   }
 
+  static void registerTopics(Map<String, Key> k) {
+    k.put("metrics_topic_filter", new Key("metrics_topic_filter NAME FILTER, NAME of lower-case letters, digits,"
+        + " '_' and '-' (not \"other\"), FILTER an MQTT topic filter, e.g. metrics_topic_filter electrical"
+        + " openegiz/+/+/+/electrical/#", 2, 2, HttpKeys::topicFilter));
+    k.put("metrics_topic_hierarchy", new Key("true or false", 1, 1, (s, d) -> {
+      String v = d.args().get(0);
+      if (v.equals("true") || v.equals("false")) {
+        s.topicHierarchy = Boolean.parseBoolean(v);
+      } else {
+        s.error(d, quote(v) + " is not true or false");
+      }
+    }));
+    k.put("metrics_topic_max_series", ConfigParser.number("an integer from 0 to 100000 (0 = everything under"
+        + " \"other\")", 0, 100_000, (s, n) -> s.topicMaxSeries = n.intValue()));
+  }
+
+  private static final Pattern FILTER_NAME = Pattern.compile("[a-z0-9_-]{1,64}");
+
+  private static void topicFilter(ParseState s, Directive d) {
+    String name = d.args().get(0);
+    String filter = d.args().get(1);
+    String problem = !FILTER_NAME.matcher(name).matches()
+        ? quote(name) + " is not a valid name"
+        : name.equals("other")
+            ? "\"other\" is the name of what is beyond the cap"
+            : s.topicFilters.stream().anyMatch(f -> f.name().equals(name))
+                ? quote(name) + " is already declared"
+                : filterProblem(filter);
+    if (problem != null) {
+      s.error(d, problem);
+    } else {
+      s.topicFilters.add(new TopicMetrics.Filter(name, filter));
+    }
+  }
+
+  /** Why {@code f} is no valid MQTT topic filter [MQTT-4.7.1], or null. */
+  private static String filterProblem(String f) {
+    String[] levels = f.split("/", -1);
+    for (int i = 0; i < levels.length; i++) {
+      String l = levels[i];
+      if ((l.contains("#") && (!l.equals("#") || i != levels.length - 1)) || (l.contains("+") && !l.equals("+"))) {
+        return quote(f) + " is not a valid topic filter ('+' fills a whole level, '#' only the last)";
+      }
+    }
+    return f.startsWith("$share/") ? quote(f) + " is a shared subscription, not a topic filter" : null;
+  }
+
   /** Shorter tokens can be guessed; 16 characters is what {@code openssl rand -hex 8} gives. */
   static final int MIN_TOKEN = 16;
 
   private static void tokenFile(ParseState s, Directive d) {
-    java.nio.file.Path file = s.readableFile(d);
+    Path file = s.readableFile(d);
     if (file == null) {
       return;
     }
@@ -36,14 +88,14 @@ public final class HttpKeys {
         return;
       }
       s.httpTokenFile = file;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       s.error(d, quote(d.rest()) + " cannot be read: " + e.getMessage());
     }
   }
 
   /** The token of a token file: its first line, without surrounding blanks. */
-  public static String readToken(java.nio.file.Path file) throws java.io.IOException {
-    List<String> lines = java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
+  public static String readToken(Path file) throws IOException {
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     return lines.isEmpty() ? "" : lines.get(0).strip();
   }
 
@@ -51,15 +103,18 @@ public final class HttpKeys {
   static void finish(ParseState s) {
     HttpConfig http = s.builder.build().http();
     if (!http.enabled()) {
-      for (String key : List.of("http_auth_token_file", "http_password_file")) {
+      for (String key : List.of("http_auth_token_file", "http_password_file", "metrics_topic_filter",
+          "metrics_topic_hierarchy", "metrics_topic_max_series")) {
         Directive d = s.last.get(key);
         if (d != null) {
-          s.report(d.where(), key, "there is no http_listener to protect; accepted: after an http_listener line");
+          s.report(d.where(), key,
+              "there is no http_listener (and so no /metrics); accepted: with an http_listener line");
         }
       }
       return;
     }
-    http = http.withAuth(s.httpTokenFile, s.httpPasswordFile);
+    http = http.withAuth(s.httpTokenFile, s.httpPasswordFile)
+        .withTopics(new TopicMetrics(s.topicFilters, s.topicHierarchy, s.topicMaxSeries));
     s.builder.http(http);
     if (!http.authenticated() && !http.loopbackOnly()) {
       s.warnings.add(http.source() + ": http_listener: " + http.bindAddress() + " is not loopback and neither"
@@ -77,6 +132,28 @@ public final class HttpKeys {
     } else if (port != null) {
       s.builder.http(new HttpConfig(port.intValue(), address, d.where()));
     }
+  }
+
+  /**
+   * Reads an {@code http_listener PORT [ADDRESS]} value given elsewhere than a broker configuration (the
+   * archiver's file under {@code flux archive}), with the same checks and messages.
+   *
+   * @param origin where it was written, {@code file:line}
+   */
+  public static HttpConfig listener(String origin, String value) throws ConfigException {
+    int colon = origin.lastIndexOf(':');
+    boolean numbered = colon > 0 && ConfigParser.INTEGER.matcher(origin.substring(colon + 1)).matches();
+    ParseState s = new ParseState(numbered ? origin.substring(0, colon) : origin);
+    String[] words = value.strip().split("\\s+");
+    Directive d = new Directive(s.fileName, numbered ? Integer.parseInt(origin.substring(colon + 1)) : 0,
+        "http_listener", value.isBlank() ? List.of() : List.of(words), value.strip());
+    if (s.arityOk(d, ConfigParser.KEYS.get("http_listener"))) {
+      httpListener(s, d);
+    }
+    if (!s.errors.isEmpty()) {
+      throw new ConfigException(s.errors);
+    }
+    return s.builder.build().http();
   }
 
   /** The HTTP endpoint must not take a port an MQTT listener binds on the same address. */

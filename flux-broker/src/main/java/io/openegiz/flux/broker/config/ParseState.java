@@ -39,8 +39,11 @@ final class ParseState {
   boolean queuedMessagesUnlimited;
   boolean queuedBytesUnlimited;
   boolean perListenerSettings;
-  java.nio.file.Path httpTokenFile;
-  java.nio.file.Path httpPasswordFile;
+  Path httpTokenFile;
+  Path httpPasswordFile;
+  final List<TopicMetrics.Filter> topicFilters = new ArrayList<>();
+  boolean topicHierarchy = true;
+  int topicMaxSeries = TopicMetrics.DEFAULT_MAX_SERIES;
 
   ParseState(String fileName) {
     this.fileName = fileName;

@@ -2,13 +2,18 @@ package io.openegiz.flux.broker.http;
 
 import static io.openegiz.flux.broker.metrics.CountingMetrics.label;
 
+import io.openegiz.flux.broker.config.TlsConfig;
 import io.openegiz.flux.broker.message.Subscription;
 import io.openegiz.flux.broker.metrics.BrokerMetrics.AclAction;
 import io.openegiz.flux.broker.metrics.BrokerMetrics.AuthFailure;
 import io.openegiz.flux.broker.metrics.BrokerMetrics.AuthMethod;
+import io.openegiz.flux.broker.metrics.BrokerMetrics.CloseReason;
 import io.openegiz.flux.broker.metrics.BrokerMetrics.RateLimit;
+import io.openegiz.flux.broker.metrics.BrokerMetrics.Refusal;
+import io.openegiz.flux.broker.metrics.BrokerMetrics.TlsFailure;
 import io.openegiz.flux.broker.metrics.CountingMetrics;
 import io.openegiz.flux.broker.metrics.DropReason;
+import io.openegiz.flux.broker.metrics.TopicRates;
 import io.openegiz.flux.broker.protocol.BrokerContext;
 import io.openegiz.flux.broker.session.Session;
 import io.openegiz.flux.broker.store.StoreStats;
@@ -19,7 +24,9 @@ import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.IntToLongFunction;
 import java.util.function.ToLongFunction;
 import java.util.stream.Stream;
 
@@ -42,13 +49,17 @@ public final class BrokerCollectors {
    * @param storeDirectory {@code persistence_location}, for its size and free space; null without a store
    */
   public static void register(PrometheusRegistry registry, String version, CountingMetrics m, BrokerContext broker,
-      StoreStats store, Path storeDirectory) {
+      StoreStats store, Path storeDirectory, Map<String, TlsConfig> tlsListeners) {
     BrokerCollectors c = new BrokerCollectors(registry);
     c.gauge("flux_build_info", "always 1; the Flux version", cb -> cb.call(1, version), "version");
     c.connections(m);
-    c.sessions(broker);
+    c.sessions(broker, m);
     c.messages(m);
     c.security(m);
+    c.tls(m, tlsListeners);
+    if (m.topics() != null) {
+      c.topics(m.topics());
+    }
     if (store != null) {
       c.store(store, storeDirectory);
     }
@@ -59,12 +70,18 @@ public final class BrokerCollectors {
         cb -> m.listeners().forEach((name, l) -> cb.call(l.connections(), name)), "listener");
     counter("flux_connections_opened_total", "CONNECTs accepted (CONNACK success)",
         cb -> m.listeners().forEach((name, l) -> cb.call(l.opened(), name)), "listener");
+    counter("flux_connections_closed_total", "accepted connections that ended, by why",
+        byLabel(CloseReason.values(), m::closed), "reason");
+    counter("flux_connections_refused_total", "connections refused before or at CONNECT, authentication aside",
+        byLabel(Refusal.values(), m::refused), "reason");
   }
 
-  private void sessions(BrokerContext broker) {
+  private void sessions(BrokerContext broker, CountingMetrics m) {
     SessionCensus census = new SessionCensus(broker);
     gauge("flux_sessions", "sessions the broker holds: with a connection, and persistent sessions without one",
         cb -> census.byState(cb, SessionCensus.Counts::sessions), "state");
+    counter("flux_sessions_expired_total", "persistent sessions removed by their expiry",
+        cb -> cb.call(m.sessionsExpired()));
     gauge("flux_queued_messages", "messages waiting in sessions' queues beyond those in flight",
         cb -> census.byState(cb, SessionCensus.Counts::queued), "state");
     gauge("flux_queued_bytes", "their size, counted as max_queued_bytes counts it",
@@ -89,6 +106,14 @@ public final class BrokerCollectors {
     counter("flux_messages_sent_bytes_total", "their payload bytes", cb -> byQos(cb, m::payloadBytesSent), "qos");
     counter("flux_messages_dropped_total", "messages not delivered, one per message and subscriber",
         byLabel(DropReason.values(), m::dropped), "reason");
+    counter("flux_packets_received_total", "MQTT packets received", cb -> packets(cb, m::packetsReceived,
+        "connect", "publish", "puback", "pubrec", "pubrel", "pubcomp", "subscribe", "unsubscribe", "pingreq",
+        "disconnect", "auth"), "type");
+    counter("flux_packets_sent_total", "MQTT packets sent", cb -> packets(cb, m::packetsSent, "connack", "publish",
+        "puback", "pubrec", "pubrel", "pubcomp", "suback", "unsuback", "pingresp", "disconnect", "auth"), "type");
+    if (m.publishLatency() != null) {
+      registry.register(m.publishLatency());
+    }
     counter("flux_network_received_bytes_total", "bytes read from client sockets", cb -> cb.call(m.bytesReceived()));
     counter("flux_network_sent_bytes_total", "bytes written to client sockets", cb -> cb.call(m.bytesSent()));
   }
@@ -107,6 +132,50 @@ public final class BrokerCollectors {
     counter("flux_audit_events_dropped_total", "audit events dropped because the writer could not keep up",
         cb -> cb.call(m.auditEventsDropped()));
   }
+
+  private void topics(TopicRates t) {
+    counter("flux_filter_messages_received_total", "PUBLISH received on topics matching the named filter",
+        cb -> t.filtersReceived().forEach((name, c) -> cb.call(c.messages(), name)), "filter");
+    counter("flux_filter_messages_received_bytes_total", "their payload bytes",
+        cb -> t.filtersReceived().forEach((name, c) -> cb.call(c.bytes(), name)), "filter");
+    counter("flux_filter_messages_sent_total", "PUBLISH sent to subscribers, by the same filters",
+        cb -> t.filtersSent().forEach((name, c) -> cb.call(c.messages(), name)), "filter");
+    counter("flux_filter_messages_sent_bytes_total", "their payload bytes",
+        cb -> t.filtersSent().forEach((name, c) -> cb.call(c.bytes(), name)), "filter");
+    if (t.hierarchy()) {
+      counter("flux_hierarchy_messages_received_total", "PUBLISH received, by place in the hierarchy",
+          cb -> t.places().forEach((place, c) -> cb.call(c.messages(), place.split("/"))), HIERARCHY);
+      counter("flux_hierarchy_messages_received_bytes_total", "their payload bytes",
+          cb -> t.places().forEach((place, c) -> cb.call(c.bytes(), place.split("/"))), HIERARCHY);
+    }
+    gauge("flux_topic_series", "per-topic series in use, both families", cb -> cb.call(t.series()));
+    gauge("flux_topic_series_limit", "the cap", cb -> cb.call(t.maxSeries()));
+  }
+
+  private void tls(CountingMetrics m, Map<String, TlsConfig> listeners) {
+    counter("flux_tls_handshakes_total", "TLS handshakes completed", cb -> m.listeners().forEach((name, l) -> {
+      if (l.tls()) {
+        cb.call(l.tlsHandshakes(), name);
+      }
+    }), "listener");
+    counter("flux_tls_handshake_failures_total", "TLS handshakes that failed",
+        cb -> m.listeners().forEach((name, l) -> {
+          for (TlsFailure f : l.tls() ? TlsFailure.values() : new TlsFailure[0]) {
+            cb.call(l.tlsFailures(f), name, label(f));
+          }
+        }), "listener", "reason");
+    gauge("flux_tls_certificate_expiry_timestamp_seconds", "notAfter of the listener's server and CA certificates",
+        cb -> listeners.forEach((name, tls) -> {
+          Certificates.notAfter(tls.certfile()).ifPresent(t -> cb.call(t, name, "server"));
+          Certificates.notAfter(tls.cafile()).ifPresent(t -> cb.call(t, name, "ca"));
+        }), "listener", "certificate");
+    gauge("flux_tls_crl_next_update_timestamp_seconds", "nextUpdate of the listener's CRL",
+        cb -> listeners.forEach((name, tls) -> Certificates.crlNextUpdate(tls.crlfile())
+            .ifPresent(t -> cb.call(t, name))),
+        "listener");
+  }
+
+  private static final String[] HIERARCHY = {"factory_id", "equipment_type", "sensor_type"};
 
   private void store(StoreStats s, Path directory) {
     counter("flux_store_writes_total", "operations written", cb -> cb.call(s.operations()));
@@ -133,7 +202,15 @@ public final class BrokerCollectors {
     };
   }
 
-  private static void byQos(CounterWithCallback.Callback cb, java.util.function.IntToLongFunction value) {
+  /** The packets of the types a client sends (or the broker sends), by name. */
+  private static void packets(CounterWithCallback.Callback cb, IntToLongFunction count,
+      String... types) {
+    for (String type : types) {
+      cb.call(count.applyAsLong(CountingMetrics.PACKET_TYPES.indexOf(type)), type);
+    }
+  }
+
+  private static void byQos(CounterWithCallback.Callback cb, IntToLongFunction value) {
     for (int qos = 0; qos <= 2; qos++) {
       cb.call(value.applyAsLong(qos), Integer.toString(qos));
     }

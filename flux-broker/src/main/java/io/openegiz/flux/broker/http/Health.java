@@ -1,5 +1,7 @@
 package io.openegiz.flux.broker.http;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -11,7 +13,7 @@ public record Health(Map<String, String> checks) {
   public static final String OK = "ok";
 
   public Health {
-    checks = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(checks));
+    checks = Collections.unmodifiableMap(new LinkedHashMap<>(checks));
   }
 
   public boolean ready() {

@@ -15,14 +15,22 @@ import java.util.List;
  * @param properties MQTT 5 application properties forwarded unchanged, or {@link Properties#NONE}
  * @param size bytes the message holds: its topic, payload and properties as UTF-8; what max_queued_bytes
  *     and the retained quotas count. Pass 0 (or use the constructor without it) to have it computed, once.
+ * @param receivedNanos when its PUBLISH was read ({@link System#nanoTime}), for the publish latency; 0 when
+ *     unknown (wills, messages restored from the store)
  */
 public record Message(String topic, byte[] payload, int qos, boolean retain, String publisherId,
-    long expiresAtMillis, Properties properties, long size) {
+    long expiresAtMillis, Properties properties, long size, long receivedNanos) {
 
   public Message {
     if (size <= 0) {
       size = (long) utf8Length(topic) + payload.length + properties.size();
     }
+  }
+
+  /** A message not timed for the publish latency. */
+  public Message(String topic, byte[] payload, int qos, boolean retain, String publisherId, long expiresAtMillis,
+      Properties properties, long size) {
+    this(topic, payload, qos, retain, publisherId, expiresAtMillis, properties, size, 0);
   }
 
   /** A message; its {@link #size} is computed. */

@@ -26,17 +26,51 @@ public interface BrokerMetrics {
     PUBLISH_RATE, SUBSCRIBE_RATE, CONNECTS_PER_ADDRESS
   }
 
+  /** Why an accepted connection ended ({@code flux_connections_closed_total}). */
+  enum CloseReason {
+    CLIENT_DISCONNECT, KEEPALIVE_TIMEOUT, CONNECTION_LOST, // the client, or the network
+    PROTOCOL_ERROR, SESSION_TAKEN_OVER, RATE_LIMITED, SERVER_SHUTDOWN // the broker
+  }
+
+  /** Why a connection was refused before or at CONNECT, authentication aside (flux_connections_refused_total). */
+  enum Refusal {
+    THROTTLED, CONNECT_TIMEOUT, PROTOCOL_ERROR, QUOTA_EXCEEDED, SESSION_REFUSED
+  }
+
+  /** Why a TLS handshake failed ({@code flux_tls_handshake_failures_total}). */
+  enum TlsFailure {
+    NO_CERTIFICATE, CERTIFICATE_REJECTED, CERTIFICATE_REVOKED, PROTOCOL, TIMEOUT, OTHER
+  }
+
+  /** A TLS handshake on {@code listener} completed, or failed for {@code failure} (null: it succeeded). */
+  default void tlsHandshake(String listener, TlsFailure failure) {}
+
   /** A client completed CONNECT on {@code listener} ("ADDRESS:PORT"). */
   void clientConnected(String listener);
 
-  /** A connected client of {@code listener} went away, for any reason. */
-  void clientDisconnected(String listener);
+  /** A connected client of {@code listener} went away. */
+  void clientDisconnected(String listener, CloseReason reason);
+
+  /** A persistent session was removed by its expiry (persistent_client_expiration or its session expiry). */
+  default void sessionExpired() {}
+
+  /** An MQTT packet of {@code type} (1 CONNECT ... 15 AUTH) was decoded from a client. */
+  default void packetReceived(int type) {}
+
+  /** An MQTT packet of {@code type} was handed to the encoder for a client. */
+  default void packetSent(int type) {}
+
+  /** A connection was refused before or at CONNECT for a reason other than authentication. */
+  default void connectionRefused(Refusal reason) {}
 
   /** A PUBLISH arrived from a client. */
-  void messageReceived(int qos, int payloadBytes);
+  void messageReceived(String topic, int qos, int payloadBytes);
 
   /** A PUBLISH was written to a client, at the delivery QoS. */
-  void messageSent(int qos, int payloadBytes);
+  void messageSent(String topic, int qos, int payloadBytes);
+
+  /** A PUBLISH was written to a subscriber {@code nanos} after it was read from its publisher. */
+  default void publishLatency(long nanos) {}
 
   /** A message was not delivered to one subscriber. */
   void messageDropped(DropReason reason);
@@ -69,11 +103,11 @@ public interface BrokerMetrics {
     @Override
     public void clientConnected(String listener) {}
     @Override
-    public void clientDisconnected(String listener) {}
+    public void clientDisconnected(String listener, CloseReason reason) {}
     @Override
-    public void messageReceived(int qos, int payloadBytes) {}
+    public void messageReceived(String topic, int qos, int payloadBytes) {}
     @Override
-    public void messageSent(int qos, int payloadBytes) {}
+    public void messageSent(String topic, int qos, int payloadBytes) {}
     @Override
     public void messageDropped(DropReason reason) {}
     @Override

@@ -1,5 +1,6 @@
 package io.openegiz.flux.broker.metrics;
 
+import io.prometheus.metrics.core.metrics.Histogram;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,11 +34,71 @@ public final class CountingMetrics implements BrokerMetrics {
   private final LongAdder[] aclDenials = adders(AclAction.values().length);
   private final LongAdder[] rateLimits = adders(RateLimit.values().length);
   private final LongAdder[] quotas = adders(QUOTAS.size());
+  private final LongAdder[] closed = adders(CloseReason.values().length);
+  private final LongAdder[] packetsIn = adders(16);
+  private final LongAdder sessionsExpired = new LongAdder();
+  private final LongAdder[] packetsOut = adders(16);
+
+  /** MQTT packet types by number, as {@code flux_packets_*} name them. */
+  public static final List<String> PACKET_TYPES = List.of("reserved", "connect", "connack", "publish", "puback",
+      "pubrec", "pubrel", "pubcomp", "subscribe", "suback", "unsubscribe", "unsuback", "pingreq", "pingresp",
+      "disconnect", "auth");
+  private final LongAdder[] refused = adders(Refusal.values().length);
+  private final TopicRates topics;
+  /** Null without an endpoint: no histogram to fill, no cost on the delivery path. */
+  private final Histogram publishLatency;
+
+  /** Counters without per-topic rates. */
+  public CountingMetrics() {
+    this(null);
+  }
+
+  /** @param topics per-topic rates to count, or null for none */
+  public CountingMetrics(TopicRates topics) {
+    this(topics, false);
+  }
+
+  /**
+   * @param topics per-topic rates to count, or null for none
+   * @param timed whether to time deliveries ({@code flux_publish_latency_seconds}): when there is an endpoint
+   */
+  public CountingMetrics(TopicRates topics, boolean timed) {
+    this.topics = topics;
+    this.publishLatency = timed
+        ? Latency.histogram("flux_publish_latency_seconds", "from a PUBLISH read off a"
+            + " publisher's socket to its copy written to a subscriber")
+        : null;
+  }
+
+  /** The publish latency histogram, or null when deliveries are not timed. */
+  public Histogram publishLatency() {
+    return publishLatency;
+  }
+
+  @Override
+  public void publishLatency(long nanos) {
+    if (publishLatency != null) {
+      publishLatency.observe(nanos / 1e9);
+    }
+  }
+
+  /** The per-topic rates, or null when not counted. */
+  public TopicRates topics() {
+    return topics;
+  }
 
   /** The connection counters of one listener ("ADDRESS:PORT"). */
   public static final class Listener {
     private final LongAdder open = new LongAdder();
     private final LongAdder opened = new LongAdder();
+    private final LongAdder tlsHandshakes = new LongAdder();
+    private final LongAdder[] tlsFailures = adders(TlsFailure.values().length);
+    private volatile boolean tls;
+
+    /** Whether the listener speaks TLS: only then are its TLS series exported. */
+    public boolean tls() { return tls; }
+    public long tlsHandshakes() { return tlsHandshakes.sum(); }
+    public long tlsFailures(TlsFailure reason) { return tlsFailures[reason.ordinal()].sum(); }
 
     public long connections() { return open.sum(); }
     public long opened() { return opened.sum(); }
@@ -61,6 +122,23 @@ public final class CountingMetrics implements BrokerMetrics {
     return listeners.computeIfAbsent(name, n -> new Listener());
   }
 
+  /** Creates the counters of a TLS listener, its TLS series at 0 included. */
+  public Listener tlsListener(String name) {
+    Listener l = listener(name);
+    l.tls = true;
+    return l;
+  }
+
+  @Override
+  public void tlsHandshake(String listener, TlsFailure failure) {
+    Listener l = listener(listener);
+    if (failure == null) {
+      l.tlsHandshakes.increment();
+    } else {
+      l.tlsFailures[failure.ordinal()].increment();
+    }
+  }
+
   /** Every listener's counters, by name. */
   public Map<String, Listener> listeners() {
     return Map.copyOf(listeners);
@@ -76,21 +154,56 @@ public final class CountingMetrics implements BrokerMetrics {
   }
 
   @Override
-  public void clientDisconnected(String listener) {
+  public void clientDisconnected(String listener, CloseReason reason) {
     connected.decrement();
     listener(listener).open.decrement();
+    closed[reason.ordinal()].increment();
   }
 
   @Override
-  public void messageReceived(int qos, int n) {
+  public void sessionExpired() {
+    sessionsExpired.increment();
+  }
+
+  public long sessionsExpired() { return sessionsExpired.sum(); }
+
+  @Override
+  public void packetReceived(int type) {
+    packetsIn[type].increment();
+  }
+
+  @Override
+  public void packetSent(int type) {
+    packetsOut[type].increment();
+  }
+
+  public long packetsReceived(int type) { return packetsIn[type].sum(); }
+  public long packetsSent(int type) { return packetsOut[type].sum(); }
+
+  @Override
+  public void connectionRefused(Refusal reason) {
+    refused[reason.ordinal()].increment();
+  }
+
+  public long closed(CloseReason reason) { return closed[reason.ordinal()].sum(); }
+  public long refused(Refusal reason) { return refused[reason.ordinal()].sum(); }
+
+  @Override
+  public void messageReceived(String topic, int qos, int n) {
     received[qos].increment();
     receivedBytes[qos].add(n);
+    if (topics != null) {
+      topics.received(topic, n);
+    }
   }
 
   @Override
-  public void messageSent(int qos, int n) {
+  public void messageSent(String topic, int qos, int n) {
     sent[qos].increment();
     sentBytes[qos].add(n);
+    if (topics != null) {
+      topics.sent(topic, n);
+    }
   }
 
   @Override

@@ -329,8 +329,8 @@ final class ConnectProcessor {
     if (opened.ownedByAnother()) {
       c.audit(identity, AuditLog.Event.SESSION_REFUSED, "refused", Map.of("reason",
           "client id names a session of another identity (session_ownership identity)"));
-      refuse(ReasonCode.V3_IDENTIFIER_REJECTED, ReasonCode.CLIENT_IDENTIFIER_NOT_VALID,
-          "client id " + r.clientId() + " is in use by another identity");
+      refuse(BrokerMetrics.Refusal.SESSION_REFUSED, ReasonCode.V3_IDENTIFIER_REJECTED,
+          ReasonCode.CLIENT_IDENTIFIER_NOT_VALID, "client id " + r.clientId() + " is in use by another identity");
       return;
     }
     Negotiated n = new Negotiated(v5, identity, limits, r.keepAlive(), r.expiryWasZero(), r.client(),
@@ -425,6 +425,21 @@ final class ConnectProcessor {
    * closes [MQTT-3.2.2-6]. A 3.1.1 refusal without a matching return code just closes.
    */
   void refuse(byte v3Code, byte v5Reason, String why) {
+    refuse(switch (v5Reason) {
+      case ReasonCode.QUOTA_EXCEEDED -> BrokerMetrics.Refusal.QUOTA_EXCEEDED;
+      // authentication and authorisation: counted as auth failures or ACL denials
+      case ReasonCode.NOT_AUTHORIZED, ReasonCode.BAD_USERNAME_OR_PASSWORD, ReasonCode.BANNED, ReasonCode.SERVER_BUSY,
+          ReasonCode.UNSPECIFIED_ERROR ->
+        null;
+      default -> BrokerMetrics.Refusal.PROTOCOL_ERROR;
+    }, v3Code, v5Reason, why);
+  }
+
+  /** @param counted the reason {@code flux_connections_refused_total} counts it under, or null for none */
+  private void refuse(BrokerMetrics.Refusal counted, byte v3Code, byte v5Reason, String why) {
+    if (counted != null) {
+      broker.metrics().connectionRefused(counted);
+    }
     MqttConnectionHandler.LOG.info("client at {}: CONNECT refused: {}", ctx.channel().remoteAddress(), why);
     c.refused();
     MqttConnAckMessage ack;

@@ -22,6 +22,7 @@ public final class HandlerNames {
   public static final String FRAME_DECODER = "frameDecoder";
   public static final String MQTT_DECODER = "mqttDecoder";
   public static final String MQTT_ENCODER = "mqttEncoder";
+  /** Counts decoded packets and those written, between the codec and the connection handler. */
   public static final String PACKET_COUNTER = "packetCounter";
   /** Added after CONNECT when the client has a keep alive. */
   public static final String KEEP_ALIVE = "keepAlive";

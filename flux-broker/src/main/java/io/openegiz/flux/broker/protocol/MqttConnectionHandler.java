@@ -70,6 +70,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   /** What CONNECT negotiated and the processors built with it; null until the CONNECT is accepted. */
   private Processors connected;
   private boolean normalDisconnect;
+  /** Why the connection ends, once known; null: the socket closed or failed under it (connection_lost). */
+  private BrokerMetrics.CloseReason closeReason;
   private ScheduledFuture<?> connectTimeout;
   private int pausedOn; // subscriber queues this publisher waits on (backpressure)
   private boolean ended; // end() ran
@@ -121,6 +123,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     long timeout = broker.config().connectTimeout().toMillis();
     connectTimeout = ctx.executor().schedule(() -> {
       if (state == State.AWAIT_CONNECT) {
+        broker.metrics().connectionRefused(BrokerMetrics.Refusal.CONNECT_TIMEOUT);
         close("no CONNECT within " + timeout + " ms");
       }
     }, timeout, TimeUnit.MILLISECONDS);
@@ -276,6 +279,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
       }
     }
     normalDisconnect = reason != ReasonCode.DISCONNECT_WITH_WILL; // [MQTT-3.14.4-3]
+    closeReason = BrokerMetrics.CloseReason.CLIENT_DISCONNECT;
     state = State.CLOSING;
     ctx.close();
   }
@@ -320,6 +324,13 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     if (state == State.CLOSING) {
       return;
     }
+    closeReason = switch (reason) {
+      case ReasonCode.KEEP_ALIVE_TIMEOUT -> BrokerMetrics.CloseReason.KEEPALIVE_TIMEOUT;
+      case ReasonCode.SESSION_TAKEN_OVER -> BrokerMetrics.CloseReason.SESSION_TAKEN_OVER;
+      case ReasonCode.MESSAGE_RATE_TOO_HIGH -> BrokerMetrics.CloseReason.RATE_LIMITED;
+      case ReasonCode.SERVER_SHUTTING_DOWN -> BrokerMetrics.CloseReason.SERVER_SHUTDOWN;
+      default -> BrokerMetrics.CloseReason.PROTOCOL_ERROR; // malformed, protocol errors, other refusals
+    };
     if (state == State.CONNECTED && connected.negotiated().v5()) {
       if (reason == ReasonCode.SERVER_SHUTTING_DOWN) {
         LOG.debug("client {}: {}", clientId(), why); // one line per client at shutdown would flood the log
@@ -377,6 +388,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof SslHandshakeCompletionEvent hs) {
+      broker.metrics().tlsHandshake(listener, hs.isSuccess() ? null : TlsFailures.of(hs.cause()));
       if (!hs.isSuccess()) {
         tlsFailure(hs.cause());
       }
@@ -458,7 +470,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
       denials.close();
       p.quotas().close();
       broker.sessions().disconnected(p.session(), this, normalDisconnect ? null : p.negotiated().will());
-      broker.metrics().clientDisconnected(listener);
+      broker.metrics().clientDisconnected(listener,
+          closeReason == null ? BrokerMetrics.CloseReason.CONNECTION_LOST : closeReason);
     }
   }
 

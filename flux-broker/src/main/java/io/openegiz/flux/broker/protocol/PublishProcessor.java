@@ -49,7 +49,7 @@ final class PublishProcessor {
       return;
     }
     byte[] payload = ByteBufUtil.getBytes(p.payload());
-    broker.metrics().messageReceived(qos, payload.length);
+    broker.metrics().messageReceived(topic, qos, payload.length);
     if (qos > 0 && overReceiveMaximum(qos, id)) {
       return;
     }
@@ -175,7 +175,8 @@ final class PublishProcessor {
       expiresAt = broker.clock().millis() + ((Integer) expiry.value() & 0xFFFFFFFFL) * 1000;
     }
     return new Message(topic, payload, p.fixedHeader().qosLevel().value(), p.fixedHeader().isRetain(),
-        n.identity().clientId(), expiresAt, n.v5() ? PropertiesMapper.fromPublish(props) : Message.Properties.NONE);
+        n.identity().clientId(), expiresAt, n.v5() ? PropertiesMapper.fromPublish(props) : Message.Properties.NONE, 0,
+        System.nanoTime());
   }
 
   void pubrel(int id) {

@@ -65,7 +65,10 @@ final class PublishWriter {
         d.retain(), 0);
     ctx.write(new MqttPublishMessage(fh, new MqttPublishVariableHeader(topic, d.qos() == 0 ? -1 : packetId, props),
         Unpooled.wrappedBuffer(m.payload())), ctx.voidPromise());
-    broker.metrics().messageSent(d.qos(), m.payload().length);
+    broker.metrics().messageSent(m.topic(), d.qos(), m.payload().length);
+    if (m.receivedNanos() != 0 && !d.retain()) { // a retained message sent on SUBSCRIBE is not a delivery delay
+      broker.metrics().publishLatency(System.nanoTime() - m.receivedNanos());
+    }
     return true;
   }
 }

@@ -318,7 +318,8 @@ public final class SessionRegistry implements Subscribers {
         return;
       }
       LOG.debug("session {} expired", s.clientId());
-      expired.increment();
+      expired.increment(); // $SYS/broker/clients/expired
+      metrics.sessionExpired(); // flux_sessions_expired_total
       // a delayed will still pending is due now that the session ends [MQTT-3.1.3-9]: its timer may
       // fall due in the same millisecond and run after this one (restored from the store)
       Will pendingWill = s.timers().pendingWill();

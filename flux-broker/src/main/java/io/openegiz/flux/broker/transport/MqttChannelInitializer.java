@@ -24,15 +24,16 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
   private final BrokerContext broker;
   private final String listener;
   private final ByteCounter byteCounter;
+  private final PacketCounter packetCounter;
   private final ChannelGroup connections;
   private final TlsMaterial tls;
   private final int listenerPort;
   private final ConnectRateGuard connectGuard;
-  private final PacketCounter packetCounter;
 
   /**
    * @param tls the listener's TLS material, or null for plain MQTT
-   * @param packetCounter counts packets and sockets for {@code $SYS}; shared by every listener
+   * @param packetCounter counts packets (by type for Prometheus, in all for {@code $SYS}) and sockets; shared by
+   *     every listener
    */
   public MqttChannelInitializer(BrokerContext broker, String listener, int listenerPort, TlsMaterial tls,
       ChannelGroup connections, PacketCounter packetCounter) {
@@ -43,6 +44,7 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
     this.connectGuard = new ConnectRateGuard(broker.config().security().maxConnectsPerAddress(),
         remote -> {
           broker.metrics().rateLimited(BrokerMetrics.RateLimit.CONNECTS_PER_ADDRESS);
+          broker.metrics().connectionRefused(BrokerMetrics.Refusal.THROTTLED);
           broker.security().audit().record(AuditLog.Event.CONNECTION_THROTTLED, listener, remote, null,
               null, "refused", Map.of("limit_per_second", broker.config().security().maxConnectsPerAddress()));
         });

@@ -6,19 +6,26 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.openegiz.flux.broker.metrics.BrokerMetrics;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counts MQTT packets of every type both ways, CONNECT packets and accepted sockets: what Mosquitto's
- * {@code $SYS/broker/messages/*}, {@code load/connections} and {@code load/sockets} report. One
- * instance serves every listener's channels.
+ * Counts MQTT packets as decoded and as handed to the encoder, by type for Prometheus ({@code flux_packets_*}) and
+ * in all for {@code $SYS} ({@code messages/*}), with CONNECT packets and accepted sockets (Mosquitto's
+ * {@code load/connections} and {@code load/sockets}). Packets the decoder could not make sense of are not counted.
+ * One instance serves every listener's channels.
  */
 @ChannelHandler.Sharable
 public final class PacketCounter extends ChannelDuplexHandler {
+  private final BrokerMetrics metrics;
   private final LongAdder received = new LongAdder();
   private final LongAdder sent = new LongAdder();
   private final LongAdder connects = new LongAdder();
   private final LongAdder sockets = new LongAdder();
+
+  public PacketCounter(BrokerMetrics metrics) {
+    this.metrics = metrics;
+  }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
@@ -28,9 +35,11 @@ public final class PacketCounter extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof MqttMessage m && m.decoderResult().isSuccess()) {
+    if (msg instanceof MqttMessage m && m.fixedHeader() != null && m.decoderResult().isSuccess()) {
+      MqttMessageType type = m.fixedHeader().messageType();
+      metrics.packetReceived(type.value());
       received.increment();
-      if (m.fixedHeader() != null && m.fixedHeader().messageType() == MqttMessageType.CONNECT) {
+      if (type == MqttMessageType.CONNECT) {
         connects.increment();
       }
     }
@@ -39,7 +48,8 @@ public final class PacketCounter extends ChannelDuplexHandler {
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    if (msg instanceof MqttMessage) {
+    if (msg instanceof MqttMessage m && m.fixedHeader() != null) {
+      metrics.packetSent(m.fixedHeader().messageType().value());
       sent.increment();
     }
     ctx.write(msg, promise);

@@ -64,6 +64,27 @@ class HttpKeysTest {
             "flux.conf:3: http_password_file: \"" + dir.resolve("none") + "\": no such file; accepted: a readable"
                 + " Mosquitto password file (flux passwd) of the users allowed in with HTTP basic auth");
     assertThat(errors("http_auth_token_file " + token)).containsExactly("flux.conf:1: http_auth_token_file: there is"
-        + " no http_listener to protect; accepted: after an http_listener line");
+        + " no http_listener (and so no /metrics); accepted: with an http_listener line");
+  }
+
+  @Test
+  void topicRatesHaveBoundedDefaultsAndValidatedFilters() throws ConfigException {
+    assertThat(config("http_listener 9883").http().topics()).isEqualTo(TopicMetrics.DEFAULT);
+    assertThat(config("http_listener 9883", "metrics_topic_filter electrical openegiz/+/+/+/electrical/#",
+        "metrics_topic_hierarchy false", "metrics_topic_max_series 64").http().topics()).isEqualTo(new TopicMetrics(
+            java.util.List.of(new TopicMetrics.Filter("electrical", "openegiz/+/+/+/electrical/#")), false, 64));
+    assertThat(errors("http_listener 9883", "metrics_topic_filter Electrical a/#", "metrics_topic_filter other a/#",
+        "metrics_topic_filter a a/#/b", "metrics_topic_filter b a/b+", "metrics_topic_filter c a/#",
+        "metrics_topic_filter c b/#", "metrics_topic_max_series 100001"))
+        .extracting(e -> e.substring(0, e.indexOf(';')))
+        .containsExactly(
+            "flux.conf:2: metrics_topic_filter: \"Electrical\" is not a valid name",
+            "flux.conf:3: metrics_topic_filter: \"other\" is the name of what is beyond the cap",
+            "flux.conf:4: metrics_topic_filter: \"a/#/b\" is not a valid topic filter ('+' fills a whole level, '#'"
+                + " only the last)",
+            "flux.conf:5: metrics_topic_filter: \"a/b+\" is not a valid topic filter ('+' fills a whole level, '#'"
+                + " only the last)",
+            "flux.conf:7: metrics_topic_filter: \"c\" is already declared",
+            "flux.conf:8: metrics_topic_max_series: 100001 is out of range");
   }
 }

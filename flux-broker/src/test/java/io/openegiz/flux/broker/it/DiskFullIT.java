@@ -39,7 +39,8 @@ class DiskFullIT {
     disk = SmallDisk.mount(dir, "48m");
     Path mnt = disk.path();
     BrokerConfig cfg = BrokerConfig.builder().listener(0, "127.0.0.1").persistence(true)
-        .persistenceLocation(mnt.resolve("store")).maxQueuedMessages(100_000).maxQueuedBytes(0).build();
+        .persistenceLocation(mnt.resolve("store")).maxQueuedMessages(100_000).maxQueuedBytes(0)
+        .http(new io.openegiz.flux.broker.config.HttpConfig(0, "127.0.0.1", "test")).build();
     try (TestBroker b = TestBroker.start(FluxBroker.builder(cfg))) {
       WireClient sub = WireClient.connect(b, "sub", true, true, new MqttWire.Props().u32(SESSION_EXPIRY, 3600));
       sub.subscribe(1, "d/#", 1, null);
@@ -56,10 +57,22 @@ class DiskFullIT {
       }
       assertThat(refused).as("a QoS 1 publish refused with 0x97 on the full disk").isEqualTo(1);
       assertThat(pub.isClosed()).isFalse();
+      assertThat(health(b)).startsWith("503 ").contains("\"store\":\"unavailable\""); // not ready, still live
+      assertThat(MetricsEndpointIT.sample(MetricsEndpointIT.scrape(java.net.http.HttpClient.newHttpClient(), b),
+          "flux_store_unavailable")).isEqualTo(1.0);
 
       Files.delete(filler);
       await().atMost(Duration.ofSeconds(20)).until(() -> publish(pub, packetId) == 0);
+      assertThat(health(b)).startsWith("200 ");
     }
+  }
+
+  /** GET /health: the status code, a space, the body. */
+  private static String health(TestBroker b) throws Exception {
+    var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+        "http://127.0.0.1:" + b.broker().http().orElseThrow().port() + "/health")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    return r.statusCode() + " " + r.body();
   }
 
   /** Publishes 64 KiB at QoS 1 and returns the PUBACK's reason code. */

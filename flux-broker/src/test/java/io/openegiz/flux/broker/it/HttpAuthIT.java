@@ -41,7 +41,8 @@ class HttpAuthIT {
     Path token = Files.writeString(dir.resolve("token"), TOKEN + "\n");
     Path passwd = Files.writeString(dir.resolve("passwd"), "prometheus:" + PasswordHash.create(
         "scrape-me".getBytes(StandardCharsets.UTF_8), 1000, new SecureRandom()).encoded() + "\n");
-    try (TestBroker broker = TestBroker.start(b -> b.http(new HttpConfig(0, "127.0.0.1", "test", token, passwd)))) {
+    try (TestBroker broker = TestBroker
+        .start(b -> b.http(new HttpConfig(0, "127.0.0.1", "test").withAuth(token, passwd)))) {
       String base = "http://127.0.0.1:" + broker.broker().http().orElseThrow().port();
       HttpResponse<String> refused = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
           HttpResponse.BodyHandlers.ofString());

@@ -48,6 +48,18 @@ class HttpEndpointIT {
     }
   }
 
+  /** The request deploy/docker/Dockerfile's HEALTHCHECK makes with bash's /dev/tcp: HTTP/1.0, one line read. */
+  @Test
+  void theDockerHealthCheckRequestGets200() throws Exception {
+    try (TestBroker broker = TestBroker.start(HttpEndpointIT::withHttp);
+        java.net.Socket s = new java.net.Socket("127.0.0.1", broker.broker().http().orElseThrow().port())) {
+      s.getOutputStream().write("GET /health HTTP/1.0\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      String status = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+          StandardCharsets.US_ASCII)).readLine();
+      assertThat(status).contains(" 200 ");
+    }
+  }
+
   @Test
   void healthIsNotReadyWhenAListenerIsMissing() throws Exception {
     FluxBroker broker = FluxBroker.builder(withHttp(BrokerConfig.builder().listener(0, "127.0.0.1")).build()).build();

@@ -7,7 +7,13 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import io.openegiz.flux.broker.config.BrokerConfig;
 import io.openegiz.flux.broker.config.HttpConfig;
+import io.openegiz.flux.broker.config.ListenerConfig;
+import io.openegiz.flux.broker.config.TlsConfig;
+import io.openegiz.flux.pki.Pem;
+import java.nio.file.Files;
+import io.openegiz.flux.broker.config.TopicMetrics;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,10 +58,30 @@ class MetricsEndpointIT {
     return null;
   }
 
+  /** A TLS listener with client certificates and a CRL, on files made in {@code dir}: every TLS series exists. */
+  static ListenerConfig tlsListener(Path dir) throws Exception {
+    TlsMaterial m = TlsMaterial.create(dir);
+    Path crl = Files.writeString(dir.resolve("ca.crl"), Pem.text(m.ca().crl(List.of(), Duration.ofDays(1))));
+    return new ListenerConfig(0, "127.0.0.1", "tls").withTls(new TlsConfig(m.certFile(), m.keyFile(), m.caFile(),
+        crl, List.of("TLSv1.3"), null, null, true, false, false));
+  }
+
+  /** Persistence, a plain and a TLS listener (nobody uses it: its series exist at 0 all the same), a filter. */
+  private BrokerConfig.Builder everything(BrokerConfig.Builder b) {
+    try {
+      return b.persistence(true).persistenceLocation(dir.resolve("store"))
+          .listeners(List.of(new ListenerConfig(0, "127.0.0.1", "plain"), tlsListener(dir)))
+          .connectTimeout(Duration.ofSeconds(1))
+          .http(new HttpConfig(0, "127.0.0.1", "test").withTopics(new TopicMetrics(List.of(new TopicMetrics.Filter(
+              "thermal", "openegiz/+/+/+/thermal/#")), true, 512)));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Test
   void countsWhatRealClientsDoAndHonoursTheContract() throws Exception {
-    try (TestBroker broker = TestBroker.start(b -> b.persistence(true).persistenceLocation(dir.resolve("store"))
-        .http(new HttpConfig(0, "127.0.0.1", "test")))) {
+    try (TestBroker broker = TestBroker.start(this::everything)) {
       Mqtt5BlockingClient sub = Mqtt5Client.builder().identifier("sub").serverHost(broker.host())
           .serverPort(broker.port()).buildBlocking();
       Mqtt5BlockingClient pub = Mqtt5Client.builder().identifier("pub").serverHost(broker.host())
@@ -89,16 +115,41 @@ class MetricsEndpointIT {
         assertThat(sample(page, "flux_store_unavailable")).isEqualTo(0.0);
         assertThat(sample(page, "flux_store_batch_write_seconds_count")).isPositive();
         assertThat(sample(page, "flux_build_info{version=\"development\"}")).isEqualTo(1.0);
+        assertThat(sample(page, "flux_filter_messages_sent_total{filter=\"thermal\"}")).isEqualTo(3.0);
+        assertThat(sample(page, "flux_packets_received_total{type=\"connect\"}")).isEqualTo(2.0);
+        assertThat(sample(page, "flux_packets_received_total{type=\"pubrel\"}")).isEqualTo(1.0); // the QoS 2 publish
+        assertThat(sample(page, "flux_packets_sent_total{type=\"connack\"}")).isEqualTo(2.0);
+        assertThat(sample(page, "flux_packets_sent_total{type=\"publish\"}")).isEqualTo(3.0);
+        assertThat(sample(page, "flux_publish_latency_seconds_count")).isEqualTo(3.0);
       });
       sub.disconnect();
-      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-        String page = scrape(http, broker);
-        assertThat(sample(page, "flux_connections{listener=\"" + listener + "\"}")).isEqualTo(1.0);
-      });
+      try (java.net.Socket silent = new java.net.Socket("127.0.0.1", broker.port())) { // never sends CONNECT
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+          String page = scrape(http, broker);
+          assertThat(sample(page, "flux_connections{listener=\"" + listener + "\"}")).isEqualTo(1.0);
+          assertThat(sample(page, "flux_connections_closed_total{reason=\"client_disconnect\"}")).isEqualTo(1.0);
+          assertThat(sample(page, "flux_connections_refused_total{reason=\"connect_timeout\"}")).isEqualTo(1.0);
+        });
+      }
       String page = scrape(http, broker);
       assertThat(missing(page)).isEmpty();
       assertThat(promtool(page)).isEmpty();
       pub.disconnect();
+    }
+  }
+
+  @Test
+  void expiredSessionsAreCounted() throws Exception {
+    try (TestBroker broker = TestBroker.start(b -> b.http(new HttpConfig(0, "127.0.0.1", "test")))) {
+      Mqtt5BlockingClient c = Mqtt5Client.builder().identifier("short-lived").serverHost(broker.host())
+          .serverPort(broker.port()).buildBlocking();
+      c.connectWith().sessionExpiryInterval(1).send();
+      c.disconnect();
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+        String page = scrape(http, broker);
+        assertThat(sample(page, "flux_sessions_expired_total")).isEqualTo(1.0);
+        assertThat(sample(page, "flux_sessions{state=\"offline\"}")).isZero();
+      });
     }
   }
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import io.openegiz.flux.broker.config.HttpConfig;
+import io.openegiz.flux.broker.config.TopicMetrics;
 import io.openegiz.flux.broker.security.PasswordHash;
 import io.openegiz.flux.broker.status.StatusPage;
 import java.io.File;
@@ -143,7 +144,9 @@ class StatusPageIT {
   void behindBasicAuthThePageAsksForCredentialsAndWorksWithThem() throws Exception {
     Path passwd = Files.writeString(tmp.resolve("passwd"), "operator:" + PasswordHash.create(
         "open-sesame".getBytes(StandardCharsets.UTF_8), 1000, new SecureRandom()).encoded() + "\n");
-    try (TestBroker broker = TestBroker.start(b -> b.http(new HttpConfig(0, "127.0.0.1", "test", null, passwd)));
+    try (
+        TestBroker broker = TestBroker
+            .start(b -> b.http(new HttpConfig(0, "127.0.0.1", "test", null, passwd, TopicMetrics.DEFAULT)));
         HeadlessChromium chromium = HeadlessChromium.start(tmp)) {
       Mqtt5BlockingClient d = device(broker, "f1", "oven", "o1", "electrical", "2.0.0", -40);
       HttpClient client = HttpClient.newHttpClient();
