@@ -87,6 +87,16 @@ class OtaServerTest {
         .hasMessageContaining("is not a directory; accepted: the directory of the signed images");
   }
 
+  /** A device (or proxy) that asks for an end before its start, or a number beyond a long, gets 416 too. */
+  @Test
+  void aReversedOrOverlongRangeIsRefusedAs416() throws Exception {
+    for (String range : new String[] {"bytes=20-10", "bytes=99999999999999999999-", "bytes=0-99999999999999999999"}) {
+      HttpResponse<byte[]> r = get("/fw.bin", range);
+      assertThat(r.statusCode()).as(range).isEqualTo(416);
+      assertThat(r.headers().firstValue("Content-Range")).as(range).contains("bytes */10000");
+    }
+  }
+
   @Test
   void speaksTls13Only() throws Exception {
     SSLContext tls = SSLContext.getInstance("TLS");
