@@ -31,7 +31,6 @@ public final class OtaServer implements AutoCloseable {
   /** At most 18 digits: every such number fits a long. */
   private static final Pattern RANGE = Pattern.compile("bytes=(\\d{1,18})-(\\d{0,18})");
   private static final Pattern NAME = Pattern.compile("/([A-Za-z0-9._-]+)");
-  private static final int THREADS = 8;
 
   private final HttpsServer server;
   private final ExecutorService executor;
@@ -69,7 +68,8 @@ public final class OtaServer implements AutoCloseable {
           params.setSSLParameters(p);
         }
       });
-      ExecutorService executor = Executors.newFixedThreadPool(THREADS);
+      // A thread per request: a device that stops in its TLS handshake or request holds up only itself.
+      ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("flux-ota-", 0).factory());
       server.setExecutor(executor);
       OtaServer ota = new OtaServer(server, executor, dir, log);
       server.createContext("/", ota::handle);
