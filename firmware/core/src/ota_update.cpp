@@ -120,7 +120,9 @@ OtaOutcome OtaUpdater::handle(const OtaCommand& command, OtaProgress& progress) 
        offset > 0 ? "resuming at byte " + std::to_string(offset) + " of " + std::to_string(m.size)
                   : std::to_string(m.size) + " bytes from " + command.url);
   SlotWriter writer(check, &slots_);
-  bool complete = false;
+  // Every byte already in the slot (the power went between the last write and "installed"): nothing to fetch, a
+  // Range from the end would be answered 416 at every attempt and the update could never be installed.
+  bool complete = offset == m.size;
   std::string error;
   for (int attempt = 0; attempt < kAttempts && !complete && !writer.too_long(); ++attempt) {
     // Each attempt asks for the rest only (HTTP Range), so a dropped connection costs what was in flight.

@@ -36,6 +36,10 @@ final class OtaStatusCommand extends OtaCommand.Base {
                 ota == null ? "-" : ota.version(), ota == null ? "-" : ota.requestId(),
                 ota == null ? "" : ota.detail());
           });
+      statuses.latest().keySet().stream().sorted().filter(id -> statuses.topicsOf(id).size() > 1)
+          .forEach(id -> err.println("flux ota status: " + id + ": statuses from "
+              + String.join(" and ", statuses.topicsOf(id)) + "; a device may be posing as another (the ACL binds a"
+              + " device to its topic, not to the device_id inside); the row shows the last one"));
       if (statuses.latest().isEmpty()) {
         err.println("flux ota status: no retained status on " + DeviceStatuses.STATUS_FILTER + " within "
             + waitSeconds + " s");

@@ -118,7 +118,8 @@ public final class HttpKeys {
     s.builder.http(http);
     if (!http.authenticated() && !http.loopbackOnly()) {
       s.warnings.add(http.source() + ": http_listener: " + http.bindAddress() + " is not loopback and neither"
-          + " http_auth_token_file nor http_password_file is set: /metrics is open to that network");
+          + " http_auth_token_file nor http_password_file is set: /metrics and the status page (every device's"
+          + " topic levels, ids and state) are open to that network");
     }
   }
 

@@ -21,6 +21,26 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpListener implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpListener.class);
+  /**
+   * Connections the endpoint holds at once; more are closed as soon as accepted. Without a cap, clients that
+   * send half a request line (no credentials needed: those are read after the headers) held a descriptor each
+   * until the broker's ran out and MQTT clients could no longer connect.
+   */
+  public static final int MAX_CONNECTIONS = 256;
+  /** Seconds a client has to send its request (headers and body); a stream's response is not bounded. */
+  public static final int MAX_REQUEST_SECONDS = 10;
+
+  static {
+    // The JDK's server reads these once, when the first one starts; a -D given to the JVM wins.
+    defaultProperty("jdk.httpserver.maxConnections", MAX_CONNECTIONS);
+    defaultProperty("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
+  }
+
+  private static void defaultProperty(String name, int value) {
+    if (System.getProperty(name) == null) {
+      System.setProperty(name, Integer.toString(value));
+    }
+  }
 
   private final HttpConfig config;
   private final Map<String, HttpHandler> routes = new LinkedHashMap<>();

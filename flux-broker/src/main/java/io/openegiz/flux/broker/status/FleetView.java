@@ -25,6 +25,10 @@ public final class FleetView implements RouteTap {
   private static final String ROOT = "openegiz/";
   private static final String TELEMETRY = "/telemetry";
   private static final String STATUS = "/status";
+  /** Longest level tracked: topics.md allows 1 to 64 characters; longer ones would let one device fill the heap. */
+  static final int MAX_LEVEL = 64;
+  /** Longest topic a device can have: the root, four levels of at most {@link #MAX_LEVEL} and "/telemetry". */
+  private static final int MAX_TOPIC = ROOT.length() + 4 * (MAX_LEVEL + 1) + TELEMETRY.length();
 
   private final int maxDevices;
   private final Clock clock;
@@ -73,13 +77,16 @@ public final class FleetView implements RouteTap {
       untracked.increment(); // before parsing: a full view costs no allocation either
       return null;
     }
-    // openegiz/{factory}/{type}/{equipment}/{sensor}/{telemetry|status}: exactly six non-empty levels
+    // openegiz/{factory}/{type}/{equipment}/{sensor}/{telemetry|status}: exactly six levels of 1 to 64 characters
+    if (topic.length() > MAX_TOPIC) {
+      return null;
+    }
     String[] levels = topic.split("/", -1);
     if (levels.length != 6) {
       return null;
     }
     for (String level : levels) {
-      if (level.isEmpty()) {
+      if (level.isEmpty() || level.length() > MAX_LEVEL) {
         return null;
       }
     }

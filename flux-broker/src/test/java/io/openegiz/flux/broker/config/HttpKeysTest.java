@@ -55,8 +55,8 @@ class HttpKeysTest {
     assertThat(r.config().http().tokenFile()).isEqualTo(token);
     assertThat(r.config().http().authenticated()).isTrue();
     assertThat(ConfigLines.parse("http_listener 9883 0.0.0.0").warnings()).contains("flux.conf:1: http_listener:"
-        + " 0.0.0.0 is not loopback and neither http_auth_token_file nor http_password_file is set: /metrics is"
-        + " open to that network");
+        + " 0.0.0.0 is not loopback and neither http_auth_token_file nor http_password_file is set: /metrics and"
+        + " the status page (every device's topic levels, ids and state) are open to that network");
     assertThat(errors("http_listener 9883", "http_auth_token_file " + shortToken,
         "http_password_file " + dir.resolve("none"))).containsExactly(
             "flux.conf:2: http_auth_token_file: \"" + shortToken + "\" holds a token of 6 characters; accepted: a"

@@ -2,17 +2,24 @@ package io.openegiz.flux.broker.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.openegiz.flux.broker.FluxBroker;
 import io.openegiz.flux.broker.config.BrokerConfig;
 import io.openegiz.flux.broker.config.HttpConfig;
 import io.openegiz.flux.broker.http.HttpListener;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The {@code http_listener} endpoint, asked by the JDK's HTTP client: /health, routes, refusals. */
@@ -58,6 +65,69 @@ class HttpEndpointIT {
           StandardCharsets.US_ASCII)).readLine();
       assertThat(status).contains(" 200 ");
     }
+  }
+
+  /**
+   * Clients that send half a request line and stop: without a cap each held one of the broker's descriptors for
+   * ever, no credentials needed (20,000 of them left MQTT clients with "Too many open files"). Those beyond
+   * {@link HttpListener#MAX_CONNECTIONS} are closed at once, the rest after {@link HttpListener#MAX_REQUEST_SECONDS};
+   * then /health answers again, and an event stream opened before is still live.
+   */
+  @Test
+  void halfSentRequestsHoldAtMostTheCapAndOnlyForTheRequestTime() throws Exception {
+    try (TestBroker broker = TestBroker.start(HttpEndpointIT::withHttp)) {
+      int port = broker.broker().http().orElseThrow().port();
+      HttpResponse<java.io.InputStream> events = client.send(HttpRequest.newBuilder(URI.create(base(broker)
+          + "/status/events")).build(), HttpResponse.BodyHandlers.ofInputStream());
+      java.io.BufferedReader stream = new java.io.BufferedReader(new java.io.InputStreamReader(events.body(),
+          StandardCharsets.UTF_8));
+      List<Socket> slow = new ArrayList<>();
+      try {
+        for (int i = 0; i < HttpListener.MAX_CONNECTIONS + 100; i++) {
+          Socket s = new Socket("127.0.0.1", port);
+          s.setSoTimeout(1);
+          s.getOutputStream().write("GET /health HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+          slow.add(s);
+        }
+        await("the connections beyond the cap closed by the broker").atMost(Duration.ofSeconds(5))
+            .until(() -> slow.stream().filter(HttpEndpointIT::closedByPeer).count() >= 100);
+        await("/health, once the half-sent requests timed out").atMost(Duration.ofSeconds(
+            HttpListener.MAX_REQUEST_SECONDS + 10)).pollInterval(Duration.ofMillis(500))
+            .until(() -> curlStatus(base(broker) + "/health").equals("200"));
+        long after = System.currentTimeMillis();
+        Pattern time = Pattern.compile("\"time\":(\\d+)");
+        String line;
+        while ((line = stream.readLine()) != null) {
+          Matcher m = time.matcher(line);
+          if (m.find() && Long.parseLong(m.group(1)) > after) {
+            break;
+          }
+        }
+        assertThat(line).as("an event of the stream opened before, sent after the requests timed out").isNotNull();
+      } finally {
+        for (Socket s : slow) {
+          s.close();
+        }
+        events.body().close();
+      }
+    }
+  }
+
+  private static boolean closedByPeer(Socket s) {
+    try {
+      return s.getInputStream().read() < 0;
+    } catch (java.net.SocketTimeoutException open) {
+      return false;
+    } catch (java.io.IOException reset) {
+      return true;
+    }
+  }
+
+  /** The status code curl gets, or its exit status when it gets none. */
+  private static String curlStatus(String url) throws Exception {
+    Process p = new ProcessBuilder("curl", "-s", "-m", "2", "-o", "/dev/null", "-w", "%{http_code}", url).start();
+    String code = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    return p.waitFor() == 0 ? code : "exit " + p.exitValue();
   }
 
   @Test

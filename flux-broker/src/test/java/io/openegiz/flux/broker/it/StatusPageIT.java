@@ -171,6 +171,36 @@ class StatusPageIT {
     }
   }
 
+  /**
+   * A device may write {@code openegiz/+/+/oven-001/electrical/telemetry} (the shipped ACL): without a cap on
+   * level length, each new factory level of 60,000 characters added a tracked device holding four copies of it,
+   * 10,000 of them (status_max_devices) some gigabytes of heap, all in every snapshot.
+   */
+  @Test
+  void levelsLongerThanTopicsMdAllowsAreNotTracked() throws Exception {
+    try (TestBroker broker = TestBroker.start(HttpEndpointIT::withHttp)) {
+      Mqtt5BlockingClient hostile = Clients.v5(broker, "esp32-oven001-elec");
+      for (int i = 0; i < 20; i++) {
+        String factory = (i + "-").repeat(60_000).substring(0, 60_000);
+        hostile.publishWith().topic(prefix(factory, "oven", "oven-001", "electrical") + "/telemetry")
+            .qos(MqttQos.AT_LEAST_ONCE).payload(Clients.bytes("{\"rssi\":-50}")).send();
+      }
+      Mqtt5BlockingClient d = device(broker, "f1", "oven", "o1", "electrical", "2.0.0", -40);
+      String longest = "a".repeat(64); // the longest level topics.md allows is still tracked
+      hostile.publishWith().topic(prefix(longest, "oven", "oven-001", "electrical") + "/telemetry")
+          .qos(MqttQos.AT_LEAST_ONCE).payload(Clients.bytes("{\"rssi\":-50}")).send();
+      HttpClient client = HttpClient.newHttpClient();
+      String base = HttpEndpointIT.base(broker);
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(get(client, base + "/status/fleet.json")
+          .body()).contains("\"key\":\"f1/oven/o1/electrical\"").contains(longest + "/oven/oven-001"));
+      String json = get(client, base + "/status/fleet.json").body();
+      assertThat(json.length()).as("fleet.json's length").isLessThan(10_000);
+      assertThat(json).contains("\"devices\":2,");
+      d.disconnect();
+      hostile.disconnect();
+    }
+  }
+
   @Test
   void eventStreamsAreCappedAndAClosedOneFreesItsPlace() throws Exception {
     try (TestBroker broker = TestBroker.start(HttpEndpointIT::withHttp)) {

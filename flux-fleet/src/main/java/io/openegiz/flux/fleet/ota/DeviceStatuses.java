@@ -11,6 +11,8 @@ import io.openegiz.flux.telemetry.Payloads;
 import io.openegiz.flux.telemetry.Status;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -30,6 +32,8 @@ public final class DeviceStatuses implements AutoCloseable {
 
   private final Mqtt5AsyncClient client;
   private final Map<String, Seen> latest = new ConcurrentHashMap<>();
+  /** Every topic a device_id's status came from: more than one means a device poses as another. */
+  private final Map<String, Set<String>> topics = new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<Consumer<Seen>> listeners = new CopyOnWriteArrayList<>();
 
   /**
@@ -99,6 +103,7 @@ public final class DeviceStatuses implements AutoCloseable {
     try {
       Status status = Payloads.fromJson(p.getPayloadAsBytes(), Status.class);
       Seen seen = new Seen(p.getTopic().toString(), status);
+      topics.computeIfAbsent(status.deviceId(), id -> ConcurrentHashMap.newKeySet()).add(seen.topic());
       latest.put(status.deviceId(), seen);
       listeners.forEach(l -> l.accept(seen));
     } catch (PayloadException e) {
@@ -109,6 +114,15 @@ public final class DeviceStatuses implements AutoCloseable {
   /** Each device's last status, by device_id. */
   public Map<String, Seen> latest() {
     return Map.copyOf(latest);
+  }
+
+  /**
+   * The topics the statuses of {@code deviceId} came from, sorted; one for a device that nobody poses as. The
+   * ACL lets a device write only its own status topic, but not choose the device_id inside it.
+   */
+  public Set<String> topicsOf(String deviceId) {
+    Set<String> seen = topics.get(deviceId);
+    return seen == null ? Set.of() : new TreeSet<>(seen);
   }
 
   /** Calls {@code listener} with every status from now on, on the client's thread, until the result is run. */

@@ -28,9 +28,9 @@ import javax.net.ssl.SSLParameters;
  * device resumes an interrupted download. Only regular files directly in the directory are served.
  */
 public final class OtaServer implements AutoCloseable {
-  private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
+  /** At most 18 digits: every such number fits a long. */
+  private static final Pattern RANGE = Pattern.compile("bytes=(\\d{1,18})-(\\d{0,18})");
   private static final Pattern NAME = Pattern.compile("/([A-Za-z0-9._-]+)");
-  private static final int THREADS = 8;
 
   private final HttpsServer server;
   private final ExecutorService executor;
@@ -68,7 +68,8 @@ public final class OtaServer implements AutoCloseable {
           params.setSSLParameters(p);
         }
       });
-      ExecutorService executor = Executors.newFixedThreadPool(THREADS);
+      // A thread per request: a device that stops in its TLS handshake or request holds up only itself.
+      ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("flux-ota-", 0).factory());
       server.setExecutor(executor);
       OtaServer ota = new OtaServer(server, executor, dir, log);
       server.createContext("/", ota::handle);
@@ -104,7 +105,8 @@ public final class OtaServer implements AutoCloseable {
       int status = 200;
       if (range != null) {
         Matcher m = RANGE.matcher(range.strip());
-        if (!m.matches() || Long.parseLong(m.group(1)) >= size) {
+        if (!m.matches() || Long.parseLong(m.group(1)) >= size
+            || (!m.group(2).isEmpty() && Long.parseLong(m.group(2)) < Long.parseLong(m.group(1)))) {
           ex.getResponseHeaders().set("Content-Range", "bytes */" + size);
           reply(ex, 416, "accepted: one range bytes=N- or bytes=N-M within " + size + " bytes");
           return;

@@ -118,6 +118,14 @@ public final class Rollout {
       throw new OtaException("--devices: no status seen from " + String.join(", ", unknown) + " on "
           + DeviceStatuses.STATUS_FILTER + "; a device is reached through the topics of its retained status");
     }
+    List<String> posed = plan.devices().stream().filter(d -> statuses.topicsOf(d).size() > 1)
+        .map(d -> d + " on " + String.join(" and ", statuses.topicsOf(d))).toList();
+    if (!posed.isEmpty()) {
+      throw new OtaException("--devices: a status with the device_id of " + String.join("; ", posed)
+          + ": a device may be posing as another, and a device is reached through the topic of its status, so none"
+          + " was sent the update; clear the stale retained status (mosquitto_pub -r -n -t TOPIC) or check the"
+          + " device that wrote it");
+    }
     BlockingQueue<DeviceStatuses.Seen> updates = new LinkedBlockingQueue<>();
     Runnable unsubscribe = statuses.onStatus(updates::add);
     try {
@@ -163,16 +171,21 @@ public final class Rollout {
     return waves;
   }
 
-  /** One device in flight: the request it was sent, when, and whether it is still downloading. */
+  /**
+   * One device in flight: the request it was sent, when, whether it is still downloading, and the topic its
+   * progress must come from (its status topic: another device could name it in a status of its own).
+   */
   private static final class InFlight {
     final String requestId;
     final Instant sent;
+    final String statusTopic;
     boolean downloading = true;
     Status.Ota last;
 
-    InFlight(String requestId, Instant sent) {
+    InFlight(String requestId, Instant sent, String statusTopic) {
       this.requestId = requestId;
       this.sent = sent;
+      this.statusTopic = statusTopic;
     }
   }
 
@@ -187,7 +200,7 @@ public final class Rollout {
         String device = wave.get(next);
         String requestId = run + "-" + plan.devices().indexOf(device);
         statuses.send(seen.get(device).commandTopic(), command(plan, requestId, device));
-        active.put(device, new InFlight(requestId, clock.instant()));
+        active.put(device, new InFlight(requestId, clock.instant(), seen.get(device).topic()));
         out.accept(device + ": sent " + requestId);
         next++;
         downloading++;
@@ -218,7 +231,7 @@ public final class Rollout {
   private void track(DeviceStatuses.Seen s, Map<String, InFlight> active, Map<String, Outcome> done) {
     Status.Ota ota = s.status().ota();
     InFlight f = active.get(s.status().deviceId());
-    if (f == null || ota == null || !ota.requestId().equals(f.requestId)) {
+    if (f == null || ota == null || !ota.requestId().equals(f.requestId) || !s.topic().equals(f.statusTopic)) {
       return;
     }
     f.last = ota;

@@ -7,6 +7,7 @@ import io.openegiz.flux.pki.CertificateAuthority.KeyType;
 import io.openegiz.flux.pki.CertificateIndex.Kind;
 import io.openegiz.flux.pki.CertificateStore;
 import io.openegiz.flux.pki.TlsStores;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -85,6 +87,40 @@ class OtaServerTest {
     assertThat(get("/nope.bin", null).statusCode()).isEqualTo(404);
     assertThatThrownBy(() -> OtaServer.start(dir.resolve("missing"), dir, dir, "127.0.0.1", 0, line -> {}))
         .hasMessageContaining("is not a directory; accepted: the directory of the signed images");
+  }
+
+  /**
+   * Eight connections that start a TLS handshake and stop (a hostile device, a stuck one) took every thread of
+   * the server: no other device could download until they went. Each request now has a virtual thread of its own.
+   */
+  @Test
+  void connectionsThatStopInTheirHandshakeDoNotHoldUpADownload() throws Exception {
+    List<Socket> silent = new ArrayList<>();
+    try {
+      for (int i = 0; i < 16; i++) {
+        Socket s = new Socket("127.0.0.1", server.port());
+        s.getOutputStream().write(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00}); // a ClientHello of 512 bytes: 0 sent
+        silent.add(s);
+      }
+      HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port()
+          + "/fw.bin")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofByteArray());
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo(image);
+    } finally {
+      for (Socket s : silent) {
+        s.close();
+      }
+    }
+  }
+
+  /** A device (or proxy) that asks for an end before its start, or a number beyond a long, gets 416 too. */
+  @Test
+  void aReversedOrOverlongRangeIsRefusedAs416() throws Exception {
+    for (String range : new String[] {"bytes=20-10", "bytes=99999999999999999999-", "bytes=0-99999999999999999999"}) {
+      HttpResponse<byte[]> r = get("/fw.bin", range);
+      assertThat(r.statusCode()).as(range).isEqualTo(416);
+      assertThat(r.headers().firstValue("Content-Range")).as(range).contains("bytes */10000");
+    }
   }
 
   @Test
