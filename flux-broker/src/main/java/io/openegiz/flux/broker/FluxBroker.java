@@ -18,12 +18,14 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.openegiz.flux.broker.config.BrokerConfig;
+import io.openegiz.flux.broker.config.HttpConfig;
 import io.openegiz.flux.broker.config.ListenerConfig;
 import io.openegiz.flux.broker.http.Health;
 import io.openegiz.flux.broker.http.HealthHandler;
 import io.openegiz.flux.broker.http.HttpListener;
 import io.openegiz.flux.broker.http.BrokerCollectors;
 import io.openegiz.flux.broker.http.MetricsHandler;
+import io.openegiz.flux.broker.http.Responses;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.openegiz.flux.broker.config.SecurityConfig;
@@ -263,7 +265,22 @@ public final class FluxBroker implements AutoCloseable {
     http.route(MetricsHandler.PATH, new MetricsHandler(registry));
   }
 
+  /**
+   * The status page shows every device's topic levels, ids and state: off loopback it is served only behind the
+   * endpoint's credentials (issue 10). Without them its paths answer 403 saying what to set; /metrics and /health
+   * stay, for a Prometheus and a health check that hold no credentials.
+   */
   private void serveStatusPage() {
+    HttpConfig endpoint = config.http();
+    if (!endpoint.authenticated() && !endpoint.loopbackOnly()) {
+      String why = "the status page is not served: http_listener " + endpoint.bindAddress() + " is not loopback"
+          + " and neither http_auth_token_file nor http_password_file is set; set one of them (docs/status-page.md)\n";
+      LOG.warn("{}: {}", endpoint.source(), why.strip());
+      for (String path : StatusPage.PATHS) {
+        http.route(path, exchange -> Responses.text(exchange, 403, why));
+      }
+      return;
+    }
     statusFeed = new StatusFeed(fleet, metrics, clock);
     statusFeed.section("health", () -> health().checks()); // what /health says, on the page
     StatusPage page = new StatusPage(statusFeed);

@@ -66,4 +66,31 @@ class HttpAuthIT {
       assertThat(status(base + "/status/fleet.json", "Bearer " + TOKEN)).isEqualTo(200);
     }
   }
+
+  /**
+   * Off loopback the status page is served only with credentials (issue 10): without them its paths answer 403
+   * saying what to set, while /metrics and /health stay for a Prometheus and a health check; with a token, the
+   * page is there behind it. (Bound to every address, reached on loopback.)
+   */
+  @Test
+  void offLoopbackTheStatusPageNeedsCredentials() throws Exception {
+    try (TestBroker broker = TestBroker.start(b -> b.http(new HttpConfig(0, "0.0.0.0", "test")))) {
+      String base = "http://127.0.0.1:" + broker.broker().http().orElseThrow().port();
+      for (String path : new String[] {"/", "/status", "/status/fleet.json", "/status/events"}) {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(path).isEqualTo(403);
+        assertThat(r.body()).contains("is not loopback", "http_auth_token_file", "http_password_file");
+      }
+      assertThat(status(base + "/metrics", null)).isEqualTo(200);
+      assertThat(status(base + "/health", null)).isEqualTo(200);
+    }
+    Path token = Files.writeString(dir.resolve("token"), TOKEN + "\n");
+    try (
+        TestBroker broker = TestBroker.start(b -> b.http(new HttpConfig(0, "0.0.0.0", "test").withAuth(token, null)))) {
+      String base = "http://127.0.0.1:" + broker.broker().http().orElseThrow().port();
+      assertThat(status(base + "/status/fleet.json", null)).isEqualTo(401);
+      assertThat(status(base + "/status/fleet.json", "Bearer " + TOKEN)).isEqualTo(200);
+    }
+  }
 }
