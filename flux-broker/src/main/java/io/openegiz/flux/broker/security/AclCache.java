@@ -17,6 +17,7 @@ public final class AclCache {
 
   private final Authorizer authorizer;
   private final boolean reads;
+  private final boolean direct; // nothing worth remembering (no ACL): every check goes to the authorizer
   private volatile Decisions decisions = new Decisions(-1, null, null);
 
   private record Decisions(long generation, ClientIdentity identity, ConcurrentHashMap<String, Boolean> byTopic) {
@@ -25,6 +26,7 @@ public final class AclCache {
   private AclCache(Authorizer authorizer, boolean reads) {
     this.authorizer = authorizer;
     this.reads = reads;
+    this.direct = !authorizer.worthCaching();
   }
 
   /** A connection's publish rights: {@link Authorizer#canPublish}, remembered. */
@@ -39,6 +41,9 @@ public final class AclCache {
 
   /** May {@code client} publish to (for {@link #publishes}) or receive from (for {@link #receives}) {@code topic}? */
   public boolean allows(ClientIdentity client, String topic) {
+    if (direct) {
+      return reads ? authorizer.canReceive(client, topic) : authorizer.canPublish(client, topic);
+    }
     Decisions d = current(client);
     Boolean known = d.byTopic().get(topic);
     if (known != null) {

@@ -17,6 +17,11 @@ public interface Authorizer {
     return 0;
   }
 
+  /** False when every answer is a constant (no ACL): {@link AclCache} then asks directly, with no lookup. */
+  default boolean worthCaching() {
+    return true;
+  }
+
   /** Allows everything: the behaviour without an ACL file, as Mosquitto. */
   Authorizer ALLOW_ALL = new Authorizer() {
     @Override
@@ -25,5 +30,7 @@ public interface Authorizer {
     public boolean canSubscribe(ClientIdentity c, String f) { return true; }
     @Override
     public boolean canReceive(ClientIdentity c, String t) { return true; }
+    @Override
+    public boolean worthCaching() { return false; }
   };
 }

@@ -34,4 +34,10 @@ final class SysWriteGuard implements Authorizer {
   public long generation() {
     return acl.generation();
   }
+
+  /** The ACL's: without one, the $SYS check alone is cheaper than a lookup. */
+  @Override
+  public boolean worthCaching() {
+    return acl.worthCaching();
+  }
 }

@@ -125,4 +125,14 @@ class AclCacheTest {
     assertThat(reads.size()).isEqualTo(AclCache.CAPACITY);
     assertThat(a.asked).hasValue(topics + 1000); // the second round asks only for the 1,000 not kept
   }
+
+  /** Without an ACL there is nothing to remember: no lookup, no map, the answer straight from the authorizer. */
+  @Test
+  void withoutAnAclNothingIsRemembered() {
+    AclCache reads = AclCache.receives(Authorizer.ALLOW_ALL);
+    AclCache publishes = AclCache.publishes(Authorizer.ALLOW_ALL);
+    assertThat(reads.allows(SENSOR, TELEMETRY)).isTrue();
+    assertThat(publishes.allows(SENSOR, TELEMETRY)).isTrue();
+    assertThat(reads.size() + publishes.size()).isZero();
+  }
 }
