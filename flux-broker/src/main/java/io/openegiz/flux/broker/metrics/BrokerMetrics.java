@@ -72,6 +72,11 @@ public interface BrokerMetrics {
   /** A PUBLISH was written to a subscriber {@code nanos} after it was read from its publisher. */
   default void publishLatency(long nanos) {}
 
+  /** Whether deliveries are timed ({@link #publishLatency}): when not, nobody reads the clock for it. */
+  default boolean timed() {
+    return false;
+  }
+
   /** A message was not delivered to one subscriber. */
   void messageDropped(DropReason reason);
 

@@ -1,6 +1,5 @@
 package io.openegiz.flux.broker.metrics;
 
-import io.prometheus.metrics.core.metrics.Histogram;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -9,8 +8,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * In-process counters for every metric; the source the exporters ({@code /metrics}, $SYS) read from.
- * Per-message counters are arrays of {@link LongAdder} indexed by QoS or by an enum's ordinal: an
- * increment is one striped add, with no lookup and no allocation.
+ * Per-message counters (messages and bytes by QoS, packets by type, socket bytes) are {@link StripedCounters}: an
+ * add is a store to the calling event loop's own stripe, with no atomic operation, no lookup and no allocation.
+ * The others are arrays of {@link LongAdder} indexed by an enum's ordinal.
  */
 public final class CountingMetrics implements BrokerMetrics {
   /** The quota keys {@code flux_quota_exceeded_total} lists; others (connections) are counted elsewhere. */
@@ -21,12 +21,16 @@ public final class CountingMetrics implements BrokerMetrics {
   private final LongAdder connected = new LongAdder();
   private final LongAdder connectionsTotal = new LongAdder();
   private final Map<String, Listener> listeners = new ConcurrentHashMap<>();
-  private final LongAdder[] received = adders(3);
-  private final LongAdder[] receivedBytes = adders(3);
-  private final LongAdder[] sent = adders(3);
-  private final LongAdder[] sentBytes = adders(3);
-  private final LongAdder bytesReceived = new LongAdder();
-  private final LongAdder bytesSent = new LongAdder();
+  // The per-message counters, striped per event loop (StripedCounters): by QoS, by packet type, bytes.
+  private static final int RECEIVED = 0;
+  private static final int RECEIVED_BYTES = 3;
+  private static final int SENT = 6;
+  private static final int SENT_BYTES = 9;
+  private static final int BYTES_RECEIVED = 12;
+  private static final int BYTES_SENT = 13;
+  private static final int PACKETS_IN = 14;
+  private static final int PACKETS_OUT = PACKETS_IN + 16;
+  private final StripedCounters hot = new StripedCounters(PACKETS_OUT + 16);
   private final LongAdder auditEventsDropped = new LongAdder();
   private final LongAdder[] drops = adders(DropReason.values().length);
   private final LongAdder[] authSuccesses = adders(AuthMethod.values().length);
@@ -35,9 +39,7 @@ public final class CountingMetrics implements BrokerMetrics {
   private final LongAdder[] rateLimits = adders(RateLimit.values().length);
   private final LongAdder[] quotas = adders(QUOTAS.size());
   private final LongAdder[] closed = adders(CloseReason.values().length);
-  private final LongAdder[] packetsIn = adders(16);
   private final LongAdder sessionsExpired = new LongAdder();
-  private final LongAdder[] packetsOut = adders(16);
 
   /** MQTT packet types by number, as {@code flux_packets_*} name them. */
   public static final List<String> PACKET_TYPES = List.of("reserved", "connect", "connack", "publish", "puback",
@@ -46,7 +48,7 @@ public final class CountingMetrics implements BrokerMetrics {
   private final LongAdder[] refused = adders(Refusal.values().length);
   private final TopicRates topics;
   /** Null without an endpoint: no histogram to fill, no cost on the delivery path. */
-  private final Histogram publishLatency;
+  private final StripedHistogram publishLatency;
 
   /** Counters without per-topic rates. */
   public CountingMetrics() {
@@ -65,20 +67,23 @@ public final class CountingMetrics implements BrokerMetrics {
   public CountingMetrics(TopicRates topics, boolean timed) {
     this.topics = topics;
     this.publishLatency = timed
-        ? Latency.histogram("flux_publish_latency_seconds", "from a PUBLISH read off a"
-            + " publisher's socket to its copy written to a subscriber")
+        ? new StripedHistogram("flux_publish_latency_seconds", "from a PUBLISH read off a"
+            + " publisher's socket to its copy written to a subscriber", Latency.BUCKETS)
         : null;
   }
 
+  @Override
+  public boolean timed() { return publishLatency != null; }
+
   /** The publish latency histogram, or null when deliveries are not timed. */
-  public Histogram publishLatency() {
+  public StripedHistogram publishLatency() {
     return publishLatency;
   }
 
   @Override
   public void publishLatency(long nanos) {
     if (publishLatency != null) {
-      publishLatency.observe(nanos / 1e9);
+      publishLatency.observe(nanos);
     }
   }
 
@@ -169,16 +174,24 @@ public final class CountingMetrics implements BrokerMetrics {
 
   @Override
   public void packetReceived(int type) {
-    packetsIn[type].increment();
+    hot.increment(PACKETS_IN + type);
   }
 
   @Override
   public void packetSent(int type) {
-    packetsOut[type].increment();
+    hot.increment(PACKETS_OUT + type);
   }
 
-  public long packetsReceived(int type) { return packetsIn[type].sum(); }
-  public long packetsSent(int type) { return packetsOut[type].sum(); }
+  public long packetsReceived(int type) { return hot.sum(PACKETS_IN + type); }
+  public long packetsSent(int type) { return hot.sum(PACKETS_OUT + type); }
+  /** MQTT packets read, every type ($SYS {@code messages/received}). */
+  public long packetsReceived() {
+    return hot.sum(PACKETS_IN, PACKETS_IN + 16);
+  }
+  /** MQTT packets written, every type ($SYS {@code messages/sent}). */
+  public long packetsSent() {
+    return hot.sum(PACKETS_OUT, PACKETS_OUT + 16);
+  }
 
   @Override
   public void connectionRefused(Refusal reason) {
@@ -190,8 +203,8 @@ public final class CountingMetrics implements BrokerMetrics {
 
   @Override
   public void messageReceived(String topic, int qos, int n) {
-    received[qos].increment();
-    receivedBytes[qos].add(n);
+    hot.increment(RECEIVED + qos);
+    hot.add(RECEIVED_BYTES + qos, n);
     if (topics != null) {
       topics.received(topic, n);
     }
@@ -199,8 +212,8 @@ public final class CountingMetrics implements BrokerMetrics {
 
   @Override
   public void messageSent(String topic, int qos, int n) {
-    sent[qos].increment();
-    sentBytes[qos].add(n);
+    hot.increment(SENT + qos);
+    hot.add(SENT_BYTES + qos, n);
     if (topics != null) {
       topics.sent(topic, n);
     }
@@ -209,9 +222,9 @@ public final class CountingMetrics implements BrokerMetrics {
   @Override
   public void messageDropped(DropReason reason) { drops[reason.ordinal()].increment(); }
   @Override
-  public void bytesReceived(long n) { bytesReceived.add(n); }
+  public void bytesReceived(long n) { hot.add(BYTES_RECEIVED, n); }
   @Override
-  public void bytesSent(long n) { bytesSent.add(n); }
+  public void bytesSent(long n) { hot.add(BYTES_SENT, n); }
   @Override
   public void auditEventDropped() { auditEventsDropped.increment(); }
   @Override
@@ -234,16 +247,16 @@ public final class CountingMetrics implements BrokerMetrics {
   /** Clients connected now. */
   public long clientsConnected() { return connected.sum(); }
   public long connectionsTotal() { return connectionsTotal.sum(); }
-  public long messagesReceived() { return sum(received); }
-  public long messagesReceived(int qos) { return received[qos].sum(); }
-  public long messagesSent() { return sum(sent); }
-  public long messagesSent(int qos) { return sent[qos].sum(); }
-  public long payloadBytesReceived() { return sum(receivedBytes); }
-  public long payloadBytesReceived(int qos) { return receivedBytes[qos].sum(); }
-  public long payloadBytesSent() { return sum(sentBytes); }
-  public long payloadBytesSent(int qos) { return sentBytes[qos].sum(); }
-  public long bytesReceived() { return bytesReceived.sum(); }
-  public long bytesSent() { return bytesSent.sum(); }
+  public long messagesReceived() { return hot.sum(RECEIVED, RECEIVED + 3); }
+  public long messagesReceived(int qos) { return hot.sum(RECEIVED + qos); }
+  public long messagesSent() { return hot.sum(SENT, SENT + 3); }
+  public long messagesSent(int qos) { return hot.sum(SENT + qos); }
+  public long payloadBytesReceived() { return hot.sum(RECEIVED_BYTES, RECEIVED_BYTES + 3); }
+  public long payloadBytesReceived(int qos) { return hot.sum(RECEIVED_BYTES + qos); }
+  public long payloadBytesSent() { return hot.sum(SENT_BYTES, SENT_BYTES + 3); }
+  public long payloadBytesSent(int qos) { return hot.sum(SENT_BYTES + qos); }
+  public long bytesReceived() { return hot.sum(BYTES_RECEIVED); }
+  public long bytesSent() { return hot.sum(BYTES_SENT); }
   /** Audit events dropped because the audit writer could not keep up (also warned about in the log). */
   public long auditEventsDropped() {
     return auditEventsDropped.sum();

@@ -176,7 +176,7 @@ final class PublishProcessor {
     }
     return new Message(topic, payload, p.fixedHeader().qosLevel().value(), p.fixedHeader().isRetain(),
         n.identity().clientId(), expiresAt, n.v5() ? PropertiesMapper.fromPublish(props) : Message.Properties.NONE, 0,
-        System.nanoTime());
+        broker.metrics().timed() ? System.nanoTime() : 0);
   }
 
   void pubrel(int id) {

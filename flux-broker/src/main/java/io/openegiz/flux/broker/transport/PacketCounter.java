@@ -6,7 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageType;
-import io.openegiz.flux.broker.metrics.BrokerMetrics;
+import io.openegiz.flux.broker.metrics.CountingMetrics;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -17,13 +17,11 @@ import java.util.concurrent.atomic.LongAdder;
  */
 @ChannelHandler.Sharable
 public final class PacketCounter extends ChannelDuplexHandler {
-  private final BrokerMetrics metrics;
-  private final LongAdder received = new LongAdder();
-  private final LongAdder sent = new LongAdder();
+  private final CountingMetrics metrics;
   private final LongAdder connects = new LongAdder();
   private final LongAdder sockets = new LongAdder();
 
-  public PacketCounter(BrokerMetrics metrics) {
+  public PacketCounter(CountingMetrics metrics) {
     this.metrics = metrics;
   }
 
@@ -38,7 +36,6 @@ public final class PacketCounter extends ChannelDuplexHandler {
     if (msg instanceof MqttMessage m && m.fixedHeader() != null && m.decoderResult().isSuccess()) {
       MqttMessageType type = m.fixedHeader().messageType();
       metrics.packetReceived(type.value());
-      received.increment();
       if (type == MqttMessageType.CONNECT) {
         connects.increment();
       }
@@ -50,19 +47,18 @@ public final class PacketCounter extends ChannelDuplexHandler {
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
     if (msg instanceof MqttMessage m && m.fixedHeader() != null) {
       metrics.packetSent(m.fixedHeader().messageType().value());
-      sent.increment();
     }
     ctx.write(msg, promise);
   }
 
   /** MQTT packets read from clients, every type. */
   public long received() {
-    return received.sum();
+    return metrics.packetsReceived();
   }
 
   /** MQTT packets written to clients, every type. */
   public long sent() {
-    return sent.sum();
+    return metrics.packetsSent();
   }
 
   /** CONNECT packets read, accepted or not. */
