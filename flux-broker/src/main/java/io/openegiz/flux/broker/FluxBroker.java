@@ -200,7 +200,7 @@ public final class FluxBroker implements AutoCloseable {
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     boss = new MultiThreadIoEventLoopGroup(1, io);
-    workers = new MultiThreadIoEventLoopGroup(workerThreads, io);
+    workers = new MultiThreadIoEventLoopGroup(workerThreads > 0 ? workerThreads : config.eventLoops(), io);
     scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "flux-timers");
       t.setDaemon(true);
@@ -525,7 +525,7 @@ public final class FluxBroker implements AutoCloseable {
       return this;
     }
 
-    /** Event loops serving the connections; 0 (the default) lets Netty choose, twice the cores. */
+    /** Event loops serving the connections; 0 (the default) takes {@code io_threads} from the configuration. */
     public Builder workerThreads(int n) {
       if (n < 0) {
         throw new IllegalArgumentException("workerThreads must be 0 or more: " + n);

@@ -34,6 +34,8 @@ import java.util.List;
  * @param http the HTTP endpoint ({@code /metrics}, {@code /health}, status page); {@link HttpConfig#NONE} by default
  * @param statusMaxDevices devices the status page's fleet view tracks at most (default 10000); 0 turns
  *     the fleet view off (docs/status-page.md)
+ * @param ioThreads event loops serving the MQTT connections ({@code io_threads}); 0 (the default) chooses one per
+ *     core
  */
 public record BrokerConfig(
     List<ListenerConfig> listeners,
@@ -55,7 +57,8 @@ public record BrokerConfig(
     ConnectionLimits connectionLimits,
     int sysInterval,
     HttpConfig http,
-    int statusMaxDevices) {
+    int statusMaxDevices,
+    int ioThreads) {
 
   public static final int DEFAULT_MAX_INFLIGHT = 100;
   public static final int DEFAULT_MAX_QUEUED_MESSAGES = 1000;
@@ -71,9 +74,22 @@ public record BrokerConfig(
   public static final int MAX_SYS_INTERVAL = 65535;
   /** The spec's sensors per node (one factory, 10,000 sensors): each takes a few hundred bytes. */
   public static final int DEFAULT_STATUS_MAX_DEVICES = 10_000;
+  /** The most event loops {@code io_threads} accepts. */
+  public static final int MAX_IO_THREADS = 256;
 
   public BrokerConfig {
     listeners = List.copyOf(listeners);
+  }
+
+  /**
+   * The event loops to start: {@code io_threads}, else one per core, else (when the JVM is given
+   * {@code -Dio.netty.eventLoopThreads}) 0, which lets Netty read that.
+   */
+  public int eventLoops() {
+    if (ioThreads > 0) {
+      return ioThreads;
+    }
+    return System.getProperty("io.netty.eventLoopThreads") != null ? 0 : Runtime.getRuntime().availableProcessors();
   }
 
   /** A builder starting from the defaults: one plain listener on 127.0.0.1:1883. */
@@ -104,6 +120,7 @@ public record BrokerConfig(
     b.sysInterval = sysInterval;
     b.http = http;
     b.statusMaxDevices = statusMaxDevices;
+    b.ioThreads = ioThreads;
     return b;
   }
 
@@ -137,6 +154,7 @@ public record BrokerConfig(
     private int sysInterval = DEFAULT_SYS_INTERVAL;
     private HttpConfig http = HttpConfig.NONE;
     private int statusMaxDevices = DEFAULT_STATUS_MAX_DEVICES;
+    private int ioThreads;
 
     public Builder listeners(List<ListenerConfig> v) { listeners = v; return this; }
     public Builder listener(int port, String address) {
@@ -184,6 +202,12 @@ public record BrokerConfig(
       return this;
     }
     /** Devices the status page tracks at most; 0 = no fleet view. */
+    /** Event loops serving the connections; 0 chooses one per core. */
+    public Builder ioThreads(int v) {
+      ioThreads = v;
+      return this;
+    }
+
     public Builder statusMaxDevices(int v) {
       statusMaxDevices = v;
       return this;
@@ -235,6 +259,9 @@ public record BrokerConfig(
       if (listeners.isEmpty()) {
         throw new IllegalArgumentException("at least one listener is required");
       }
+      if (ioThreads < 0 || ioThreads > MAX_IO_THREADS) {
+        throw new IllegalArgumentException("io_threads must be from 0 to " + MAX_IO_THREADS + ": " + ioThreads);
+      }
       if (sysInterval < 0 || sysInterval > MAX_SYS_INTERVAL) {
         throw new IllegalArgumentException("sys_interval must be from 0 to " + MAX_SYS_INTERVAL + ": " + sysInterval);
       }
@@ -244,7 +271,8 @@ public record BrokerConfig(
       return new BrokerConfig(listeners, allowAnonymous, maxInflightMessages, maxQueuedMessages,
           maxQueuedBytes, messageSizeLimit, packet, maxKeepalive, persistentClientExpiration,
           allowZeroLengthClientid, persistence, persistenceLocation, persistenceSyncMillis, connectTimeout,
-          sessionOwnership, security(), connectionLimits, sysInterval, http, statusMaxDevices);
+          sessionOwnership, security(), connectionLimits, sysInterval, http, statusMaxDevices,
+          ioThreads);
     }
   }
 }

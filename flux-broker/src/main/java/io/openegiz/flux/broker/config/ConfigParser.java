@@ -248,6 +248,9 @@ public final class ConfigParser {
     k.put("sys_interval", number("an integer from 0 to " + BrokerConfig.MAX_SYS_INTERVAL + " seconds between two"
         + " publications of the $SYS topics (0 = no $SYS topics)", 0, BrokerConfig.MAX_SYS_INTERVAL,
         (s, n) -> s.builder.sysInterval(n.intValue())));
+    k.put("io_threads", number("an integer from 0 (one per core) to " + BrokerConfig.MAX_IO_THREADS
+        + " event loops serving the MQTT connections", 0, BrokerConfig.MAX_IO_THREADS,
+        (s, n) -> s.builder.ioThreads(n.intValue())));
     k.put("status_max_devices", number("an integer from 0 (no fleet view on the status page) to 1000000 devices",
         0, 1_000_000, (s, n) -> s.builder.statusMaxDevices(n.intValue())));
     k.put("max_keepalive", number("an integer from 0 to 65535 seconds (0 = no maximum)", 0, 65535,
