@@ -20,5 +20,9 @@ if needs_build; then
   (cd "$ROOT" && ./mvnw -q -B -DskipTests -Dspotless.check.skip=true -Dcheckstyle.skip=true -pl flux-cli -am install) >&2
   touch "$STAMP"
 fi
-exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED ${FLUX_JAVA_OPTS:-} \
+DEFAULTS=""
+[ "${1:-}" = broker ] && DEFAULTS="$(flux_broker_java_opts)"
+# FLUX_LAUNCHER: benchmarks start their Flux broker through this script, so that it runs as ./flux runs it.
+export FLUX_LAUNCHER="$ROOT/flux"
+exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED $DEFAULTS ${FLUX_JAVA_OPTS:-} \
   -cp "$JAR:$ROOT/flux-cli/target/lib/*" io.openegiz.flux.cli.FluxCommand "$@"

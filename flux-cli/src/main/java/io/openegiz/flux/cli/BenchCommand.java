@@ -143,8 +143,16 @@ final class BenchCommand {
     }
   }
 
-  /** The same JVM and class path as this command, running {@code flux broker -c CONF}: what ./flux runs. */
+  /**
+   * {@code flux broker -c CONF} as ./flux runs it: through the launcher (with its JVM defaults, and
+   * {@code brokerJavaOpts} as FLUX_JAVA_OPTS) when this command was started by it, else with the same JVM and class
+   * path as this command (tests).
+   */
   static List<String> fluxCommand(String brokerJavaOpts, Path conf) {
+    String launcher = System.getenv("FLUX_LAUNCHER");
+    if (launcher != null && !launcher.isBlank()) {
+      return List.of("env", "FLUX_JAVA_OPTS=" + brokerJavaOpts.trim(), launcher, "broker", "-c", conf.toString());
+    }
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.add("--enable-native-access=ALL-UNNAMED");

@@ -31,7 +31,7 @@ final class DurableAcks {
   private final BrokerContext broker;
   private final Negotiated n;
   private final Session session;
-  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>(0); // grows when used: only with persistence
   private final AtomicBoolean releaseScheduled = new AtomicBoolean();
   /** PUBACKs in {@link #queue}: QoS 1 messages the client still counts against the receive maximum. */
   private int waitingPubacks;

@@ -80,7 +80,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
    * Packets read with the CONNECT, held while it is being authenticated: a client need not wait for
    * the CONNACK (MQTT 5 section 3.1.4), but nothing is handled before the connection has an identity and a session.
    */
-  private final ArrayDeque<MqttMessage> early = new ArrayDeque<>();
+  private final ArrayDeque<MqttMessage> early = new ArrayDeque<>(0); // grows when used: most connections never
 
   public MqttConnectionHandler(BrokerContext broker, String listener, int listenerPort, TlsConfig tls) {
     this.broker = broker;

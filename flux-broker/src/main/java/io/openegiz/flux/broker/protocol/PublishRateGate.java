@@ -28,7 +28,7 @@ final class PublishRateGate {
   private final String owner;
   /** Shared with the identity's other connections, and kept for a while after they end. */
   private final TokenBucket bucket;
-  private final ArrayDeque<MqttMessage> held = new ArrayDeque<>();
+  private final ArrayDeque<MqttMessage> held = new ArrayDeque<>(0); // grows when used: most connections never
   private boolean paused;
   private int slowdowns;
 
