@@ -50,6 +50,11 @@ public final class LaunchedBroker implements BrokerControl, AutoCloseable {
     return port;
   }
 
+  /** The process id of the running broker, for reading its memory and CPU from /proc. */
+  public long pid() {
+    return process.pid();
+  }
+
   @Override
   public void start() throws IOException, InterruptedException {
     // each start logs to its own file so that a restart keeps the log of the killed run
