@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
         "With --rates (or --tls, --acl, --max-publish-rate) it runs the ladder: every rate in turn against each",
         "broker, started afresh for every step, and prints per rate p99, p99.9, resident memory and CPU per",
         "message of each broker and the generator's CPU, and the highest clean rate (0 lost, p99 < 50 ms,",
-        ">= 98 % of offered x subscribers delivered); JSON and HTML as OUT/ladder.json and OUT/ladder.html."})
+        ">= 98 %% of offered x subscribers delivered); JSON and HTML as OUT/ladder.json and OUT/ladder.html."})
 final class BenchFleet implements Callable<Integer> {
   @Mixin
   BrokerOptions brokers;
@@ -50,7 +50,7 @@ final class BenchFleet implements Callable<Integer> {
   boolean clientCerts;
   @Option(names = "--acl", description = {"Both brokers with allow_anonymous false, an acl_file in which sensor N",
       "writes only its own topics and the subscribers (egizcore, archiver) read openegiz/#, and (without",
-      "--client-certs) a password_file; needs --mosquitto-passwd."})
+      "--client-certs) a password_file, the one bench password hashed by --mosquitto-passwd."})
   boolean acl;
   @Option(names = "--mosquitto-passwd", defaultValue = "/usr/bin/mosquitto_passwd",
       description = "Hashes the one bench password for --acl (default: ${DEFAULT-VALUE}).")
