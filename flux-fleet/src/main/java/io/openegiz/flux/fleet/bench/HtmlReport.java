@@ -70,10 +70,13 @@ final class HtmlReport {
     b.append(rect(x(0, xMax), PAD / 2.0, x(shadeUntil, xMax) - x(0, xMax), H - PAD, "#eee"));
     b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>",
         PAD, H - PAD / 2, W - 10, H - PAD / 2));
-    for (int i = 0; i <= 4; i++) {
-      double v = min + (max - min) * i / 4;
+    int yTicks = chart.logY() ? (int) (max - min) : 4; // a log axis has one tick per decade
+    for (int i = 0; i <= yTicks; i++) {
+      double v = min + (max - min) * i / yTicks;
       b.append(String.format(Locale.ROOT, "<text x=\"2\" y=\"%.1f\">%s</text>", y(v, min, max) + 4,
-          label(chart.logY() ? Math.pow(10, v) : v)));
+          chart.logY() ? decade(v) : label(v)));
+    }
+    for (int i = 0; i <= 4; i++) {
       b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%s</text>", x(xMax * i / 4, xMax) - 8,
           H - PAD / 2 + 14, label(xMax * i / 4)));
     }
@@ -113,6 +116,11 @@ final class HtmlReport {
       return String.format(Locale.ROOT, "%.0fk", v / 1000);
     }
     return v > 0 && v < 0.1 ? String.format(Locale.ROOT, "%.2f", v) : String.format(Locale.ROOT, "%.1f", v);
+  }
+
+  /** 10 to the power {@code exponent} in plain digits: 0.01, 1, 1000. */
+  private static String decade(double exponent) {
+    return java.math.BigDecimal.ONE.scaleByPowerOfTen((int) Math.round(exponent)).toPlainString();
   }
 
   static String escape(String s) {
