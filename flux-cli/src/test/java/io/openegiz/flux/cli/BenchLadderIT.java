@@ -70,4 +70,27 @@ class BenchLadderIT {
           .contains("u'sensor-0'");
     }
   }
+
+  @Test
+  void withClientCertificatesEachSensorIsItsOwnCertificate(@TempDir Path out) throws Exception {
+    try (FluxProcess bench = FluxProcess.start(out.resolve("bench.log"), "bench", "fleet", "--compare",
+        "--connections", "10", "--rates", "2", "--warmup", "1", "--duration", "1", "--client-certs", "--acl",
+        "--out", out.toString())) {
+      assertThat(bench.exitCode(Duration.ofMinutes(2))).as(bench.output()).isZero();
+      JsonNode json = JsonMapper.builder().build().readTree(Files.readString(out.resolve("ladder.json")));
+      assertThat(json.get("shape").asString()).contains("TLS 1.3 with client certificates, ACL");
+      for (JsonNode broker : json.get("brokers")) {
+        JsonNode totals = broker.get("steps").get(0).get("report").get("totals");
+        assertThat(totals.get("lost").asLong()).as(broker.toString()).isZero();
+        assertThat(totals.get("delivered").asLong()).as(broker.toString()).isPositive();
+      }
+      for (String conf : new String[] {"ladder-flux-1/flux.conf", "ladder-mosquitto-1/mosquitto.conf"}) {
+        assertThat(Files.readString(out.resolve(conf))).contains("require_certificate true",
+            "use_identity_as_username true", "acl_file ", "allow_anonymous false").doesNotContain("password_file");
+      }
+      // the username Mosquitto logs is the certificate's CN: sensors sent no username of their own
+      assertThat(Files.readString(out.resolve("ladder-mosquitto-1").resolve("mosquitto.log")))
+          .contains("u'sensor-9'", "u'egizcore'", "u'archiver'");
+    }
+  }
 }
