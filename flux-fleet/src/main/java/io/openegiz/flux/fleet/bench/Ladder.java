@@ -74,6 +74,7 @@ public final class Ladder {
               })
           .run();
       LadderStep step = new LadderStep(hz, report, meter.resources());
+      log.accept(report.text() + "  " + step.resources().describe());
       log.accept(String.format(Locale.ROOT, "[%s] step %d/%d: %s", b.name(), index + 1, ratesHz.size(),
           step.verdict()));
       return step;

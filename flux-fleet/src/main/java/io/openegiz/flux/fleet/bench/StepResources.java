@@ -26,6 +26,15 @@ public record StepResources(long idleRssKb, long meanRssKb, long peakRssKb, long
     return perMessage(generatorCpuNanos);
   }
 
+  /** One line: memory in MB, CPU as % of a core and microseconds per message in. */
+  public String describe() {
+    return String.format(java.util.Locale.ROOT,
+        "broker RSS idle %.0f MB, mean %.0f MB, peak %.0f MB; broker CPU %.0f %% of a core, %.1f us/msg in;"
+            + " generator CPU %.0f %%, %.1f us/msg",
+        idleRssKb / 1024.0, meanRssKb / 1024.0, peakRssKb / 1024.0, brokerCpuPercent(), brokerMicrosPerMessage(),
+        generatorCpuPercent(), generatorMicrosPerMessage());
+  }
+
   private double percent(long cpuNanos) {
     return windowNanos <= 0 || cpuNanos < 0 ? 0 : 100.0 * cpuNanos / windowNanos;
   }

@@ -104,6 +104,8 @@ class LadderResultTest {
     assertThat(COST.generatorCpuPercent()).isEqualTo(25);
     assertThat(COST.generatorMicrosPerMessage()).isEqualTo(25);
     assertThat(new StepResources(0, 0, 0, -1, 0, 0, 0).brokerCpuPercent()).as("no window, unreadable").isZero();
+    assertThat(COST.describe()).isEqualTo("broker RSS idle 100 MB, mean 150 MB, peak 200 MB; broker CPU 50 % of a"
+        + " core, 50.0 us/msg in; generator CPU 25 %, 25.0 us/msg");
   }
 
   @Test
