@@ -19,7 +19,10 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code flux bench fleet}: the spec's sensor fleet, C publishers at R Hz each, two wildcard subscribers. */
 @Command(name = "fleet", mixinStandardHelpOptions = true,
@@ -32,6 +35,8 @@ import picocli.CommandLine.Option;
         "message of each broker and the generator's CPU, and the highest clean rate (0 lost, p99 < 50 ms,",
         ">= 98 %% of offered x subscribers delivered); JSON and HTML as OUT/ladder.json and OUT/ladder.html."})
 final class BenchFleet implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
   @Mixin
   BrokerOptions brokers;
   @Option(names = "--connections", defaultValue = "1000",
@@ -76,9 +81,19 @@ final class BenchFleet implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long total = Math.max(1, Math.round(connections * rate));
-    BenchConfig config = new BenchConfig("127.0.0.1", 1, connections, 2, qos, 400, total,
-        Duration.ofSeconds(duration), Duration.ofSeconds(warmup), MqttVersion.parse(mqtt), window, ioThreads,
-        "openegiz", Duration.ofSeconds(15), BenchConfig.WindowScope.ACK);
+    BenchConfig config;
+    try {
+      config = new BenchConfig("127.0.0.1", 1, connections, 2, qos, 400, total, Duration.ofSeconds(duration),
+          Duration.ofSeconds(warmup), MqttVersion.parse(mqtt), window, ioThreads, "openegiz", Duration.ofSeconds(15),
+          BenchConfig.WindowScope.ACK);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    if (rates != null && rates.stream().anyMatch(hz -> !(hz > 0))) {
+      throw new ParameterException(spec.commandLine(),
+          "--rates: every rate must be a number of messages a second per sensor above 0, e.g. 0.5,1,1.5,2; not "
+              + rates);
+    }
     if (rates != null || tls || clientCerts || acl || maxPublishRate != null) {
       return ladder(config);
     }
