@@ -67,18 +67,20 @@ public final class FanInScenario {
 
   /** Runs the whole scenario; blocks for about warm-up + duration + drain. */
   public BenchReport run() throws IOException, InterruptedException {
-    try (ClientLoop bootstrap = new ClientLoop(config.host(), config.port(), config.ioThreads())) {
+    List<Sample> samples;
+    boolean drained;
+    try (ClientLoop loop = new ClientLoop(config.host(), config.port(), config.ioThreads())) {
       String run = Long.toString(System.nanoTime() & 0xFFFFFF, 36);
       for (int i = 0; i < config.subscribers(); i++) {
         SubscriberHandler s = new SubscriberHandler(config.version(), "bench-s" + i + "-" + run, stats,
             plan.subscriberFilter(run, i), config.qos(), config.publishers());
         subscribers
-            .add(connect(bootstrap, s, identities.subscriberTls().apply(i), identities.subscriberLogin().apply(i)));
+            .add(connect(loop, s, identities.subscriberTls().apply(i), identities.subscriberLogin().apply(i)));
       }
       for (int i = 0; i < config.publishers(); i++) {
         PublishTemplate template = new PublishTemplate(config.version(), plan.publisherTopic(run, i), config.qos(), i,
             plan.payloadBytes(i), plan.filler(i));
-        publishers.add(connect(bootstrap, new PublisherHandler(config, "bench-p" + i + "-" + run, stats, template, i),
+        publishers.add(connect(loop, new PublisherHandler(config, "bench-p" + i + "-" + run, stats, template, i),
             identities.publisherTls().apply(i), identities.publisherLogin().apply(i)));
         if ((i + 1) % CONNECT_PROGRESS_EVERY == 0) {
           connecting.accept(i + 1);
@@ -88,16 +90,16 @@ public final class FanInScenario {
       if (config.windowScope() == BenchConfig.WindowScope.DELIVERY) {
         stats.onDelivered(() -> publishers.forEach(PublisherHandler::wake));
       }
-      List<Sample> samples = publishAndSample();
-      boolean drained = drain();
+      samples = publishAndSample();
+      drained = drain();
       for (Channel ch : channels) {
         ch.writeAndFlush(Frames.disconnect(ch.alloc())).addListener(f -> ch.close());
       }
       for (Channel ch : channels) {
         ch.closeFuture().await(2, TimeUnit.SECONDS);
       }
-      return report(samples, drained);
     }
+    return report(samples, drained); // the trackers are read once the event loop has stopped
   }
 
   private <H extends BenchConnection> H connect(ClientLoop loop, H handler, SslContext tls, Login login)
