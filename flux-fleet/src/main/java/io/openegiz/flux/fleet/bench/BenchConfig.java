@@ -40,6 +40,13 @@ public record BenchConfig(String host, int port, int publishers, int subscribers
         warmup, version, window, ioThreads, topicPrefix, drainTimeout, windowScope);
   }
 
+  /** This scenario with every publisher at {@code hz} messages a second (at least one message a second in all). */
+  public BenchConfig withRatePerPublisher(double hz) {
+    return new BenchConfig(host, port, publishers, subscribers, qos, payloadBytes,
+        Math.max(1, Math.round(publishers * hz)), duration, warmup, version, window, ioThreads, topicPrefix,
+        drainTimeout, windowScope);
+  }
+
   public BenchConfig withTiming(Duration newDuration, Duration newWarmup) {
     return new BenchConfig(host, port, publishers, subscribers, qos, payloadBytes, ratePerSecond, newDuration,
         newWarmup, version, window, ioThreads, topicPrefix, drainTimeout, windowScope);

@@ -18,11 +18,18 @@ abstract class BenchConnection extends MqttPacketReader {
   /** The CONNACK's session present flag: the broker kept this client's subscriptions. */
   protected boolean sessionPresent;
   private ScheduledFuture<?> pinger;
+  private Login login;
 
   BenchConnection(MqttVersion version, String clientId, BenchStats stats) {
     this.version = version;
     this.clientId = clientId;
     this.stats = stats;
+  }
+
+  /** CONNECT with this username and password; call before connecting. */
+  BenchConnection login(Login credentials) {
+    this.login = credentials;
+    return this;
   }
 
   /** Completes once the connection can carry the benchmark (CONNACK, and SUBACK for subscribers). */
@@ -37,7 +44,7 @@ abstract class BenchConnection extends MqttPacketReader {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
-    ctx.writeAndFlush(Frames.connect(ctx.alloc(), version, clientId, KEEP_ALIVE_SECONDS, cleanSession()));
+    ctx.writeAndFlush(Frames.connect(ctx.alloc(), version, clientId, KEEP_ALIVE_SECONDS, cleanSession(), login));
     pinger = ctx.executor().scheduleAtFixedRate(() -> ctx.writeAndFlush(Frames.pingreq(ctx.alloc())),
         KEEP_ALIVE_SECONDS / 2, KEEP_ALIVE_SECONDS / 2, TimeUnit.SECONDS);
     super.channelActive(ctx);

@@ -53,11 +53,24 @@ public record BenchTls(Path caFile, Path certFile, Path keyFile, Issued ca, Issu
 
   /** A JDK-provider TLS 1.3 client context trusting the CA, presenting the client certificate if asked. */
   public SslContext clientContext(boolean clientCerts) throws IOException {
-    SslContextBuilder b = SslContextBuilder.forClient().sslProvider(SslProvider.JDK).protocols("TLSv1.3")
-        .trustManager(ca.certificate());
+    SslContextBuilder b = trusting();
     if (clientCerts) {
       b.keyManager(client.key(), client.certificate());
     }
     return b.build();
+  }
+
+  /**
+   * A client context presenting a certificate of its own, issued now with {@code commonName}: the
+   * username of a broker with use_identity_as_username.
+   */
+  public SslContext clientContext(String commonName) throws IOException {
+    Issued own = CertificateAuthority.of(ca.certificate(), ca.key()).client(commonName, KeyType.EC, VALIDITY);
+    return trusting().keyManager(own.key(), own.certificate()).build();
+  }
+
+  private SslContextBuilder trusting() {
+    return SslContextBuilder.forClient().sslProvider(SslProvider.JDK).protocols("TLSv1.3")
+        .trustManager(ca.certificate());
   }
 }

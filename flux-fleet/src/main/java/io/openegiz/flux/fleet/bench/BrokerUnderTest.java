@@ -21,6 +21,11 @@ public record BrokerUnderTest(String name, Function<Integer, String> configForPo
         + "persistence false\n";
   }
 
+  /** This broker with its generated configuration changed by {@code edit} (TLS, ACL, limits of a scenario). */
+  public BrokerUnderTest withConfig(java.util.function.UnaryOperator<String> edit) {
+    return new BrokerUnderTest(name, port -> edit.apply(configForPort.apply(port)), command);
+  }
+
   /** Mosquitto from {@code executable}, foreground, with the common settings. */
   public static BrokerUnderTest mosquitto(String executable, int maxInflight, int maxQueued) {
     // run as the current user: as root, Mosquitto would otherwise switch to "mosquitto" and could not

@@ -1,23 +1,14 @@
 package io.openegiz.flux.fleet.bench;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -26,7 +17,9 @@ import org.HdrHistogram.Histogram;
  * All connections share one small event loop group (one thread by default) to keep the generator lean.
  */
 public final class FanInScenario {
-  private static final long CONNECT_TIMEOUT_MS = 10_000;
+  private static final long CONNECT_TIMEOUT_MS = ClientLoop.CONNECT_TIMEOUT_MS;
+  /** Connection progress is reported after every this many publishers. */
+  private static final int CONNECT_PROGRESS_EVERY = 1_000;
 
   private final BenchConfig config;
   private final String label;
@@ -39,6 +32,9 @@ public final class FanInScenario {
   /** Microseconds from connect call to CONNACK (and SUBACK for subscribers), per connection. */
   private final Histogram connectTimes = new Histogram(1, BenchStats.MAX_LATENCY_MICROS, 3);
   private LatencySummary measuredLatency;
+  private Identities identities = Identities.none();
+  private IntConsumer connecting = n -> {};
+  private Runnable connected = () -> {};
 
   public FanInScenario(BenchConfig config, String label, Consumer<Sample> progress) {
     this(config, label, progress, TopicPlan.fanIn(config.topicPrefix(), config.payloadBytes()));
@@ -53,53 +49,64 @@ public final class FanInScenario {
     this.stats = new BenchStats(config.publishers());
   }
 
+  /** Connects each client with its TLS context and credentials (default: plain TCP, none). */
+  public FanInScenario secured(Identities clients) {
+    this.identities = clients;
+    return this;
+  }
+
+  /**
+   * {@code progressEvery} gets the number of publishers connected so far every thousand of them;
+   * {@code allConnected} runs once every connection is open, just before publishing starts.
+   */
+  public FanInScenario onConnect(IntConsumer progressEvery, Runnable allConnected) {
+    this.connecting = progressEvery;
+    this.connected = allConnected;
+    return this;
+  }
+
   /** Runs the whole scenario; blocks for about warm-up + duration + drain. */
   public BenchReport run() throws IOException, InterruptedException {
-    boolean epoll = Epoll.isAvailable();
-    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
-    try {
-      Bootstrap bootstrap = new Bootstrap().group(group)
-          .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
-          .option(ChannelOption.TCP_NODELAY, true)
-          .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) CONNECT_TIMEOUT_MS);
+    List<Sample> samples;
+    boolean drained;
+    try (ClientLoop loop = new ClientLoop(config.host(), config.port(), config.ioThreads())) {
       String run = Long.toString(System.nanoTime() & 0xFFFFFF, 36);
       for (int i = 0; i < config.subscribers(); i++) {
-        subscribers.add(connect(bootstrap, new SubscriberHandler(config.version(), "bench-s" + i + "-" + run, stats,
-            plan.subscriberFilter(run, i), config.qos(), config.publishers())));
+        SubscriberHandler s = new SubscriberHandler(config.version(), "bench-s" + i + "-" + run, stats,
+            plan.subscriberFilter(run, i), config.qos(), config.publishers());
+        subscribers
+            .add(connect(loop, s, identities.subscriberTls().apply(i), identities.subscriberLogin().apply(i)));
       }
       for (int i = 0; i < config.publishers(); i++) {
         PublishTemplate template = new PublishTemplate(config.version(), plan.publisherTopic(run, i), config.qos(), i,
             plan.payloadBytes(i), plan.filler(i));
-        publishers.add(connect(bootstrap, new PublisherHandler(config, "bench-p" + i + "-" + run, stats, template, i)));
+        publishers.add(connect(loop, new PublisherHandler(config, "bench-p" + i + "-" + run, stats, template, i),
+            identities.publisherTls().apply(i), identities.publisherLogin().apply(i)));
+        if ((i + 1) % CONNECT_PROGRESS_EVERY == 0) {
+          connecting.accept(i + 1);
+        }
       }
+      connected.run();
       if (config.windowScope() == BenchConfig.WindowScope.DELIVERY) {
         stats.onDelivered(() -> publishers.forEach(PublisherHandler::wake));
       }
-      List<Sample> samples = publishAndSample();
-      boolean drained = drain();
+      samples = publishAndSample();
+      drained = drain();
       for (Channel ch : channels) {
         ch.writeAndFlush(Frames.disconnect(ch.alloc())).addListener(f -> ch.close());
       }
       for (Channel ch : channels) {
         ch.closeFuture().await(2, TimeUnit.SECONDS);
       }
-      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
-      return report(samples, drained);
-    } finally {
-      group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
     }
+    return report(samples, drained); // the trackers are read once the event loop has stopped
   }
 
-  private <H extends BenchConnection> H connect(Bootstrap bootstrap, H handler)
+  private <H extends BenchConnection> H connect(ClientLoop loop, H handler, SslContext tls, Login login)
       throws IOException, InterruptedException {
     long t0 = System.nanoTime();
-    Channel ch = bootstrap.clone().handler(new ChannelInitializer<>() {
-      @Override
-      protected void initChannel(Channel c) {
-        c.pipeline().addLast(handler);
-      }
-    }).connect(config.host(), config.port()).await().channel();
+    handler.login(login);
+    Channel ch = loop.connect(handler, tls, at -> {}).await().channel();
     if (!ch.isActive()) {
       throw new IOException("cannot connect to " + config.host() + ":" + config.port());
     }

@@ -30,16 +30,27 @@ final class Frames {
   /** CONNECT with no will and no credentials; {@code cleanSession} false asks the broker to keep the session. */
   static ByteBuf connect(ByteBufAllocator alloc, MqttVersion version, String clientId, int keepAliveSeconds,
       boolean cleanSession) {
+    return connect(alloc, version, clientId, keepAliveSeconds, cleanSession, null);
+  }
+
+  /** As above, with a username and password when {@code login} is not null. */
+  static ByteBuf connect(ByteBufAllocator alloc, MqttVersion version, String clientId, int keepAliveSeconds,
+      boolean cleanSession, Login login) {
     byte[] id = clientId.getBytes(StandardCharsets.UTF_8);
     ByteBuf body = alloc.buffer();
     writeString(body, "MQTT".getBytes(StandardCharsets.US_ASCII));
     body.writeByte(version.protocolLevel());
-    body.writeByte(cleanSession ? 0x02 : 0x00); // clean session (3.1.1) / clean start (5)
+    int credentials = login == null ? 0 : 0xC0; // username and password flags
+    body.writeByte(credentials | (cleanSession ? 0x02 : 0x00)); // clean session (3.1.1) / clean start (5)
     body.writeShort(keepAliveSeconds);
     if (version.hasProperties()) {
       body.writeByte(0); // no CONNECT properties: the server's receive maximum governs our window
     }
     writeString(body, id);
+    if (login != null) {
+      writeString(body, login.username().getBytes(StandardCharsets.UTF_8));
+      writeString(body, login.password().getBytes(StandardCharsets.UTF_8));
+    }
     return frame(alloc, 0x10, body);
   }
 

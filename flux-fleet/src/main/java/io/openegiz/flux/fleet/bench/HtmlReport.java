@@ -56,17 +56,27 @@ final class HtmlReport {
 
   private static String svg(Chart chart, double shadeUntil) {
     double xMax = chart.series().stream().flatMapToDouble(s -> java.util.Arrays.stream(s.x())).max().orElse(1);
-    double max = chart.series().stream().flatMapToDouble(s -> java.util.Arrays.stream(s.y())).max().orElse(1);
-    max = max <= 0 ? 1 : max * 1.1;
+    java.util.function.DoubleUnaryOperator scale = chart.logY() ? v -> Math.log10(Math.max(v, 0.01)) : v -> v;
+    double max = chart.series().stream().flatMapToDouble(s -> java.util.Arrays.stream(s.y())).map(scale).max()
+        .orElse(1);
+    max = chart.logY() ? Math.max(1, Math.ceil(max)) : max <= 0 ? 1 : max * 1.1;
+    double min = chart.logY()
+        ? Math.min(-1, Math.floor(chart.series().stream()
+            .flatMapToDouble(s -> java.util.Arrays.stream(s.y())).map(scale).min().orElse(-1)))
+        : 0;
     xMax = xMax <= 0 ? 1 : xMax;
     StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-size=\"11\">", W, H + 30));
     b.append(rect(x(0, xMax), PAD / 2.0, x(shadeUntil, xMax) - x(0, xMax), H - PAD, "#eee"));
     b.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\"/>",
         PAD, H - PAD / 2, W - 10, H - PAD / 2));
+    int yTicks = chart.logY() ? (int) (max - min) : 4; // a log axis has one tick per decade
+    for (int i = 0; i <= yTicks; i++) {
+      double v = min + (max - min) * i / yTicks;
+      b.append(String.format(Locale.ROOT, "<text x=\"2\" y=\"%.1f\">%s</text>", y(v, min, max) + 4,
+          chart.logY() ? decade(v) : label(v)));
+    }
     for (int i = 0; i <= 4; i++) {
-      double v = max * i / 4;
-      b.append(String.format(Locale.ROOT, "<text x=\"2\" y=\"%.1f\">%s</text>", y(v, max) + 4, label(v)));
       b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%s</text>", x(xMax * i / 4, xMax) - 8,
           H - PAD / 2 + 14, label(xMax * i / 4)));
     }
@@ -77,7 +87,8 @@ final class HtmlReport {
       String color = COLORS[r % COLORS.length];
       StringBuilder points = new StringBuilder();
       for (int i = 0; i < s.x().length; i++) {
-        points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x(s.x()[i], xMax), y(s.y()[i], max)));
+        points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x(s.x()[i], xMax),
+            y(scale.applyAsDouble(s.y()[i]), min, max)));
       }
       b.append("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"").append(color).append("\" points=\"")
           .append(points).append("\"/>");
@@ -91,8 +102,8 @@ final class HtmlReport {
     return PAD + (W - PAD - 10) * value / xMax;
   }
 
-  private static double y(double v, double max) {
-    return H - PAD / 2.0 - (H - PAD) * v / max;
+  private static double y(double v, double min, double max) {
+    return H - PAD / 2.0 - (H - PAD) * (v - min) / (max - min);
   }
 
   private static String rect(double x, double y, double w, double h, String fill) {
@@ -101,7 +112,15 @@ final class HtmlReport {
   }
 
   private static String label(double v) {
-    return v >= 10_000 ? String.format(Locale.ROOT, "%.0fk", v / 1000) : String.format(Locale.ROOT, "%.1f", v);
+    if (v >= 10_000) {
+      return String.format(Locale.ROOT, "%.0fk", v / 1000);
+    }
+    return v > 0 && v < 0.1 ? String.format(Locale.ROOT, "%.2f", v) : String.format(Locale.ROOT, "%.1f", v);
+  }
+
+  /** 10 to the power {@code exponent} in plain digits: 0.01, 1, 1000. */
+  private static String decade(double exponent) {
+    return java.math.BigDecimal.ONE.scaleByPowerOfTen((int) Math.round(exponent)).toPlainString();
   }
 
   static String escape(String s) {

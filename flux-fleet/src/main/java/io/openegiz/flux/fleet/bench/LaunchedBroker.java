@@ -50,14 +50,31 @@ public final class LaunchedBroker implements BrokerControl, AutoCloseable {
     return port;
   }
 
+  /** The process id of the running broker, for reading its memory and CPU from /proc. */
+  public long pid() {
+    return process.pid();
+  }
+
   @Override
   public void start() throws IOException, InterruptedException {
     // each start logs to its own file so that a restart keeps the log of the killed run
     Path file = starts == 0 ? log : log.resolveSibling(log.getFileName() + "." + starts);
     starts++;
-    out.accept("starting " + name + ": " + String.join(" ", command) + " (log " + file + ")");
+    out.accept("starting " + name + ": " + shown(command) + " (log " + file + ")");
     process = BrokerProcess.start(name, command, file, host, port);
     out.accept(process + " listening on " + host + ":" + port);
+  }
+
+  /** The command line with a class path shortened to its size: a ladder starts a broker per step. */
+  private static String shown(List<String> command) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < command.size(); i++) {
+      boolean classPath = i > 0 && command.get(i - 1).equals("-cp");
+      b.append(i == 0 ? "" : " ").append(classPath
+          ? "<" + command.get(i).split(java.io.File.pathSeparator).length + " class path entries>"
+          : command.get(i));
+    }
+    return b.toString();
   }
 
   @Override
