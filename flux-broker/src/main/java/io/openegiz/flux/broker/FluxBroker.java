@@ -135,7 +135,7 @@ public final class FluxBroker implements AutoCloseable {
         ? new CountingMetrics(topicRates(config.http().topics()), true)
         : new CountingMetrics();
     this.packets = new PacketCounter(metrics);
-    this.http = config.http().enabled() ? new HttpListener(config.http()) : null;
+    this.http = config.http().enabled() ? new HttpListener(config.http(), clock) : null;
     if (http != null) {
       http.route(HealthHandler.PATH, new HealthHandler(this::health));
     }

@@ -11,6 +11,7 @@ import io.openegiz.flux.broker.http.HttpListener;
 import io.openegiz.flux.broker.http.MetricsHandler;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.HashMap;
 import java.util.Map;
 import io.openegiz.flux.archiver.ConfigException;
 import io.openegiz.flux.archiver.Progress;
@@ -100,6 +101,10 @@ final class ArchiveCommand implements Callable<Integer> {
     try {
       List<Setting> settings = settings();
       http = httpListener(settings); // the endpoint is the CLI's, not the archiver's: taken out first
+      String warning = openEndpointWarning(http);
+      if (warning != null) {
+        System.err.println("flux archive: warning: " + warning);
+      }
       config = ArchiverConfig.parse(settings);
     } catch (io.openegiz.flux.broker.config.ConfigException e) {
       System.err.println(String.join("\n", e.errors()));
@@ -133,16 +138,35 @@ final class ArchiveCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Removes the {@code http_listener} lines from {@code settings}; the last one, or null when there is none. */
+  /** The keys of the CLI's endpoint, not the archiver's: the broker's, with the broker's checks and meaning. */
+  private static final List<String> HTTP_KEYS = List.of("http_listener", "http_auth_token_file", "http_password_file");
+
+  /**
+   * Removes the {@code http_listener}, {@code http_auth_token_file} and {@code http_password_file} lines from
+   * {@code settings} and reads the last of each as the broker does; null when there is no endpoint.
+   */
   static HttpConfig httpListener(List<Setting> settings) throws io.openegiz.flux.broker.config.ConfigException {
-    Setting last = null;
+    Map<String, HttpKeys.Line> last = new HashMap<>();
     for (Setting s : settings) {
-      if (s.key().equals("http_listener")) {
-        last = s;
+      if (HTTP_KEYS.contains(s.key())) {
+        last.put(s.key(), new HttpKeys.Line(s.origin(), s.value()));
       }
     }
-    settings.removeIf(s -> s.key().equals("http_listener"));
-    return last == null ? null : HttpKeys.listener(last.origin(), last.value());
+    settings.removeIf(s -> HTTP_KEYS.contains(s.key()));
+    HttpConfig http = HttpKeys.endpoint(last.get("http_listener"), last.get("http_auth_token_file"),
+        last.get("http_password_file"));
+    return http.enabled() ? http : null;
+  }
+
+  /**
+   * What the broker warns of an endpoint off loopback without credentials, for the archiver's (which has no
+   * status page: only /metrics is open); null when there is nothing to warn of.
+   */
+  static String openEndpointWarning(HttpConfig http) {
+    return http == null || http.authenticated() || http.loopbackOnly()
+        ? null
+        : http.source() + ": http_listener: " + http.bindAddress() + " is not loopback and neither"
+            + " http_auth_token_file nor http_password_file is set: /metrics is open to that network";
   }
 
   /**

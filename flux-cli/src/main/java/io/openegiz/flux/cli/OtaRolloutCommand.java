@@ -56,8 +56,14 @@ final class OtaRolloutCommand extends OtaCommand.Base {
   int maxDownloads;
 
   @Option(names = "--max-failure-rate", defaultValue = "0.1",
-      description = "Failed / finished devices above which it stops (default ${DEFAULT-VALUE}).")
+      description = "Failed / finished devices above which it stops: checked as results come in, no more devices"
+          + " are sent the update once it is crossed (default ${DEFAULT-VALUE}).")
   double maxFailureRate;
+
+  @Option(names = "--min-results", defaultValue = "" + Rollout.Plan.DEFAULT_MIN_RESULTS, paramLabel = "N",
+      description = "Finished devices before the failure rate can stop a wave in its middle; at a wave's end it"
+          + " counts whatever finished (default ${DEFAULT-VALUE}).")
+  int minResults;
 
   @Option(names = "--timeout", defaultValue = "300", paramLabel = "SECONDS",
       description = "Time a device has from its command to confirmed (default ${DEFAULT-VALUE}).")
@@ -108,6 +114,6 @@ final class OtaRolloutCommand extends OtaCommand.Base {
 
   private Rollout.Plan plan(SignedManifest signed, List<String> devices) {
     return new Rollout.Plan(signed, url, devices, canary, wave, maxDownloads, maxFailureRate,
-        Duration.ofSeconds(timeout));
+        Duration.ofSeconds(timeout), minResults);
   }
 }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
     description = {"Serves the images of a directory over HTTPS (TLS 1.3) with byte ranges.",
         "Devices resume interrupted downloads with Range. Give it the broker's certificate and key (flux certs"
             + " server): the devices already trust its CA. Any other HTTPS server with Range support does as well."
-            + " Stops on Ctrl-C."})
+            + " Symbolic links in DIR are not served. Stops on Ctrl-C."})
 final class OtaServeCommand extends OtaCommand.Base {
   @Option(names = "--dir", required = true, paramLabel = "DIR", description = "Directory of the images.")
   Path dir;
@@ -29,9 +29,18 @@ final class OtaServeCommand extends OtaCommand.Base {
   @Option(names = "--port", defaultValue = "8443", description = "Port (default ${DEFAULT-VALUE}; 0: a free one).")
   int port;
 
+  @Option(names = "--max-connections", defaultValue = "" + OtaServer.DEFAULT_MAX_CONNECTIONS, paramLabel = "N",
+      description = "Connections held at once; more are closed when accepted (default ${DEFAULT-VALUE}).")
+  int maxConnections;
+
+  @Option(names = "--request-timeout", defaultValue = "" + OtaServer.DEFAULT_REQUEST_SECONDS, paramLabel = "SECONDS",
+      description = "Time a client has to send its request; a download itself is not bounded"
+          + " (default ${DEFAULT-VALUE}).")
+  int requestSeconds;
+
   @Override
   int execute() throws Exception {
-    try (OtaServer server = OtaServer.start(dir, cert, key, bind, port, line -> {
+    try (OtaServer server = OtaServer.start(dir, cert, key, bind, port, maxConnections, requestSeconds, line -> {
       out.println(line);
       out.flush();
     })) {

@@ -72,4 +72,38 @@ class ArchiveCommandTest {
         .hasMessageContaining("archive.conf:9: http_listener: 99999 is out of range; accepted: http_listener PORT");
     assertThat(ArchiveCommand.httpListener(new java.util.ArrayList<>())).isNull();
   }
+
+  @Test
+  void theCredentialKeysAreTakenOutTooAndMeanWhatTheBrokersMean() throws Exception {
+    Path token = Files.writeString(tmp.resolve("token"), "c2VjcmV0LXRva2VuLWZvci1wcm9tZXRoZXVz\n");
+    Path passwd = Files.writeString(tmp.resolve("passwd"), "prometheus:" + io.openegiz.flux.broker.security.PasswordHash
+        .create(new byte[] {1}, 1000, new java.security.SecureRandom()).encoded() + "\n");
+    java.util.List<io.openegiz.flux.archiver.Setting> settings = new java.util.ArrayList<>(java.util.List.of(
+        new io.openegiz.flux.archiver.Setting("archive.conf:3", "broker", "tcp://127.0.0.1:1883"),
+        new io.openegiz.flux.archiver.Setting("archive.conf:7", "http_listener", "9884 0.0.0.0"),
+        new io.openegiz.flux.archiver.Setting("archive.conf:8", "http_auth_token_file", token.toString()),
+        new io.openegiz.flux.archiver.Setting("archive.conf:9", "http_password_file", passwd.toString())));
+    io.openegiz.flux.broker.config.HttpConfig http = ArchiveCommand.httpListener(settings);
+    assertThat(http).isEqualTo(new io.openegiz.flux.broker.config.HttpConfig(9884, "0.0.0.0", "archive.conf:7")
+        .withAuth(token, passwd));
+    assertThat(settings).extracting(io.openegiz.flux.archiver.Setting::key).containsExactly("broker");
+    assertThat(ArchiveCommand.openEndpointWarning(http)).isNull();
+    assertThat(ArchiveCommand.openEndpointWarning(http.withAuth(null, null))).isEqualTo("archive.conf:7: "
+        + "http_listener: 0.0.0.0 is not loopback and neither http_auth_token_file nor http_password_file is set:"
+        + " /metrics is open to that network");
+    assertThat(ArchiveCommand.openEndpointWarning(new io.openegiz.flux.broker.config.HttpConfig(9884, "127.0.0.1",
+        "archive.conf:7"))).isNull();
+
+    java.util.List<io.openegiz.flux.archiver.Setting> bad = new java.util.ArrayList<>(java.util.List.of(
+        new io.openegiz.flux.archiver.Setting("archive.conf:4", "http_auth_token_file", token.toString()),
+        new io.openegiz.flux.archiver.Setting("archive.conf:5", "http_password_file", tmp.resolve("nope").toString())));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ArchiveCommand.httpListener(bad))
+        .isInstanceOf(io.openegiz.flux.broker.config.ConfigException.class)
+        .hasMessageContaining("archive.conf:5: http_password_file: \"" + tmp.resolve("nope") + "\": no such file")
+        .satisfies(e -> assertThat(((io.openegiz.flux.broker.config.ConfigException) e).errors()).hasSize(1));
+    java.util.List<io.openegiz.flux.archiver.Setting> alone = new java.util.ArrayList<>(java.util.List.of(
+        new io.openegiz.flux.archiver.Setting("archive.conf:4", "http_auth_token_file", token.toString())));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ArchiveCommand.httpListener(alone))
+        .hasMessageContaining("archive.conf:4: http_auth_token_file: there is no http_listener");
+  }
 }

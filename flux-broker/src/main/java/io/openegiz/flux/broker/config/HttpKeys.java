@@ -8,8 +8,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /** Flux's HTTP endpoint keys ({@code http_listener}); Mosquitto has no such endpoint. */
@@ -135,26 +137,53 @@ public final class HttpKeys {
     }
   }
 
+  /** A key's value written elsewhere than a broker configuration: where ({@code file:line}) and the value. */
+  public record Line(String origin, String value) {}
+
   /**
-   * Reads an {@code http_listener PORT [ADDRESS]} value given elsewhere than a broker configuration (the
-   * archiver's file under {@code flux archive}), with the same checks and messages.
+   * Reads {@code http_listener PORT [ADDRESS]} and its credential keys ({@code http_auth_token_file},
+   * {@code http_password_file}) given elsewhere than a broker configuration (the archiver's file under
+   * {@code flux archive}), with the same checks and messages; any of them may be null.
    *
-   * @param origin where it was written, {@code file:line}
+   * @return the endpoint with its credentials; {@link HttpConfig#NONE} when there is no {@code http_listener}
+   * @throws ConfigException with every problem, e.g. a credential key without an {@code http_listener}
    */
-  public static HttpConfig listener(String origin, String value) throws ConfigException {
-    int colon = origin.lastIndexOf(':');
-    boolean numbered = colon > 0 && ConfigParser.INTEGER.matcher(origin.substring(colon + 1)).matches();
-    ParseState s = new ParseState(numbered ? origin.substring(0, colon) : origin);
-    String[] words = value.strip().split("\\s+");
-    Directive d = new Directive(s.fileName, numbered ? Integer.parseInt(origin.substring(colon + 1)) : 0,
-        "http_listener", value.isBlank() ? List.of() : List.of(words), value.strip());
-    if (s.arityOk(d, ConfigParser.KEYS.get("http_listener"))) {
-      httpListener(s, d);
+  public static HttpConfig endpoint(Line listener, Line tokenFile, Line passwordFile) throws ConfigException {
+    Map<String, Line> lines = new LinkedHashMap<>();
+    lines.put("http_listener", listener);
+    lines.put("http_auth_token_file", tokenFile);
+    lines.put("http_password_file", passwordFile);
+    lines.values().removeIf(Objects::isNull);
+    if (lines.isEmpty()) {
+      return HttpConfig.NONE;
+    }
+    ParseState s = null;
+    for (Map.Entry<String, Line> e : lines.entrySet()) {
+      Directive d = directive(e.getKey(), e.getValue());
+      s = s != null ? s : new ParseState(d.file());
+      s.last.put(d.key(), d);
+      Key key = ConfigParser.KEYS.get(d.key());
+      if (s.arityOk(d, key)) {
+        key.handler().accept(s, d);
+      }
+    }
+    if (s.errors.isEmpty()) {
+      finish(s); // attaches the credentials; reports a credential key without http_listener
     }
     if (!s.errors.isEmpty()) {
       throw new ConfigException(s.errors);
     }
     return s.builder.build().http();
+  }
+
+  private static Directive directive(String key, Line line) {
+    String origin = line.origin();
+    int colon = origin.lastIndexOf(':');
+    boolean numbered = colon > 0 && ConfigParser.INTEGER.matcher(origin.substring(colon + 1)).matches();
+    String value = line.value().strip();
+    return new Directive(numbered ? origin.substring(0, colon) : origin,
+        numbered ? Integer.parseInt(origin.substring(colon + 1)) : 0, key,
+        value.isEmpty() ? List.of() : List.of(value.split("\\s+")), value);
   }
 
   /** The HTTP endpoint must not take a port an MQTT listener binds on the same address. */

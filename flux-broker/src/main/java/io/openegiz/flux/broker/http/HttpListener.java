@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.openegiz.flux.broker.config.HttpConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -50,11 +51,16 @@ public final class HttpListener implements AutoCloseable {
   private boolean stopped;
 
   public HttpListener(HttpConfig config) {
+    this(config, Clock.systemUTC());
+  }
+
+  /** An endpoint whose login throttle reads {@code clock}. */
+  public HttpListener(HttpConfig config, Clock clock) {
     if (!config.enabled()) {
       throw new IllegalArgumentException("no http_listener configured");
     }
     this.config = config;
-    this.auth = HttpAuth.of(config);
+    this.auth = HttpAuth.of(config, clock);
   }
 
   /**

@@ -55,16 +55,23 @@ public final class AuthThrottle {
     private final InetAddress address;
     private final String username;
     private final Refusal refusal;
+    private final long retryAfterMillis;
     private boolean done;
 
-    private Ticket(InetAddress address, String username, Refusal refusal) {
+    private Ticket(InetAddress address, String username, Refusal refusal, long retryAfterMillis) {
       this.address = address;
       this.username = username;
       this.refusal = refusal;
+      this.retryAfterMillis = retryAfterMillis;
     }
 
     public Refusal refusal() {
       return refusal;
+    }
+
+    /** For a refusal, how long until a retry may be admitted: the rest of the lock, or one second when busy. */
+    public long retryAfterMillis() {
+      return retryAfterMillis;
     }
 
     /** Counts a failed check and returns how long to wait before answering it. */
@@ -88,16 +95,19 @@ public final class AuthThrottle {
     Counter u = username != null && limits.maxFailuresPerUser() > 0
         ? byUser.computeIfAbsent(username, k -> new Counter())
         : null;
-    if (locked(a, now) || locked(u, now)) {
-      return new Ticket(null, null, Refusal.LOCKED);
+    boolean addressLocked = locked(a, now);
+    boolean userLocked = locked(u, now);
+    if (addressLocked || userLocked) {
+      long until = Math.max(addressLocked ? a.lockedUntil : 0, userLocked ? u.lockedUntil : 0);
+      return new Ticket(null, null, Refusal.LOCKED, until - now);
     }
     if (a != null && limits.maxPendingPerAddress() > 0 && a.pending >= limits.maxPendingPerAddress()
         || nearLock(a, limits.maxFailuresPerAddress()) || atLock(u, limits.maxFailuresPerUser())) {
-      return new Ticket(null, null, Refusal.BUSY);
+      return new Ticket(null, null, Refusal.BUSY, 1000);
     }
     if (a != null) a.pending++;
     if (u != null) u.pending++;
-    return new Ticket(a != null ? address : null, u != null ? username : null, null);
+    return new Ticket(a != null ? address : null, u != null ? username : null, null, 0);
   }
 
   private boolean counted(InetAddress address) {

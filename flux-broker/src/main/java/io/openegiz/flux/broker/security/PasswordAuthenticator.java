@@ -81,10 +81,7 @@ public final class PasswordAuthenticator implements Authenticator, AutoCloseable
   }
 
   private Snapshot snapshotOf(PasswordFile file) {
-    // Unknown users are checked against this hash so that they take as long as a typical known user.
-    byte[] junk = new byte[16];
-    random.nextBytes(junk);
-    return new Snapshot(file, PasswordHash.create(junk, file.typicalIterations(1), random));
+    return new Snapshot(file, file.dummyHash(random));
   }
 
   /**

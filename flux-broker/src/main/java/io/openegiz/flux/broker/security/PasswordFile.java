@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -99,5 +100,15 @@ public final class PasswordFile {
     users.values().stream().filter(PasswordHash::isPbkdf2).forEach(h -> counts.merge(h.iterations(), 1, Integer::sum));
     return counts.entrySet().stream().max(Map.Entry.<Integer, Integer>comparingByValue()
         .thenComparing(Map.Entry.comparingByKey())).map(Map.Entry::getKey).orElse(fallback);
+  }
+
+  /**
+   * A hash of random bytes at {@link #typicalIterations the typical cost}: an unknown user is checked against it,
+   * so that the answer takes as long as for a known one and the timing does not tell which users exist.
+   */
+  public PasswordHash dummyHash(SecureRandom random) {
+    byte[] junk = new byte[16];
+    random.nextBytes(junk);
+    return PasswordHash.create(junk, typicalIterations(1), random);
   }
 }

@@ -3,8 +3,10 @@ package io.openegiz.flux.broker.status;
 import io.openegiz.flux.broker.metrics.CountingMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +33,7 @@ public final class StatusFeed implements AutoCloseable {
   private final BrokerRates broker;
   private final Clock clock;
   private final Map<String, Supplier<Map<String, ?>>> sections = new ConcurrentHashMap<>();
+  private final List<Runnable> onTick = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService ticker;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition ticked = lock.newCondition();
@@ -58,6 +61,11 @@ public final class StatusFeed implements AutoCloseable {
     sections.put(name, values);
   }
 
+  /** Runs {@code task} after every tick, on the feed's thread; it must be quick. */
+  public void onTick(Runnable task) {
+    onTick.add(task);
+  }
+
   public FleetView fleet() {
     return fleet;
   }
@@ -79,6 +87,13 @@ public final class StatusFeed implements AutoCloseable {
       ticked.signalAll();
     } finally {
       lock.unlock();
+    }
+    for (Runnable task : onTick) {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        LOG.warn("status page: a task of the tick failed", e);
+      }
     }
   }
 

@@ -9,7 +9,6 @@ import java.io.UncheckedIOException;
 import io.openegiz.flux.broker.http.Responses;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +39,7 @@ public final class StatusPage implements HttpHandler {
   private static final String CSP = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
 
   private final StatusFeed feed;
-  private final AtomicInteger streams = new AtomicInteger();
+  private final EventStreams streams = new EventStreams(MAX_STREAMS);
 
   /** A file of the page, read from the jar once. */
   private record Asset(String resource, String type, byte[] bytes) {
@@ -62,6 +61,7 @@ public final class StatusPage implements HttpHandler {
 
   public StatusPage(StatusFeed feed) {
     this.feed = feed;
+    feed.onTick(streams::tick);
   }
 
   @Override
@@ -96,36 +96,52 @@ public final class StatusPage implements HttpHandler {
 
   /** An event stream: the snapshot now, then one a tick until the browser goes or the endpoint stops. */
   private void stream(HttpExchange ex) throws IOException {
-    if (streams.incrementAndGet() > MAX_STREAMS) {
-      streams.decrementAndGet();
+    EventStreams.Slot slot = streams.take(ex.getRemoteAddress());
+    if (slot == null) {
       ex.getResponseHeaders().set("Retry-After", "10");
       Responses.text(ex, 503, "too many status pages open (" + MAX_STREAMS
           + " event streams at most); close one or use /status/fleet.json\n");
       ex.close();
       return;
     }
-    headers(ex);
-    ex.getResponseHeaders().set("Content-Type", EVENT_STREAM);
-    ex.getResponseHeaders().set("Cache-Control", "no-store");
-    ex.sendResponseHeaders(200, 0);
-    try (OutputStream out = ex.getResponseBody()) {
+    try (slot) {
+      headers(ex);
+      ex.getResponseHeaders().set("Content-Type", EVENT_STREAM);
+      ex.getResponseHeaders().set("Cache-Control", "no-store");
+      slot.moved();
+      ex.sendResponseHeaders(200, 0);
+      OutputStream out = ex.getResponseBody();
       // EventSource reconnects by itself after this long when the stream breaks (broker restart).
       out.write("retry: 2000\n\n".getBytes(StandardCharsets.UTF_8));
       StatusFeed.Snapshot s = feed.current();
       while (s != null) {
+        slot.moved();
         out.write(DATA);
-        out.write(s.json());
+        write(slot, out, s.json());
         out.write(END);
         out.flush();
+        slot.idle();
         s = feed.next(s.seq(), StatusFeed.TICK_MILLIS * 30);
       }
     } catch (IOException e) {
       LOG.debug("status event stream to {} ended: {}", ex.getRemoteAddress(), e.toString());
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // the endpoint is stopping
+      if (!slot.dropped()) {
+        Thread.currentThread().interrupt(); // the endpoint is stopping
+      }
     } finally {
-      streams.decrementAndGet();
+      if (slot.dropped()) {
+        Thread.interrupted(); // the interrupt was the drop's, already done: its channel is closed
+      }
       ex.close();
+    }
+  }
+
+  /** Writes in slices, marking progress after each: a large snapshot to a slow but live reader is no stall. */
+  private static void write(EventStreams.Slot slot, OutputStream out, byte[] bytes) throws IOException {
+    for (int off = 0; off < bytes.length; off += EventStreams.SLICE) {
+      out.write(bytes, off, Math.min(EventStreams.SLICE, bytes.length - off));
+      slot.moved();
     }
   }
 
@@ -134,6 +150,11 @@ public final class StatusPage implements HttpHandler {
 
   /** Event streams open now. */
   public int streams() {
-    return streams.get();
+    return streams.open();
+  }
+
+  /** Event streams dropped so far because their reader stopped reading (also logged, one line each). */
+  public long streamsDropped() {
+    return streams.dropped();
   }
 }

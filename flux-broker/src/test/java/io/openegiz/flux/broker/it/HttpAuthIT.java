@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.openegiz.flux.broker.config.HttpConfig;
 import io.openegiz.flux.broker.security.PasswordHash;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -91,6 +92,40 @@ class HttpAuthIT {
       String base = "http://127.0.0.1:" + broker.broker().http().orElseThrow().port();
       assertThat(status(base + "/status/fleet.json", null)).isEqualTo(401);
       assertThat(status(base + "/status/fleet.json", "Bearer " + TOKEN)).isEqualTo(200);
+    }
+  }
+
+  /**
+   * Guessing is throttled per address: after five wrong passwords within a minute the address gets 429 with
+   * Retry-After, its credentials not checked (the right password is refused too); another address still gets
+   * in, and /health stays open. Requests without credentials are not guesses.
+   */
+  @Test
+  void fiveWrongPasswordsFromOneAddressGet429WithRetryAfter() throws Exception {
+    Path passwd = Files.writeString(dir.resolve("passwd"), "prometheus:" + PasswordHash.create(
+        "scrape-me".getBytes(StandardCharsets.UTF_8), 1000, new SecureRandom()).encoded() + "\n");
+    try (TestBroker broker = TestBroker
+        .start(b -> b.http(new HttpConfig(0, "127.0.0.1", "test").withAuth(null, passwd)))) {
+      String base = "http://127.0.0.1:" + broker.broker().http().orElseThrow().port();
+      for (int i = 0; i < 3; i++) {
+        assertThat(status(base + "/metrics", null)).isEqualTo(401);
+      }
+      for (int i = 0; i < 5; i++) {
+        assertThat(status(base + "/metrics", basic(i % 2 == 0 ? "prometheus" : "guess" + i, "wrong" + i)))
+            .as("guess %d", i).isEqualTo(401);
+      }
+      HttpRequest right = HttpRequest.newBuilder(URI.create(base + "/metrics"))
+          .header("Authorization", basic("prometheus", "scrape-me")).build();
+      HttpResponse<String> locked = client.send(right, HttpResponse.BodyHandlers.ofString());
+      assertThat(locked.statusCode()).isEqualTo(429);
+      assertThat(locked.headers().firstValue("Retry-After").map(Integer::parseInt)).hasValueSatisfying(
+          s -> assertThat(s).isBetween(1, 60));
+      assertThat(locked.body()).contains("too many failed logins", "retry after");
+      assertThat(status(base + "/health", null)).isEqualTo(200);
+
+      HttpClient other = HttpClient.newBuilder().localAddress(InetAddress.getByName("127.0.0.2")).build();
+      assertThat(other.send(right, HttpResponse.BodyHandlers.discarding()).statusCode())
+          .as("another address").isEqualTo(200);
     }
   }
 }

@@ -9,9 +9,14 @@ import io.openegiz.flux.broker.config.HttpConfig;
 import io.openegiz.flux.broker.config.TopicMetrics;
 import io.openegiz.flux.broker.security.PasswordHash;
 import io.openegiz.flux.broker.status.StatusPage;
+import java.io.BufferedReader;
 import java.io.File;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +30,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -244,6 +250,79 @@ class StatusPageIT {
           .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(head.statusCode()).isEqualTo(200);
       assertThat(head.headers().firstValue("Content-Type")).hasValue("text/event-stream; charset=utf-8");
+    }
+  }
+
+  /**
+   * Readers that send the GET and never read (a full TCP window) were kept for ever: {@link StatusPage#MAX_STREAMS}
+   * of them locked every browser out. A stream whose write does not move for a few seconds is dropped and logged;
+   * a reader that reads keeps getting events throughout, and new readers get a place again.
+   */
+  @Test
+  void readersThatStopReadingAreDroppedAndNewReadersGetTheirPlaces() throws Exception {
+    try (TestBroker broker = TestBroker.start(HttpEndpointIT::withHttp); LogCapture log = LogCapture.start()) {
+      // A fleet large enough that a few snapshots fill a stalled reader's socket buffers (some 100 KB each).
+      Mqtt5BlockingClient fleet = Clients.v5(broker, "fleet");
+      for (int i = 0; i < 500; i++) {
+        fleet.publishWith().topic(prefix("factory-a", "oven", "oven-" + i, "electrical") + "/telemetry")
+            .payload(Clients.bytes("{\"device_id\":\"esp32-oven-" + i + "\",\"metadata\":{\"rssi\":-50,"
+                + "\"firmware_version\":\"2.0.0\"}}"))
+            .send();
+      }
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      String base = HttpEndpointIT.base(broker);
+      await().atMost(Duration.ofSeconds(10)).until(() -> get(client, base + "/status/fleet.json").body()
+          .contains("\"devices\":500,"));
+      URI events = URI.create(base + "/status/events");
+      HttpResponse<InputStream> reading = stream(client, events);
+      AtomicInteger received = new AtomicInteger();
+      Thread reader = Thread.ofVirtual().start(() -> countEvents(reading.body(), received));
+      List<Socket> stalled = new ArrayList<>();
+      try {
+        for (int i = 1; i < StatusPage.MAX_STREAMS; i++) {
+          Socket s = new Socket();
+          s.setReceiveBufferSize(1024); // before connect, so the window offered is small
+          s.connect(new InetSocketAddress("127.0.0.1", events.getPort()));
+          s.getOutputStream().write(("GET /status/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+          stalled.add(s);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+          HttpResponse<InputStream> r = stream(client, events);
+          r.body().close();
+          return r.statusCode() == 503; // every place taken
+        });
+        await().atMost(Duration.ofSeconds(60)).until(() -> log.lines(l -> l.contains("status event stream to")
+            && l.contains("dropped: its reader took nothing")).size() == StatusPage.MAX_STREAMS - 1);
+        int before = received.get();
+        await().atMost(Duration.ofSeconds(5)).until(() -> received.get() >= before + 2);
+        for (int i = 0; i < 3; i++) {
+          HttpResponse<InputStream> fresh = stream(client, events);
+          assertThat(fresh.statusCode()).as("a new reader after the drops").isEqualTo(200);
+          try (InputStream in = fresh.body()) {
+            assertThat(new String(in.readNBytes(30), StandardCharsets.UTF_8)).startsWith("retry: 2000\n\ndata: {");
+          }
+        }
+      } finally {
+        for (Socket s : stalled) {
+          s.close();
+        }
+        reading.body().close();
+        reader.join();
+      }
+      fleet.disconnect();
+    }
+  }
+
+  private static void countEvents(InputStream in, AtomicInteger received) {
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      for (String line = r.readLine(); line != null; line = r.readLine()) {
+        if (line.startsWith("data: ")) {
+          received.incrementAndGet();
+        }
+      }
+    } catch (IOException closed) {
+      // the test closed it
     }
   }
 

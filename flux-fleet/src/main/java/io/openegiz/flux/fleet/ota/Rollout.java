@@ -18,9 +18,11 @@ import java.util.function.Consumer;
 
 /**
  * {@code flux ota rollout}: sends the signed update to devices in waves, a canary wave first, with at most
- * {@code maxDownloads} devices downloading at once, and stops before the next wave when the canary failed or
- * the failure rate so far is above the limit. A device succeeds when its status reports {@code confirmed} for
- * its request; {@code refused}, {@code failed}, {@code rolled_back} or no end within the timeout is a failure.
+ * {@code maxDownloads} devices downloading at once, and stops when the canary failed or the failure rate so far
+ * is above the limit: checked as each result comes in, once there are {@code minResults} of them, so a wave
+ * stops sending at once (the devices already sent the update are waited for), and at the end of every wave. A
+ * device succeeds when its status reports {@code confirmed} for its request; {@code refused}, {@code failed},
+ * {@code rolled_back} or no end within the timeout is a failure.
  */
 public final class Rollout {
   private static final long POLL_MS = 200;
@@ -46,9 +48,20 @@ public final class Rollout {
    * @param maxDownloads   devices downloading at once, at least 1
    * @param maxFailureRate failures / finished devices above which the rollout stops, 0 to 1
    * @param timeout        how long a device has from its command to {@code confirmed}
+   * @param minResults     finished devices (canary and earlier waves included) before the failure rate stops a
+   *                       wave in its middle; at a wave's end it is judged on whatever finished
    */
   public record Plan(SignedManifest manifest, String url, List<String> devices, int canary, int waveSize,
-      int maxDownloads, double maxFailureRate, Duration timeout) {
+      int maxDownloads, double maxFailureRate, Duration timeout, int minResults) {
+
+    /** Finished devices before the failure rate can stop a wave in its middle, unless told otherwise. */
+    public static final int DEFAULT_MIN_RESULTS = 10;
+
+    /** A plan with {@link #DEFAULT_MIN_RESULTS}. */
+    public Plan(SignedManifest manifest, String url, List<String> devices, int canary, int waveSize,
+        int maxDownloads, double maxFailureRate, Duration timeout) {
+      this(manifest, url, devices, canary, waveSize, maxDownloads, maxFailureRate, timeout, DEFAULT_MIN_RESULTS);
+    }
 
     /** Every problem with the options of the plan, each naming the option; empty when usable. */
     public List<String> problems() {
@@ -70,6 +83,9 @@ public final class Rollout {
       }
       if (timeout.isNegative() || timeout.isZero()) {
         errors.add("--timeout: must be positive");
+      }
+      if (minResults < 1) {
+        errors.add("--min-results: " + minResults + "; accepted: 1 or more devices");
       }
       return errors;
     }
@@ -143,22 +159,38 @@ public final class Rollout {
     for (int w = 0; w < waves.size(); w++) {
       out.accept("wave " + (w + 1) + "/" + waves.size() + (w == 0 ? " (canary)" : "") + ": "
           + String.join(", ", waves.get(w)));
-      outcomes.addAll(runWave(plan, run, waves.get(w), seen, updates));
-      long failures = outcomes.stream().filter(o -> !o.succeeded()).count();
-      String stop = null;
-      if (w == 0 && failures > 0) {
-        stop = "the canary wave failed (" + failures + " of " + outcomes.size() + ")";
-      } else if ((double) failures / outcomes.size() > plan.maxFailureRate()) {
-        stop = "failure rate " + failures + "/" + outcomes.size() + " is above --max-failure-rate "
-            + plan.maxFailureRate();
-      }
-      if (stop != null && w + 1 < waves.size()) {
-        List<String> rest = waves.subList(w + 1, waves.size()).stream().flatMap(List::stream).toList();
+      Wave wave = runWave(plan, run, waves.get(w), w == 0, outcomes, seen, updates);
+      outcomes.addAll(wave.outcomes());
+      String stop = wave.stop() != null ? wave.stop() : stopReason(plan, w == 0, outcomes, true);
+      List<String> rest = new ArrayList<>(wave.notStarted());
+      waves.subList(w + 1, waves.size()).forEach(rest::addAll);
+      if (stop != null && !rest.isEmpty()) {
         return new Result(outcomes, rest, stop);
       }
     }
     return new Result(outcomes, List.of(), null);
   }
+
+  /**
+   * Why the rollout must stop after {@code finished}, or null. In a wave's middle ({@code waveEnded} false) the
+   * failure rate counts only once {@link Plan#minResults()} devices finished: one early failure of many is noise.
+   */
+  private static String stopReason(Plan plan, boolean canary, List<Outcome> finished, boolean waveEnded) {
+    long failures = finished.stream().filter(o -> !o.succeeded()).count();
+    if (canary && failures > 0) {
+      return "the canary wave failed (" + failures + " of " + finished.size() + ")";
+    }
+    if (finished.isEmpty() || !waveEnded && finished.size() < plan.minResults()) {
+      return null;
+    }
+    return (double) failures / finished.size() > plan.maxFailureRate()
+        ? "failure rate " + failures + "/" + finished.size() + " is above --max-failure-rate " + plan.maxFailureRate()
+            + (waveEnded ? "" : " (within the wave)")
+        : null;
+  }
+
+  /** How a wave ended: its devices' outcomes in the order they were sent, those never sent, and why it stopped. */
+  private record Wave(List<Outcome> outcomes, List<String> notStarted, String stop) {}
 
   private static List<List<String>> waves(Plan plan) {
     List<List<String>> waves = new ArrayList<>();
@@ -189,14 +221,16 @@ public final class Rollout {
     }
   }
 
-  private List<Outcome> runWave(Plan plan, String run, List<String> wave, Map<String, DeviceStatuses.Seen> seen,
-      BlockingQueue<DeviceStatuses.Seen> updates) throws OtaException, InterruptedException {
+  private Wave runWave(Plan plan, String run, List<String> wave, boolean canary, List<Outcome> before,
+      Map<String, DeviceStatuses.Seen> seen, BlockingQueue<DeviceStatuses.Seen> updates)
+      throws OtaException, InterruptedException {
     Map<String, Outcome> done = new LinkedHashMap<>();
     Map<String, InFlight> active = new LinkedHashMap<>();
     int next = 0;
-    while (done.size() < wave.size()) {
+    String stop = null;
+    while (!active.isEmpty() || stop == null && next < wave.size()) {
       long downloading = active.values().stream().filter(f -> f.downloading).count();
-      while (next < wave.size() && downloading < plan.maxDownloads()) {
+      while (stop == null && next < wave.size() && downloading < plan.maxDownloads()) {
         String device = wave.get(next);
         String requestId = run + "-" + plan.devices().indexOf(device);
         statuses.send(seen.get(device).commandTopic(), command(plan, requestId, device));
@@ -205,27 +239,44 @@ public final class Rollout {
         next++;
         downloading++;
       }
+      int finished = done.size();
       DeviceStatuses.Seen s = updates.poll(POLL_MS, TimeUnit.MILLISECONDS);
       if (s != null) {
         track(s, active, done);
       }
-      for (var it = active.entrySet().iterator(); it.hasNext();) {
-        var e = it.next();
-        InFlight f = e.getValue();
-        if (Duration.between(f.sent, clock.instant()).compareTo(plan.timeout()) > 0) {
-          String last = f.last == null
-              ? "no progress reported"
-              : "last reported " + stateName(f.last) + ": "
-                  + f.last.detail();
-          Outcome o = new Outcome(e.getKey(), null, "not confirmed within " + plan.timeout().toSeconds() + " s; "
-              + last);
-          done.put(o.deviceId(), o);
-          out.accept(o.deviceId() + ": failed: " + o.detail());
-          it.remove();
+      expire(plan, active, done);
+      if (stop == null && done.size() > finished) {
+        List<Outcome> all = new ArrayList<>(before);
+        all.addAll(done.values());
+        stop = stopReason(plan, canary, all, false);
+        if (stop != null && next < wave.size()) {
+          out.accept("stopping: " + stop + "; " + (wave.size() - next) + " device(s) of this wave not sent the update"
+              + (active.isEmpty() ? "" : ", waiting for the " + active.size() + " already sent it"));
         }
       }
     }
-    return wave.stream().map(done::get).toList();
+    List<String> sent = wave.subList(0, next);
+    return new Wave(sent.stream().map(done::get).toList(), wave.subList(next, wave.size()),
+        next < wave.size() ? stop : null);
+  }
+
+  /** Ends, as failed, the devices not confirmed within the plan's timeout. */
+  private void expire(Plan plan, Map<String, InFlight> active, Map<String, Outcome> done) {
+    for (var it = active.entrySet().iterator(); it.hasNext();) {
+      var e = it.next();
+      InFlight f = e.getValue();
+      if (Duration.between(f.sent, clock.instant()).compareTo(plan.timeout()) > 0) {
+        String last = f.last == null
+            ? "no progress reported"
+            : "last reported " + stateName(f.last) + ": "
+                + f.last.detail();
+        Outcome o = new Outcome(e.getKey(), null, "not confirmed within " + plan.timeout().toSeconds() + " s; "
+            + last);
+        done.put(o.deviceId(), o);
+        out.accept(o.deviceId() + ": failed: " + o.detail());
+        it.remove();
+      }
+    }
   }
 
   private void track(DeviceStatuses.Seen s, Map<String, InFlight> active, Map<String, Outcome> done) {

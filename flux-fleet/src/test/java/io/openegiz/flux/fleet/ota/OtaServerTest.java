@@ -2,6 +2,7 @@ package io.openegiz.flux.fleet.ota;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.openegiz.flux.pki.CertificateAuthority.KeyType;
 import io.openegiz.flux.pki.CertificateIndex.Kind;
@@ -12,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Random;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +35,7 @@ class OtaServerTest {
   Path dir;
   private OtaServer server;
   private HttpClient client;
+  private SSLContext tls;
   private final byte[] image = new byte[10_000];
 
   @BeforeEach
@@ -44,7 +48,7 @@ class OtaServerTest {
     Files.write(images.resolve("fw.bin"), image);
     server = OtaServer.start(images, store.certFile(Kind.SERVER, "server"), store.keyFile(Kind.SERVER, "server"),
         "127.0.0.1", 0, line -> {});
-    SSLContext tls = SSLContext.getInstance("TLS");
+    tls = SSLContext.getInstance("TLS");
     tls.init(null, TlsStores.trust(store.caFile()).getTrustManagers(), null);
     client = HttpClient.newBuilder().sslContext(tls).build();
   }
@@ -87,6 +91,10 @@ class OtaServerTest {
     assertThat(get("/nope.bin", null).statusCode()).isEqualTo(404);
     assertThatThrownBy(() -> OtaServer.start(dir.resolve("missing"), dir, dir, "127.0.0.1", 0, line -> {}))
         .hasMessageContaining("is not a directory; accepted: the directory of the signed images");
+    assertThatThrownBy(() -> OtaServer.start(dir, dir, dir, "127.0.0.1", 0, 0, 10, line -> {}))
+        .hasMessage("--max-connections: 0 is out of range; accepted: 1 to 100000");
+    assertThatThrownBy(() -> OtaServer.start(dir, dir, dir, "127.0.0.1", 0, 256, 0, line -> {}))
+        .hasMessage("--request-timeout: 0 is out of range; accepted: 1 to 3600 seconds");
   }
 
   /**
@@ -110,6 +118,82 @@ class OtaServerTest {
       for (Socket s : silent) {
         s.close();
       }
+    }
+  }
+
+  /**
+   * A symbolic link in the image directory to a file outside it was followed: anyone who could place a link (or
+   * an image named after one) had any file the server could read served. Links are refused wherever they point,
+   * inside the directory too; nothing of the file's content leaks.
+   */
+  @Test
+  void symbolicLinksAreNotFollowed() throws Exception {
+    Path secret = Files.writeString(dir.resolve("secret.key"), "TOP-SECRET-KEY-MATERIAL\n");
+    Path images = dir.resolve("images");
+    Files.createSymbolicLink(images.resolve("outside.bin"), secret);
+    Files.createSymbolicLink(images.resolve("inside.bin"), images.resolve("fw.bin"));
+    for (String path : new String[] {"/outside.bin", "/inside.bin"}) {
+      for (String range : new String[] {null, "bytes=0-"}) {
+        HttpResponse<byte[]> r = get(path, range);
+        assertThat(r.statusCode()).as(path + " " + range).isEqualTo(404);
+        assertThat(new String(r.body(), StandardCharsets.UTF_8)).doesNotContain("TOP-SECRET").isEqualTo(
+            "no such image\n");
+      }
+      HttpResponse<Void> head = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port()
+          + path)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+      assertThat(head.statusCode()).isEqualTo(404);
+    }
+    assertThat(get("/fw.bin", null).body()).isEqualTo(image); // the file itself still is served
+  }
+
+  /**
+   * Connections are capped and must send their request in time: without either, clients that connect and stop
+   * (no TLS handshake, or half a request line) held a descriptor each for ever. The one beyond
+   * {@link OtaServer#DEFAULT_MAX_CONNECTIONS} is closed at once; a half-sent request is closed after
+   * {@link OtaServer#DEFAULT_REQUEST_SECONDS}; once connections go, downloads work again.
+   */
+  @Test
+  void connectionsAreCappedAndAHalfSentRequestIsClosedInTime() throws Exception {
+    List<Socket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < OtaServer.DEFAULT_MAX_CONNECTIONS; i++) {
+        held.add(new Socket("127.0.0.1", server.port()));
+      }
+      // The server accepts them in the background: the one beyond the cap is closed as soon as it is accepted.
+      await().atMost(Duration.ofSeconds(10)).until(() -> {
+        try (Socket extra = new Socket("127.0.0.1", server.port())) {
+          return closedByServer(extra, 2);
+        }
+      });
+      for (Socket s : held) {
+        s.close();
+      }
+      held.clear();
+      await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> get("/fw.bin", null).statusCode() == 200);
+
+      SSLSocket halfSent = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", server.port());
+      held.add(halfSent);
+      halfSent.startHandshake();
+      halfSent.getOutputStream().write("GET /fw.bin HTTP/1.1\r\nHost: 127".getBytes(StandardCharsets.US_ASCII));
+      halfSent.getOutputStream().flush();
+      assertThat(closedByServer(halfSent, OtaServer.DEFAULT_REQUEST_SECONDS + 5)).as("closed within the request time")
+          .isTrue();
+    } finally {
+      for (Socket s : held) {
+        s.close();
+      }
+    }
+  }
+
+  /** Whether the server closes {@code s} (end of stream or reset) within {@code seconds}, nothing read before. */
+  private static boolean closedByServer(Socket s, int seconds) throws java.io.IOException {
+    s.setSoTimeout(seconds * 1000);
+    try {
+      return s.getInputStream().read() == -1;
+    } catch (java.net.SocketTimeoutException stillOpen) {
+      return false;
+    } catch (java.io.IOException reset) {
+      return true;
     }
   }
 

@@ -4,19 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import io.openegiz.flux.fleet.ota.DeviceStatuses;
-import io.openegiz.flux.fleet.ota.Manifest;
 import io.openegiz.flux.fleet.ota.OtaException;
-import io.openegiz.flux.fleet.ota.OtaKeys;
 import io.openegiz.flux.fleet.ota.Rollout;
 import io.openegiz.flux.fleet.ota.SignedManifest;
 import io.openegiz.flux.telemetry.Payloads;
 import io.openegiz.flux.telemetry.Status;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -56,10 +52,7 @@ class OtaRolloutPosingIT {
   @BeforeEach
   void start() throws Exception {
     broker = new TlsBroker(dir, List.of(VICTIM, POSER, "egizcore"));
-    OtaKeys.Written keys = OtaKeys.generate(dir.resolve("ota-keys"));
-    Path fw = Files.write(dir.resolve("fw-1.3.0.bin"), new byte[] {1, 2, 3});
-    signed = SignedManifest.sign(Manifest.ofImage(fw, "esp32-sensor", "1.3.0"),
-        OtaKeys.readPrivate(keys.privateKey()));
+    signed = OtaFixtures.signedTinyImage(dir);
   }
 
   @AfterEach
@@ -69,10 +62,7 @@ class OtaRolloutPosingIT {
   }
 
   private Mqtt5AsyncClient device(String name) throws Exception {
-    Mqtt5AsyncClient c = MqttClient.builder().useMqttVersion5().identifier(name).serverHost("127.0.0.1")
-        .serverPort(broker.port()).sslConfig(broker.clientSsl(name)).buildAsync();
-    c.connect().get(10, TimeUnit.SECONDS);
-    return c;
+    return broker.connect(name);
   }
 
   private static void status(Mqtt5AsyncClient c, String topic, String deviceId, Status.Ota ota) throws Exception {

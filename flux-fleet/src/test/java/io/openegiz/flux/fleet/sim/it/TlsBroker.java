@@ -110,6 +110,14 @@ final class TlsBroker implements AutoCloseable {
         false).toSslConfig();
   }
 
+  /** A HiveMQ MQTT 5 client with the certificate of {@code name} as its identity (and client id), connected. */
+  com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient connect(String name) throws Exception {
+    var client = MqttClient.builder().useMqttVersion5().identifier(name).serverHost("127.0.0.1").serverPort(port())
+        .sslConfig(clientSsl(name)).buildAsync();
+    client.connect().get(10, TimeUnit.SECONDS);
+    return client;
+  }
+
   /** What {@code flux certs revoke --dir DIR name} does: the broker notices the new CRL within seconds. */
   void revoke(String name) throws Exception {
     store.revoke(Kind.DEVICE, List.of(name));
