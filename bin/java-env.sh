@@ -40,8 +40,14 @@ flux_find_jdk() {
 flux_broker_java_opts() {
   local user="${FLUX_JAVA_OPTS:-}" opts=() major
   major=$(flux_java_major "$JAVA_HOME")
-  case " $user " in *" -XX:+Use"*"GC "*) ;; *) opts+=("-XX:+UseSerialGC") ;; esac
-  case " $user " in *" -Xms"* | *"InitialHeapSize"* | *"InitialRAMPercentage"*) ;; *) opts+=("-Xms16m") ;; esac
+  case " $user " in
+    *" -XX:+Use"*"GC "*) ;;
+    *) # Serial, with a young generation of its own size: left to follow a small heap it stays at 4 MB and
+       # collects a hundred times a second at 300,000 msg/s (10 % of the fan-in rate).
+      opts+=("-XX:+UseSerialGC")
+      case " $user " in *" -Xmn"* | *"NewSize"*) ;; *) opts+=("-Xmn16m") ;; esac ;;
+  esac
+  case " $user " in *" -Xms"* | *"InitialHeapSize"* | *"InitialRAMPercentage"*) ;; *) opts+=("-Xms32m") ;; esac
   if [ "${major:-0}" -ge 22 ]; then
     # Give back to the OS what the JIT compilers malloc'd and freed (glibc keeps it otherwise): about 10 MB.
     case " $user " in *"TrimNativeHeapInterval"*) ;; *) opts+=("-XX:TrimNativeHeapInterval=5000") ;; esac

@@ -62,7 +62,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
   private final int listenerPort;
   /** The listener's TLS settings, or null on a plain listener. */
   private final TlsConfig tls;
-  private final DenialAudit denials;
+  private DenialAudit denials; // made at the first denial: most connections never have one
   private ChannelHandlerContext ctx;
   private State state = State.AWAIT_CONNECT;
   /** Turns the CONNECT into a CONNACK; made once the channel is known. */
@@ -87,7 +87,6 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     this.listener = listener;
     this.listenerPort = listenerPort;
     this.tls = tls;
-    this.denials = new DenialAudit(this, broker.config().security().audit());
   }
 
   @Override
@@ -169,6 +168,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
         return;
       }
       connectTimeout.cancel(false);
+      connectTimeout = null; // let the task go: 10,000 connections would keep 10,000 of them
       connects.connect((io.netty.handler.codec.mqtt.MqttConnectMessage) m);
       return;
     }
@@ -228,6 +228,9 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     broker.metrics().aclDenied(action.equals("subscribe")
         ? BrokerMetrics.AclAction.SUBSCRIBE
         : BrokerMetrics.AclAction.PUBLISH);
+    if (denials == null) {
+      denials = new DenialAudit(this, broker.config().security().audit());
+    }
     denials.denied(action, topic);
   }
 
@@ -466,8 +469,10 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     if (connectTimeout != null) {
       connectTimeout.cancel(false);
     }
-    if (p != null) {
+    if (p != null && denials != null) {
       denials.close();
+    }
+    if (p != null) {
       p.quotas().close();
       broker.sessions().disconnected(p.session(), this, normalDisconnect ? null : p.negotiated().will());
       broker.metrics().clientDisconnected(listener,

@@ -18,7 +18,9 @@ public final class AclCache {
   private final Authorizer authorizer;
   private final boolean reads;
   private final boolean direct; // nothing worth remembering (no ACL): every check goes to the authorizer
-  private volatile Decisions decisions = new Decisions(-1, null, null);
+  /** No decisions yet; shared, so that a connection that never publishes costs no map or record. */
+  private static final Decisions NONE = new Decisions(-1, null, null);
+  private volatile Decisions decisions = NONE;
 
   private record Decisions(long generation, ClientIdentity identity, ConcurrentHashMap<String, Boolean> byTopic) {
   }
