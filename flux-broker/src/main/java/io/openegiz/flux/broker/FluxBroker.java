@@ -63,7 +63,6 @@ import io.openegiz.flux.broker.security.ConnectionCaps;
 import io.openegiz.flux.broker.transport.AcceptGuard;
 import io.openegiz.flux.broker.transport.DescriptorBudget;
 import io.openegiz.flux.broker.transport.MqttChannelInitializer;
-import io.openegiz.flux.broker.transport.PacketCounter;
 import io.openegiz.flux.broker.sys.SysSources;
 import io.openegiz.flux.broker.sys.SysTree;
 import java.util.Map;
@@ -93,7 +92,6 @@ public final class FluxBroker implements AutoCloseable {
 
   private final BrokerConfig config;
   private final CountingMetrics metrics;
-  private final PacketCounter packets;
   private final Supplier<Map<String, String>> sysFigures;
   private SysTree sys;
   private final Authenticator givenAuthenticator;
@@ -134,7 +132,6 @@ public final class FluxBroker implements AutoCloseable {
     this.metrics = config.http().enabled()
         ? new CountingMetrics(topicRates(config.http().topics()), true)
         : new CountingMetrics();
-    this.packets = new PacketCounter(metrics);
     this.http = config.http().enabled() ? new HttpListener(config.http(), clock) : null;
     if (http != null) {
       http.route(HealthHandler.PATH, new HealthHandler(this::health));
@@ -245,7 +242,8 @@ public final class FluxBroker implements AutoCloseable {
   private void startSys() {
     SysSources sources = new SysSources(metrics, context.sessions(), context.subscriptions(), retained,
         context.quotas().retained(),
-        new SysSources.Packets(packets::received, packets::sent, packets::connects, packets::sockets),
+        new SysSources.Packets(metrics::packetsReceived, metrics::packetsSent, metrics::connects,
+            metrics::sockets),
         store == null ? null : store.stats(), store == null ? null : config.persistenceLocation(), sysFigures);
     String v = FluxBroker.class.getPackage().getImplementationVersion();
     sys = SysTree.start(config.sysInterval(), sources, context.router(), clock,
@@ -361,7 +359,7 @@ public final class FluxBroker implements AutoCloseable {
         .option(ChannelOption.SO_BACKLOG, 4096)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new MqttChannelInitializer(context, name, l.port(), tls, connections, packets));
+        .childHandler(new MqttChannelInitializer(context, name, l.port(), tls, connections));
     try {
       Channel ch = b.bind(l.bindAddress(), l.port()).syncUninterruptibly().channel();
       serverChannels.add(ch);

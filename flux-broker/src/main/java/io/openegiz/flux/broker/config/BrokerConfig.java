@@ -35,7 +35,7 @@ import java.util.List;
  * @param statusMaxDevices devices the status page's fleet view tracks at most (default 10000); 0 turns
  *     the fleet view off (docs/status-page.md)
  * @param ioThreads event loops serving the MQTT connections ({@code io_threads}); 0 (the default) chooses one per
- *     core
+ *     two cores, at least one
  */
 public record BrokerConfig(
     List<ListenerConfig> listeners,
@@ -82,14 +82,19 @@ public record BrokerConfig(
   }
 
   /**
-   * The event loops to start: {@code io_threads}, else one per core, else (when the JVM is given
-   * {@code -Dio.netty.eventLoopThreads}) 0, which lets Netty read that.
+   * The event loops to start: {@code io_threads}, else (when the JVM is given {@code -Dio.netty.eventLoopThreads})
+   * 0, which lets Netty read that, else one per two cores, at least one. Fewer loops than cores: a message whose
+   * publisher and subscriber are on different loops costs a hand-over and a wake-up, and the other cores serve the
+   * archiver, QuestDB and the system (measured in docs/benchmarks.md "10,000 sensors").
    */
   public int eventLoops() {
     if (ioThreads > 0) {
       return ioThreads;
     }
-    return System.getProperty("io.netty.eventLoopThreads") != null ? 0 : Runtime.getRuntime().availableProcessors();
+    if (System.getProperty("io.netty.eventLoopThreads") != null) {
+      return 0;
+    }
+    return Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
   }
 
   /** A builder starting from the defaults: one plain listener on 127.0.0.1:1883. */
@@ -202,7 +207,7 @@ public record BrokerConfig(
       return this;
     }
     /** Devices the status page tracks at most; 0 = no fleet view. */
-    /** Event loops serving the connections; 0 chooses one per core. */
+    /** Event loops serving the connections; 0 chooses one per two cores, at least one. */
     public Builder ioThreads(int v) {
       ioThreads = v;
       return this;

@@ -248,7 +248,7 @@ public final class ConfigParser {
     k.put("sys_interval", number("an integer from 0 to " + BrokerConfig.MAX_SYS_INTERVAL + " seconds between two"
         + " publications of the $SYS topics (0 = no $SYS topics)", 0, BrokerConfig.MAX_SYS_INTERVAL,
         (s, n) -> s.builder.sysInterval(n.intValue())));
-    k.put("io_threads", number("an integer from 0 (one per core) to " + BrokerConfig.MAX_IO_THREADS
+    k.put("io_threads", number("an integer from 0 (one per two cores) to " + BrokerConfig.MAX_IO_THREADS
         + " event loops serving the MQTT connections", 0, BrokerConfig.MAX_IO_THREADS,
         (s, n) -> s.builder.ioThreads(n.intValue())));
     k.put("status_max_devices", number("an integer from 0 (no fleet view on the status page) to 1000000 devices",

@@ -54,7 +54,10 @@ public interface BrokerMetrics {
   /** A persistent session was removed by its expiry (persistent_client_expiration or its session expiry). */
   default void sessionExpired() {}
 
-  /** An MQTT packet of {@code type} (1 CONNECT ... 15 AUTH) was decoded from a client. */
+  /** A listener accepted a socket (Mosquitto's {@code load/sockets}). */
+  default void socketAccepted() {}
+
+  /** An MQTT packet of {@code type} (1 CONNECT ... 15 AUTH) was framed from a client's bytes. */
   default void packetReceived(int type) {}
 
   /** An MQTT packet of {@code type} was handed to the encoder for a client. */

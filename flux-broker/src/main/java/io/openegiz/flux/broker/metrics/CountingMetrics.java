@@ -40,6 +40,7 @@ public final class CountingMetrics implements BrokerMetrics {
   private final LongAdder[] quotas = adders(QUOTAS.size());
   private final LongAdder[] closed = adders(CloseReason.values().length);
   private final LongAdder sessionsExpired = new LongAdder();
+  private final LongAdder sockets = new LongAdder();
 
   /** MQTT packet types by number, as {@code flux_packets_*} name them. */
   public static final List<String> PACKET_TYPES = List.of("reserved", "connect", "connack", "publish", "puback",
@@ -182,6 +183,15 @@ public final class CountingMetrics implements BrokerMetrics {
     hot.increment(PACKETS_OUT + type);
   }
 
+  @Override
+  public void socketAccepted() { sockets.increment(); }
+
+  /** Sockets the listeners accepted ($SYS {@code load/sockets}). */
+  public long sockets() { return sockets.sum(); }
+  /** CONNECT packets read, accepted or not ($SYS {@code load/connections}). */
+  public long connects() {
+    return packetsReceived(1);
+  }
   public long packetsReceived(int type) { return hot.sum(PACKETS_IN + type); }
   public long packetsSent(int type) { return hot.sum(PACKETS_OUT + type); }
   /** MQTT packets read, every type ($SYS {@code messages/received}). */

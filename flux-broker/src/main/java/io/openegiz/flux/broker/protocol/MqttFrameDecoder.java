@@ -1,6 +1,7 @@
 package io.openegiz.flux.broker.protocol;
 
 import io.openegiz.flux.broker.message.Topics;
+import io.openegiz.flux.broker.metrics.BrokerMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -62,6 +63,7 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
   private static final int PUBLISH = 3;
 
   private final int maxPacketSize;
+  private final BrokerMetrics metrics;
   private final int maxConnectSize;
   private boolean first = true;
   private boolean failed;
@@ -72,6 +74,15 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
    * @param maxConnectSize the limit of the first packet; the smaller of the two applies to it
    */
   public MqttFrameDecoder(int maxPacketSize, int maxConnectSize) {
+    this(maxPacketSize, maxConnectSize, BrokerMetrics.NOOP);
+  }
+
+  /**
+   * @param metrics told of each packet passed on ({@link BrokerMetrics#packetReceived}): counted here, where the
+   *     type is read anyway, rather than by a handler of its own on every packet's way
+   */
+  public MqttFrameDecoder(int maxPacketSize, int maxConnectSize, BrokerMetrics metrics) {
+    this.metrics = metrics;
     this.maxPacketSize = maxPacketSize;
     this.maxConnectSize = Math.min(maxConnectSize, maxPacketSize);
   }
@@ -134,6 +145,7 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
         fail(ctx, in, new Overrun(type, (int) total));
         return;
       }
+      metrics.packetReceived(type);
     }
   }
 

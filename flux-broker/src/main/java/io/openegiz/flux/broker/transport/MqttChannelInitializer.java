@@ -6,7 +6,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
-import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.openegiz.flux.broker.protocol.BrokerContext;
 import io.openegiz.flux.broker.protocol.MqttConnectionHandler;
@@ -24,20 +23,16 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
   private final BrokerContext broker;
   private final String listener;
   private final ByteCounter byteCounter;
-  private final PacketCounter packetCounter;
+  private final CountingEncoder encoder;
   private final ChannelGroup connections;
   private final TlsMaterial tls;
   private final int listenerPort;
   private final ConnectRateGuard connectGuard;
 
-  /**
-   * @param tls the listener's TLS material, or null for plain MQTT
-   * @param packetCounter counts packets (by type for Prometheus, in all for {@code $SYS}) and sockets; shared by
-   *     every listener
-   */
+  /** @param tls the listener's TLS material, or null for plain MQTT */
   public MqttChannelInitializer(BrokerContext broker, String listener, int listenerPort, TlsMaterial tls,
-      ChannelGroup connections, PacketCounter packetCounter) {
-    this.packetCounter = packetCounter;
+      ChannelGroup connections) {
+    this.encoder = new CountingEncoder(broker.metrics());
     this.broker = broker;
     this.listener = listener;
     this.listenerPort = listenerPort;
@@ -56,6 +51,7 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
   @Override
   protected void initChannel(SocketChannel ch) {
     connections.add(ch); // removed by the group itself when the channel closes
+    broker.metrics().socketAccepted();
     int maxPacket = broker.config().maxPacketSize();
     ChannelPipeline p = ch.pipeline();
     p.addLast(HandlerNames.CONNECT_GUARD, connectGuard);
@@ -66,10 +62,9 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
     }
     p.addLast(HandlerNames.FLUSH_CONSOLIDATION, new FlushConsolidationHandler(256, true));
     p.addLast(HandlerNames.FRAME_DECODER, new MqttFrameDecoder(maxPacket,
-        broker.config().connectionLimits().maxConnectSize()));
+        broker.config().connectionLimits().maxConnectSize(), broker.metrics()));
     p.addLast(HandlerNames.MQTT_DECODER, new MqttDecoder(maxPacket, MAX_CLIENT_ID_LENGTH));
-    p.addLast(HandlerNames.MQTT_ENCODER, MqttEncoder.INSTANCE);
-    p.addLast(HandlerNames.PACKET_COUNTER, packetCounter);
+    p.addLast(HandlerNames.MQTT_ENCODER, encoder);
     p.addLast(HandlerNames.CONNECTION, new MqttConnectionHandler(broker, listenerName(ch), listenerPort,
         tls == null ? null : tls.config()));
   }

@@ -6,15 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** {@code io_threads N}: the event loops serving MQTT connections, 0 (one per core) by default. */
+/** {@code io_threads N}: the event loops serving MQTT connections, 0 (one per two cores) by default. */
 class IoThreadsKeyTest {
-  private static final String ACCEPTED = "; accepted: an integer from 0 (one per core) to 256 event loops serving"
+  private static final String ACCEPTED = "; accepted: an integer from 0 (one per two cores) to 256 event loops serving"
       + " the MQTT connections";
 
   @Test
-  void defaultIsOnePerCoreAndAValueIsKept() throws ConfigException {
+  void defaultIsOnePerTwoCoresAndAValueIsKept() throws ConfigException {
     assertThat(config().ioThreads()).isZero();
-    assertThat(config().eventLoops()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(config().eventLoops()).isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
     assertThat(config("io_threads 3").eventLoops()).isEqualTo(3);
     assertThat(config("io_threads 1").toBuilder().build().ioThreads()).isEqualTo(1);
   }
