@@ -4,6 +4,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$ROOT/bin/java-env.sh"
+. "$ROOT/bin/broker-jvm-opts.sh"
 flux_find_jdk
 
 JAR="$ROOT/flux-cli/target/flux-cli.jar"
@@ -21,7 +22,7 @@ if needs_build; then
   touch "$STAMP"
 fi
 DEFAULTS=""
-[ "${1:-}" = broker ] && DEFAULTS="$(flux_broker_java_opts)"
+[ "${1:-}" = broker ] && DEFAULTS="$(flux_broker_java_opts "$JAVA_HOME/bin/java")"
 # FLUX_LAUNCHER: benchmarks start their Flux broker through this script, so that it runs as ./flux runs it.
 export FLUX_LAUNCHER="$ROOT/flux"
 exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED $DEFAULTS ${FLUX_JAVA_OPTS:-} \
